@@ -1,0 +1,146 @@
+//! Writes that are all-or-nothing. A reader (or a crash) sees the old file or the new one, never
+//! half of either: files go to a temporary sibling and are renamed into place, and whole dataset
+//! folders are built in a hidden staging folder that is renamed to its final name only when done.
+
+use std::path::{Path, PathBuf};
+
+use crate::DatasetError;
+
+/// Replaces `path` with `bytes` atomically (same-directory temporary file, fsync, rename).
+pub fn write(path: &Path, bytes: &[u8]) -> Result<(), DatasetError> {
+    use std::io::Write;
+    let dir = parent_dir(path);
+    std::fs::create_dir_all(&dir).map_err(|e| DatasetError::io(&dir, e))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".longforge-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(|e| DatasetError::io(&dir, e))?;
+    tmp.write_all(bytes)
+        .map_err(|e| DatasetError::io(path, e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| DatasetError::io(path, e))?;
+    tmp.persist(path)
+        .map_err(|e| DatasetError::io(path, e.error))?;
+    Ok(())
+}
+
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// A folder being written. Files go into a hidden staging folder beside the target; `commit`
+/// renames it into place. Dropped without `commit` (an error, a panic), the staging folder is
+/// removed and the target is untouched.
+#[derive(Debug)]
+pub struct StagedDir {
+    staging: Option<tempfile::TempDir>,
+    target: PathBuf,
+    replace: bool,
+}
+
+impl StagedDir {
+    /// Refuses a `target` that already holds files unless `replace` is set, so a typo cannot
+    /// overwrite a published dataset.
+    pub fn new(target: &Path, replace: bool) -> Result<Self, DatasetError> {
+        if !replace && target.exists() {
+            let has_files = std::fs::read_dir(target)
+                .map_err(|e| DatasetError::io(target, e))?
+                .next()
+                .is_some();
+            if has_files {
+                return Err(DatasetError::Invalid {
+                    path: target.to_path_buf(),
+                    message: "output folder already exists and is not empty; choose another --out or pass --force to replace it".into(),
+                });
+            }
+        }
+        let parent = parent_dir(target);
+        std::fs::create_dir_all(&parent).map_err(|e| DatasetError::io(&parent, e))?;
+        let staging = tempfile::Builder::new()
+            .prefix(".longforge-staging-")
+            .tempdir_in(&parent)
+            .map_err(|e| DatasetError::io(&parent, e))?;
+        Ok(StagedDir {
+            staging: Some(staging),
+            target: target.to_path_buf(),
+            replace,
+        })
+    }
+
+    /// Where to write files now.
+    pub fn path(&self) -> &Path {
+        self.staging
+            .as_ref()
+            .map(|s| s.path())
+            .unwrap_or(&self.target)
+    }
+
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Moves the finished folder into place.
+    pub fn commit(mut self) -> Result<PathBuf, DatasetError> {
+        let staging = self.staging.take().expect("commit runs once");
+        let staged = staging.keep();
+        if self.target.exists() {
+            if !self.replace {
+                // An empty folder was there (checked in `new`): replace it.
+                std::fs::remove_dir(&self.target).map_err(|e| DatasetError::io(&self.target, e))?;
+            } else {
+                // Move the old one aside first so a failure cannot leave neither.
+                let old = staged.with_extension("old");
+                std::fs::rename(&self.target, &old)
+                    .map_err(|e| DatasetError::io(&self.target, e))?;
+                std::fs::rename(&staged, &self.target)
+                    .map_err(|e| DatasetError::io(&self.target, e))?;
+                std::fs::remove_dir_all(&old).map_err(|e| DatasetError::io(&old, e))?;
+                return Ok(self.target.clone());
+            }
+        }
+        std::fs::rename(&staged, &self.target).map_err(|e| DatasetError::io(&self.target, e))?;
+        Ok(self.target.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dropped_stage_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        {
+            let stage = StagedDir::new(&target, false).unwrap();
+            write(&stage.path().join("a.txt"), b"x").unwrap();
+        }
+        assert!(!target.exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn commit_and_replace() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        let stage = StagedDir::new(&target, false).unwrap();
+        write(&stage.path().join("a.txt"), b"one").unwrap();
+        stage.commit().unwrap();
+        assert_eq!(std::fs::read(target.join("a.txt")).unwrap(), b"one");
+
+        let err = StagedDir::new(&target, false).unwrap_err().to_string();
+        assert!(err.contains("--force"), "{err}");
+
+        let stage = StagedDir::new(&target, true).unwrap();
+        write(&stage.path().join("b.txt"), b"two").unwrap();
+        stage.commit().unwrap();
+        assert!(!target.join("a.txt").exists());
+        assert_eq!(std::fs::read(target.join("b.txt")).unwrap(), b"two");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

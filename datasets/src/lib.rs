@@ -1,0 +1,35 @@
+//! The data contracts every other longforge crate speaks.
+//!
+//! A benchmark is a folder: `samples.jsonl` (one [`Sample`] per line, the source of truth),
+//! `samples.parquet` (the same rows for polars, pyarrow and Hugging Face `datasets`), an optional
+//! `contexts.jsonl` when many samples share one long text, and `manifest.json` ([`Manifest`]) that
+//! records how to regenerate all of it and the SHA-256 of every file.
+//!
+//! This crate also owns what every stage needs to agree on: token counting with a named tokenizer
+//! ([`TokenCounter`]), seeded randomness ([`SeededRng`], [`derive_seed`]), token lengths written as
+//! `4k` or `1m` ([`TokenLength`]), and writes that never leave a half-written file ([`atomic`]).
+//!
+//! Character offsets anywhere in the contracts count Unicode scalar values (Python string
+//! indices), never bytes, so a span can be checked with `context[start:end]` in any language.
+
+pub mod atomic;
+mod dataset;
+mod error;
+pub mod jsonl;
+mod length;
+mod manifest;
+mod parquet;
+mod record;
+mod seed;
+mod tokenizer;
+
+pub use dataset::{read_samples, render, Provenance, RenderedDataset};
+pub use error::DatasetError;
+pub use length::TokenLength;
+pub use manifest::{sha256_hex, FileDigest, GeneratorInfo, Manifest, MANIFEST_FILE};
+pub use parquet::{
+    read_sample_ids_parquet, samples_parquet_bytes, write_samples_parquet, SAMPLES_PARQUET,
+};
+pub use record::{char_len, Evidence, Prediction, Reference, Sample, Score, SAMPLES_JSONL};
+pub use seed::{derive_seed, SeededRng};
+pub use tokenizer::{is_piece_boundary, TokenCounter, TokenizerSpec};

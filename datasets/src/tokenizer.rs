@@ -1,0 +1,266 @@
+//! Token counting with a named tokenizer. Lengths in longforge are always "tokens of tokenizer
+//! X", and X is written into every sample and manifest.
+//!
+//! Counts use ordinary encoding: text that looks like a special token (`<|endoftext|>`) counts as
+//! the plain text it is.
+
+use std::path::{Path, PathBuf};
+
+use tiktoken_rs::CoreBPE;
+
+use crate::{sha256_hex, DatasetError};
+
+/// Which tokenizer to count with, as a user names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenizerSpec {
+    Cl100kBase,
+    O200kBase,
+    /// A Hugging Face `tokenizer.json`.
+    HuggingFace(PathBuf),
+}
+
+impl TokenizerSpec {
+    /// `cl100k_base`, `o200k_base`, or a path to a `tokenizer.json`.
+    pub fn parse(spec: &str) -> Self {
+        match spec {
+            "cl100k_base" => TokenizerSpec::Cl100kBase,
+            "o200k_base" => TokenizerSpec::O200kBase,
+            path => TokenizerSpec::HuggingFace(PathBuf::from(path)),
+        }
+    }
+}
+
+enum Backend {
+    Tiktoken(&'static CoreBPE),
+    HuggingFace(Box<tokenizers::Tokenizer>),
+}
+
+/// A loaded tokenizer. Cheap to share across threads.
+pub struct TokenCounter {
+    name: String,
+    backend: Backend,
+}
+
+impl std::fmt::Debug for TokenCounter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenCounter")
+            .field("name", &self.name)
+            .finish()
+    }
+}
+
+impl TokenCounter {
+    pub fn load(spec: &TokenizerSpec) -> Result<Self, DatasetError> {
+        match spec {
+            TokenizerSpec::Cl100kBase => Ok(TokenCounter {
+                name: "cl100k_base".into(),
+                backend: Backend::Tiktoken(tiktoken_rs::cl100k_base_singleton()),
+            }),
+            TokenizerSpec::O200kBase => Ok(TokenCounter {
+                name: "o200k_base".into(),
+                backend: Backend::Tiktoken(tiktoken_rs::o200k_base_singleton()),
+            }),
+            TokenizerSpec::HuggingFace(path) => load_hugging_face(path),
+        }
+    }
+
+    /// Stable across machines: a built-in name, or `hf:<file name>#<first 16 hex of its SHA-256>`
+    /// for a `tokenizer.json` (its folder is not part of the name, so moving it changes nothing).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Exact token count of `text`.
+    pub fn count(&self, text: &str) -> Result<usize, DatasetError> {
+        match &self.backend {
+            Backend::Tiktoken(bpe) => Ok(bpe.encode_ordinary(text).len()),
+            Backend::HuggingFace(tok) => {
+                tok.encode_fast(text, false)
+                    .map(|enc| enc.len())
+                    .map_err(|e| DatasetError::Tokenizer {
+                        spec: self.name.clone(),
+                        message: e.to_string(),
+                    })
+            }
+        }
+    }
+
+    /// The same exact count as [`count`](Self::count), using every core where that is provably
+    /// equal. For the tiktoken encodings no pre-token ever spans a newline followed by a letter
+    /// (see [`is_piece_boundary`]), so the text can be cut there and the counts added. Other
+    /// tokenizers count in one pass.
+    pub fn count_parallel(&self, text: &str) -> Result<usize, DatasetError> {
+        let bpe = match &self.backend {
+            Backend::Tiktoken(bpe) => *bpe,
+            Backend::HuggingFace(_) => return self.count(text),
+        };
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if threads == 1 || text.len() < 256 * 1024 {
+            return Ok(bpe.encode_ordinary(text).len());
+        }
+        let pieces = split_at_piece_boundaries(text, threads * 4);
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let total = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(piece) = pieces.get(i) else { break };
+                    let n = bpe.encode_ordinary(piece).len();
+                    total.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+                });
+            }
+        });
+        Ok(total.into_inner())
+    }
+
+    /// Whether counts of texts cut at [`is_piece_boundary`] add up exactly. True for the built-in
+    /// tiktoken encodings; a `tokenizer.json` may normalise or merge across lines, so no.
+    pub fn counts_add_at_line_starts(&self) -> bool {
+        matches!(self.backend, Backend::Tiktoken(_))
+    }
+}
+
+/// True where `text[..byte]` ends with `\n` and `text[byte..]` starts with a letter. In both
+/// tiktoken patterns every alternative that can hold a newline ends at it or holds only
+/// whitespace, and none may start with a newline before a letter, so a pre-token boundary always
+/// falls here, whatever surrounds it.
+pub fn is_piece_boundary(text: &str, byte: usize) -> bool {
+    byte > 0
+        && byte < text.len()
+        && text.as_bytes()[byte - 1] == b'\n'
+        && text[byte..].chars().next().is_some_and(char::is_alphabetic)
+}
+
+/// About `want` pieces of similar size, cut only at piece boundaries.
+fn split_at_piece_boundaries(text: &str, want: usize) -> Vec<&str> {
+    let step = (text.len() / want.max(1)).max(1);
+    let mut pieces = Vec::with_capacity(want + 1);
+    let mut start = 0;
+    while start < text.len() {
+        let mut cut = (start + step).min(text.len());
+        while cut < text.len() && !(text.is_char_boundary(cut) && is_piece_boundary(text, cut)) {
+            cut += 1;
+        }
+        pieces.push(&text[start..cut]);
+        start = cut;
+    }
+    pieces
+}
+
+fn load_hugging_face(path: &Path) -> Result<TokenCounter, DatasetError> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| DatasetError::Tokenizer {
+        spec: shown.clone(),
+        message: format!(
+            "cannot read it ({e}); name a built-in tokenizer (cl100k_base, o200k_base) or the path to a Hugging Face tokenizer.json"
+        ),
+    })?;
+    let mut tok =
+        tokenizers::Tokenizer::from_bytes(&bytes).map_err(|e| DatasetError::Tokenizer {
+            spec: shown.clone(),
+            message: format!("not a valid Hugging Face tokenizer.json: {e}"),
+        })?;
+    // Counting must see the whole text: a truncation or padding setting in the file would lie.
+    tok.with_truncation(None)
+        .map_err(|e| DatasetError::Tokenizer {
+            spec: shown.clone(),
+            message: e.to_string(),
+        })?;
+    tok.with_padding(None);
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "tokenizer.json".into());
+    let digest = sha256_hex(&bytes);
+    Ok(TokenCounter {
+        name: format!("hf:{file_name}#{}", &digest[..16]),
+        backend: Backend::HuggingFace(Box::new(tok)),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn counts_ordinary_text_and_specials_as_text() {
+        let c = TokenCounter::load(&TokenizerSpec::Cl100kBase).unwrap();
+        assert_eq!(c.count("hello world").unwrap(), 2);
+        // `<|endoftext|>` is counted as the characters it is, not as one special token.
+        assert!(c.count("<|endoftext|>").unwrap() > 1);
+        let o = TokenCounter::load(&TokenizerSpec::O200kBase).unwrap();
+        assert_eq!(o.name(), "o200k_base");
+        assert!(o.count("hello world").unwrap() >= 2);
+    }
+
+    #[test]
+    fn missing_tokenizer_file_says_what_to_do() {
+        let err = TokenCounter::load(&TokenizerSpec::parse("/no/such/tokenizer.json"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("/no/such/tokenizer.json") && err.contains("cl100k_base"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn parallel_count_equals_one_pass_on_a_large_text() {
+        let c = TokenCounter::load(&TokenizerSpec::Cl100kBase).unwrap();
+        let para = "Rivers carve valleys over centuries.\nA 1999 report said: \"ok\"  \n\n  indented line\n中文段落。\n/slash start\n";
+        let text = para.repeat(6000);
+        assert_eq!(c.count_parallel(&text).unwrap(), c.count(&text).unwrap());
+    }
+
+    fn texty() -> impl Strategy<Value = String> {
+        // Letters, digits, punctuation, CJK, assorted whitespace and newlines: the places a
+        // pre-token could try to span a cut.
+        let atoms = prop::sample::select(vec![
+            "a",
+            "The",
+            "word",
+            "'s",
+            "'ll",
+            " ",
+            "  ",
+            "\n",
+            "\n\n",
+            " \n",
+            "\r\n",
+            "\t",
+            ".",
+            ",",
+            "!?",
+            "\"",
+            "/",
+            "123",
+            "4567",
+            "é",
+            "Ω",
+            "中",
+            "文字",
+            "。",
+            "-",
+            "<|endoftext|>",
+            "\u{345}",
+        ]);
+        prop::collection::vec(atoms, 0..200).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn cuts_at_piece_boundaries_preserve_counts(a in texty(), b in texty()) {
+            for counter in [TokenCounter::load(&TokenizerSpec::Cl100kBase).unwrap(),
+                            TokenCounter::load(&TokenizerSpec::O200kBase).unwrap()] {
+                let text = format!("{a}\nX{b}");
+                let cut = a.len() + 1;
+                prop_assert!(is_piece_boundary(&text, cut));
+                let whole = counter.count(&text).unwrap();
+                let parts = counter.count(&text[..cut]).unwrap() + counter.count(&text[cut..]).unwrap();
+                prop_assert_eq!(whole, parts);
+            }
+        }
+    }
+}
