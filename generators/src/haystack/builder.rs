@@ -1,0 +1,403 @@
+//! Exact-length contexts with needles at chosen depths.
+//!
+//! NeedleBench fills to `length - needle_tokens` by whole documents, then cuts tokens and inserts
+//! the needle at `floor(len * depth / 100)` tokens, which can split a word. Here filler grows by
+//! whole sentences, each needle goes in at the sentence boundary nearest its depth, and the
+//! result is counted exactly on the final text; if that count is off by more than the tolerance,
+//! the filler budget is corrected by the error and the context rebuilt (a handful of rounds at
+//! most, as the error is nearly linear in the budget).
+//!
+//! Cost: every paragraph is counted once, in parallel, and the final text once more, in parallel.
+
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
+
+use longforge_datasets::{char_len, Evidence, TokenCounter};
+
+use super::{FactFilter, Lang, ParagraphStream};
+use crate::GenerateError;
+
+/// A sentence to place, and where: `depth` in percent of the filler, 0 (start) to 100 (end).
+#[derive(Debug, Clone)]
+pub struct Placement {
+    pub text: String,
+    pub depth: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct BuiltContext {
+    pub context: String,
+    /// Exact, counted on `context`.
+    pub tokens: usize,
+    /// One span per placement, in the order placements were given.
+    pub evidence: Vec<Evidence>,
+}
+
+/// How far a context may miss its target: the larger of 1% and 32 tokens.
+pub fn tolerance(target: usize) -> usize {
+    (target / 100).max(32)
+}
+
+const MAX_ROUNDS: usize = 8;
+const PARAGRAPH_GAP: &str = "\n\n";
+
+struct Paragraph {
+    sentences: Vec<String>,
+    /// Tokens of the paragraph followed by a paragraph gap.
+    tokens: usize,
+    /// Tokens of each sentence with its gap, counted on demand (only near cuts and needles).
+    sentence_tokens: Option<Vec<usize>>,
+}
+
+/// Builds a context of `target` tokens (within [`tolerance`]) from `stream`, with every
+/// placement's text present exactly once, at the sentence boundary nearest its depth.
+/// Paragraphs that mention a fact in `facts`, or repeat an earlier paragraph, are skipped.
+pub fn build(
+    stream: &mut ParagraphStream,
+    counter: &TokenCounter,
+    lang: Lang,
+    target: usize,
+    placements: &[Placement],
+    facts: &FactFilter,
+) -> Result<BuiltContext, GenerateError> {
+    let tol = tolerance(target);
+    let needle_tokens: usize = placements
+        .iter()
+        .map(|p| counter.count(&format!("{}{}", p.text, lang.sentence_gap())))
+        .sum::<Result<usize, _>>()?;
+    if needle_tokens > target + tol {
+        return Err(GenerateError::TooShort {
+            target,
+            needed: needle_tokens,
+        });
+    }
+    let mut pool = Pool {
+        paragraphs: Vec::new(),
+        seen: HashSet::new(),
+        total: 0,
+        exhausted: false,
+    };
+    let mut budget = target.saturating_sub(needle_tokens);
+    let mut last = None;
+    for _ in 0..MAX_ROUNDS {
+        pool.fill_to(budget + tol + 64, stream, counter, lang, facts)?;
+        if pool.exhausted && pool.total < budget {
+            return Err(GenerateError::HaystackTooShort {
+                target,
+                available: pool.total + needle_tokens,
+            });
+        }
+        let chosen = choose_filler(&mut pool.paragraphs, budget, counter, lang)?;
+        let built = assemble(&mut pool.paragraphs, &chosen, placements, counter, lang)?;
+        let error = built.tokens as i64 - target as i64;
+        if error.unsigned_abs() as usize <= tol {
+            return Ok(built);
+        }
+        budget = (budget as i64 - error).max(0) as usize;
+        last = Some(built.tokens);
+    }
+    Err(GenerateError::NoConvergence {
+        target,
+        got: last.unwrap_or(0),
+    })
+}
+
+struct Pool {
+    paragraphs: Vec<Paragraph>,
+    seen: HashSet<u64>,
+    total: usize,
+    exhausted: bool,
+}
+
+impl Pool {
+    /// Pulls paragraphs until their tokens reach `want` or the stream ends. Paragraphs are
+    /// counted in batches spread over all cores.
+    fn fill_to(
+        &mut self,
+        want: usize,
+        stream: &mut ParagraphStream,
+        counter: &TokenCounter,
+        lang: Lang,
+        facts: &FactFilter,
+    ) -> Result<(), GenerateError> {
+        while self.total < want && !self.exhausted {
+            // Size the batch from what is missing, assuming at least 40 tokens a paragraph.
+            let batch_size = ((want - self.total) / 40).clamp(8, 4096);
+            let mut batch = Vec::with_capacity(batch_size);
+            while batch.len() < batch_size {
+                let Some(sentences) = stream.next_paragraph() else {
+                    self.exhausted = true;
+                    break;
+                };
+                let text = sentences.join(lang.sentence_gap());
+                if facts.mentioned_in(&text).is_some() || !self.seen.insert(hash_of(&text)) {
+                    continue;
+                }
+                batch.push((sentences, text + PARAGRAPH_GAP));
+            }
+            let counts = count_all(counter, batch.iter().map(|(_, t)| t.as_str()).collect())?;
+            for ((sentences, _), tokens) in batch.into_iter().zip(counts) {
+                self.total += tokens;
+                self.paragraphs.push(Paragraph {
+                    sentences,
+                    tokens,
+                    sentence_tokens: None,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+fn hash_of(text: &str) -> u64 {
+    // SipHash with fixed keys: the same on every run, which is all dedup needs.
+    #[allow(deprecated)]
+    let mut h = std::hash::SipHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+/// Counts many texts over all cores; results in input order.
+fn count_all(counter: &TokenCounter, texts: Vec<&str>) -> Result<Vec<usize>, GenerateError> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads == 1 || texts.len() < 32 {
+        return texts
+            .iter()
+            .map(|t| counter.count(t).map_err(GenerateError::from))
+            .collect();
+    }
+    let chunk = texts.len().div_ceil(threads);
+    let results: Vec<Result<Vec<usize>, GenerateError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = texts
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .map(|t| counter.count(t).map_err(GenerateError::from))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("counting thread does not panic"))
+            .collect()
+    });
+    let mut out = Vec::with_capacity(texts.len());
+    for part in results {
+        out.extend(part?);
+    }
+    Ok(out)
+}
+
+fn sentence_tokens<'a>(
+    p: &'a mut Paragraph,
+    counter: &TokenCounter,
+    lang: Lang,
+) -> Result<&'a [usize], GenerateError> {
+    if p.sentence_tokens.is_none() {
+        let counts = p
+            .sentences
+            .iter()
+            .map(|s| counter.count(&format!("{s}{}", lang.sentence_gap())))
+            .collect::<Result<Vec<_>, _>>()?;
+        p.sentence_tokens = Some(counts);
+    }
+    Ok(p.sentence_tokens.as_deref().unwrap_or(&[]))
+}
+
+/// How many sentences of each paragraph to use: whole paragraphs while they fit, then the prefix
+/// of the next paragraph that lands nearest the budget.
+fn choose_filler(
+    paragraphs: &mut [Paragraph],
+    budget: usize,
+    counter: &TokenCounter,
+    lang: Lang,
+) -> Result<Vec<usize>, GenerateError> {
+    let mut chosen = Vec::new();
+    let mut used = 0usize;
+    for p in paragraphs.iter_mut() {
+        if used + p.tokens <= budget {
+            used += p.tokens;
+            chosen.push(p.sentences.len());
+            continue;
+        }
+        let mut take = 0;
+        for &t in sentence_tokens(p, counter, lang)? {
+            if used >= budget {
+                break;
+            }
+            let remaining = budget - used;
+            // Take the sentence if that lands nearer the budget than stopping here.
+            if t <= remaining || t - remaining < remaining {
+                used += t;
+                take += 1;
+            } else {
+                break;
+            }
+        }
+        if take > 0 {
+            chosen.push(take);
+        }
+        break;
+    }
+    Ok(chosen)
+}
+
+/// Where a placement goes: before sentence `sentence` of paragraph `paragraph` (a sentence index
+/// equal to the paragraph's length means after its last sentence).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Slot {
+    paragraph: usize,
+    sentence: usize,
+}
+
+fn assemble(
+    paragraphs: &mut [Paragraph],
+    chosen: &[usize],
+    placements: &[Placement],
+    counter: &TokenCounter,
+    lang: Lang,
+) -> Result<BuiltContext, GenerateError> {
+    // Token position of each paragraph start, over the chosen filler.
+    let mut starts = Vec::with_capacity(chosen.len() + 1);
+    let mut at = 0usize;
+    for (p, &take) in paragraphs.iter_mut().zip(chosen) {
+        starts.push(at);
+        at += if take == p.sentences.len() {
+            p.tokens
+        } else {
+            sentence_tokens(p, counter, lang)?[..take].iter().sum()
+        };
+    }
+    let filler_tokens = at;
+
+    let mut slots: Vec<(Slot, usize)> = Vec::with_capacity(placements.len());
+    for (i, placement) in placements.iter().enumerate() {
+        let want =
+            (filler_tokens as f64 * placement.depth.clamp(0.0, 100.0) / 100.0).floor() as usize;
+        slots.push((
+            nearest_slot(paragraphs, chosen, &starts, want, counter, lang)?,
+            i,
+        ));
+    }
+    // Stable: placements at the same slot keep the order they were given in.
+    slots.sort_by_key(|&(slot, i)| (slot, i));
+
+    let gap = lang.sentence_gap();
+    let mut context = String::with_capacity(filler_tokens * 5);
+    let mut chars = 0usize;
+    let mut evidence = vec![None; placements.len()];
+    let mut next_slot = slots.iter().peekable();
+    let push = |context: &mut String, chars: &mut usize, text: &str| {
+        context.push_str(text);
+        *chars += char_len(text);
+    };
+    for (pi, &take) in chosen.iter().enumerate() {
+        if pi > 0 {
+            push(&mut context, &mut chars, PARAGRAPH_GAP);
+        }
+        let mut first = true;
+        for si in 0..=take {
+            while let Some(&&(slot, i)) = next_slot.peek() {
+                if slot
+                    != (Slot {
+                        paragraph: pi,
+                        sentence: si,
+                    })
+                {
+                    break;
+                }
+                if !first {
+                    push(&mut context, &mut chars, gap);
+                }
+                let start = chars;
+                push(&mut context, &mut chars, &placements[i].text);
+                evidence[i] = Some(Evidence {
+                    text: placements[i].text.clone(),
+                    char_start: start,
+                    char_end: chars,
+                });
+                first = false;
+                next_slot.next();
+            }
+            if si < take {
+                if !first {
+                    push(&mut context, &mut chars, gap);
+                }
+                push(&mut context, &mut chars, &paragraphs[pi].sentences[si]);
+                first = false;
+            }
+        }
+    }
+    // With no filler at all, placements still go in, one per line.
+    for &(_, i) in next_slot {
+        if !context.is_empty() {
+            push(&mut context, &mut chars, "\n");
+        }
+        let start = chars;
+        push(&mut context, &mut chars, &placements[i].text);
+        evidence[i] = Some(Evidence {
+            text: placements[i].text.clone(),
+            char_start: start,
+            char_end: chars,
+        });
+    }
+    let tokens = counter.count_parallel(&context)?;
+    Ok(BuiltContext {
+        context,
+        tokens,
+        evidence: evidence
+            .into_iter()
+            .map(|e| e.expect("every placement is placed"))
+            .collect(),
+    })
+}
+
+/// The sentence boundary whose token position is nearest `want`.
+fn nearest_slot(
+    paragraphs: &mut [Paragraph],
+    chosen: &[usize],
+    starts: &[usize],
+    want: usize,
+    counter: &TokenCounter,
+    lang: Lang,
+) -> Result<Slot, GenerateError> {
+    if chosen.is_empty() {
+        return Ok(Slot {
+            paragraph: usize::MAX,
+            sentence: 0,
+        });
+    }
+    // The paragraph holding `want` (the last whose start is <= want).
+    let pi = starts.partition_point(|&s| s <= want).saturating_sub(1);
+    let take = chosen[pi];
+    let counts = sentence_tokens(&mut paragraphs[pi], counter, lang)?;
+    let mut best = Slot {
+        paragraph: pi,
+        sentence: 0,
+    };
+    let mut best_dist = want.abs_diff(starts[pi]);
+    let mut pos = starts[pi];
+    for (si, &t) in counts[..take].iter().enumerate() {
+        pos += t;
+        let d = want.abs_diff(pos);
+        if d < best_dist {
+            best_dist = d;
+            best = Slot {
+                paragraph: pi,
+                sentence: si + 1,
+            };
+        }
+    }
+    // The end of this paragraph is the start of the next: prefer the next paragraph's start,
+    // so a needle at a paragraph boundary opens a paragraph rather than closing one, except at
+    // the very end of the context.
+    if best.sentence == take && pi + 1 < chosen.len() {
+        best = Slot {
+            paragraph: pi + 1,
+            sentence: 0,
+        };
+    }
+    Ok(best)
+}

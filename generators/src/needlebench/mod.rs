@@ -1,0 +1,488 @@
+//! NeedleBench (OpenCompass; Li et al., 2024): needles at chosen depths of a haystack, and the
+//! Ancestral Trace Challenge.
+//!
+//! Tasks:
+//! - `single`: one fact at one depth; grid length x depth.
+//! - `multi-retrieval`: one fact per depth, all asked at once; score is the share found; grid
+//!   length.
+//! - `multi-reasoning`: a kinship chain whose links sit in the haystack from the depth onwards,
+//!   evenly spaced to the end; grid length x depth x links.
+//! - `atc`: the Ancestral Trace Challenge; without filler by default (`lengths: none`, as the
+//!   original), or with its links spread evenly through a haystack (a longforge extension);
+//!   grid length x links.
+//!
+//! Lengths are tokens of the named tokenizer (`cl100k_base` in the original). Beyond the
+//! original: needles go in at sentence boundaries; retrieval samples carry near-miss
+//! distractors; kinship puzzles carry distractor families and side branches and ask for n-th
+//! relatives at any n; every sample records its seed and the evidence spans.
+
+mod kinship;
+mod names;
+mod params;
+mod prompt;
+mod retrieval;
+
+pub use kinship::{derive_answer, KinLink, QuestionType};
+pub use params::{depth_label, HaystackRef, Params, Task};
+
+use std::sync::Arc;
+
+use longforge_datasets::{
+    char_len, derive_seed, Evidence, Reference, Sample, SeededRng, TokenCounter, TokenLength,
+    TokenizerSpec,
+};
+use serde_json::{json, Map, Value};
+
+use crate::haystack::{self, Corpus, FactFilter, HaystackSource, Lang, Placement};
+use crate::{Family, GenerateError, Generated, Inputs, ParamInfo, TaskInfo};
+
+pub struct NeedleBench;
+
+const FAMILY: &str = "needlebench";
+
+const TASKS: &[TaskInfo] = &[
+    TaskInfo {
+        name: "single",
+        summary: "one needle at one depth; answer its value",
+        grid: "length x depth",
+    },
+    TaskInfo {
+        name: "multi-retrieval",
+        summary: "one needle per depth, all asked at once; score = share found",
+        grid: "length",
+    },
+    TaskInfo {
+        name: "multi-reasoning",
+        summary: "kinship links placed from the depth to the end of the haystack",
+        grid: "length x depth x needles",
+    },
+    TaskInfo {
+        name: "atc",
+        summary: "Ancestral Trace Challenge: kinship chain with distractor families and branches",
+        grid: "length x needles",
+    },
+];
+
+const PARAMS: &[ParamInfo] = &[
+    ParamInfo {
+        flag: "--task",
+        default: "(required)",
+        help: "single | multi-retrieval | multi-reasoning | atc",
+    },
+    ParamInfo {
+        flag: "--lang",
+        default: "en",
+        help: "en | zh",
+    },
+    ParamInfo {
+        flag: "--lengths",
+        default: "4k (atc: none)",
+        help: "context lengths in tokens: 512, 4k, 128k, 1m; `none` = no filler (atc)",
+    },
+    ParamInfo {
+        flag: "--depths",
+        default: "0,25,50,75,100",
+        help: "needle depths in percent of the haystack (single, multi-*)",
+    },
+    ParamInfo {
+        flag: "--needles",
+        default: "8 (multi-reasoning: 4)",
+        help: "kinship links per puzzle, a list (atc, multi-reasoning)",
+    },
+    ParamInfo {
+        flag: "--distractors",
+        default: "2",
+        help: "near-miss needles per retrieval sample; 0 = the original",
+    },
+    ParamInfo {
+        flag: "--plain-chain",
+        default: "off",
+        help: "the original's single chain, no distractor families or branches",
+    },
+    ParamInfo {
+        flag: "--questions",
+        default: "all (multi-reasoning: eldest_ancestor)",
+        help: "eldest_ancestor, nth_ancestor, nth_descendant, generations_apart",
+    },
+    ParamInfo {
+        flag: "--count",
+        default: "1",
+        help: "samples per grid cell",
+    },
+    ParamInfo {
+        flag: "--seed",
+        default: "42",
+        help: "dataset seed; each sample's seed derives from it and the sample id",
+    },
+    ParamInfo {
+        flag: "--tokenizer",
+        default: "cl100k_base",
+        help: "cl100k_base | o200k_base | path to a Hugging Face tokenizer.json",
+    },
+    ParamInfo {
+        flag: "--haystack",
+        default: "(embedded prose)",
+        help: "your own filler: plain text, or JSON Lines with a `text` field",
+    },
+];
+
+impl Family for NeedleBench {
+    fn name(&self) -> &'static str {
+        FAMILY
+    }
+
+    fn version(&self) -> &'static str {
+        "0.1.0"
+    }
+
+    fn tasks(&self) -> &'static [TaskInfo] {
+        TASKS
+    }
+
+    fn params(&self) -> &'static [ParamInfo] {
+        PARAMS
+    }
+
+    fn resolve(&self, params: Value, inputs: &Inputs) -> Result<Value, GenerateError> {
+        let mut p = params::with_defaults(params)?;
+        let counter = load_tokenizer(&p, inputs)?;
+        p.tokenizer = counter.name().to_string();
+        p.haystack = match (&inputs.haystack, &p.haystack) {
+            (Some(path), recorded) => {
+                let corpus = Corpus::load(path, p.lang)?;
+                let found = HaystackRef {
+                    file: corpus.file_name.clone(),
+                    sha256: corpus.sha256.clone(),
+                };
+                if let Some(recorded) = recorded {
+                    if recorded.sha256 != found.sha256 {
+                        return Err(GenerateError::param(
+                            "haystack",
+                            format!("{} is not the file this dataset was made from (its SHA-256 differs from {})", path.display(), recorded.sha256),
+                        ));
+                    }
+                }
+                Some(found)
+            }
+            (None, Some(recorded)) => {
+                return Err(GenerateError::param(
+                    "haystack",
+                    format!(
+                        "this dataset was made from the file {}; pass it with --haystack",
+                        recorded.file
+                    ),
+                ))
+            }
+            (None, None) => None,
+        };
+        Ok(serde_json::to_value(&p).expect("params serialise"))
+    }
+
+    fn generate(
+        &self,
+        params: &Value,
+        inputs: &Inputs,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Generated, GenerateError> {
+        let p: Params = serde_json::from_value(params.clone()).map_err(|e| {
+            GenerateError::param("(all)", format!("not resolved NeedleBench parameters: {e}"))
+        })?;
+        let counter = load_tokenizer(&p, inputs)?;
+        let source = match &inputs.haystack {
+            Some(path) => HaystackSource::Corpus(Arc::new(Corpus::load(path, p.lang)?)),
+            None => HaystackSource::Prose(p.lang),
+        };
+        let cells = grid(&p);
+        let total = cells.len();
+        let mut samples = Vec::with_capacity(total);
+        for (ordinal, cell) in cells.into_iter().enumerate() {
+            samples.push(make_sample(&p, &cell, ordinal, &counter, &source)?);
+            progress(ordinal + 1, total);
+        }
+        Ok(Generated {
+            samples,
+            seed: p.seed,
+            tokenizer: counter.name().to_string(),
+        })
+    }
+}
+
+fn load_tokenizer(p: &Params, inputs: &Inputs) -> Result<TokenCounter, GenerateError> {
+    let spec = match (&inputs.tokenizer, p.tokenizer.as_str()) {
+        (Some(spec), _) => spec.clone(),
+        (None, name @ ("cl100k_base" | "o200k_base")) => TokenizerSpec::parse(name),
+        (None, name) => {
+            return Err(GenerateError::param(
+                "tokenizer",
+                format!("`{name}` is a tokenizer file; pass its path with --tokenizer"),
+            ))
+        }
+    };
+    let counter = TokenCounter::load(&spec)?;
+    let recorded = p.tokenizer.as_str();
+    let builtin = matches!(recorded, "cl100k_base" | "o200k_base");
+    if recorded.starts_with("hf:") || (builtin && inputs.tokenizer.is_some()) {
+        if counter.name() != recorded {
+            return Err(GenerateError::param(
+                "tokenizer",
+                format!(
+                    "the dataset was counted with {recorded}, but the given tokenizer is {}",
+                    counter.name()
+                ),
+            ));
+        }
+    }
+    Ok(counter)
+}
+
+/// One grid cell and the index of the sample within it.
+struct Cell {
+    length: TokenLength,
+    depth: Option<f64>,
+    links: Option<usize>,
+    index: usize,
+}
+
+fn grid(p: &Params) -> Vec<Cell> {
+    let mut cells = Vec::new();
+    let depths: Vec<Option<f64>> = match (p.task, &p.depths) {
+        (Task::Single | Task::MultiReasoning, Some(d)) => d.iter().map(|&d| Some(d)).collect(),
+        _ => vec![None],
+    };
+    let links: Vec<Option<usize>> = match &p.needles {
+        Some(n) => n.iter().map(|&n| Some(n)).collect(),
+        None => vec![None],
+    };
+    for &length in &p.lengths {
+        for &depth in &depths {
+            for &link_count in &links {
+                for index in 0..p.count {
+                    cells.push(Cell {
+                        length,
+                        depth,
+                        links: link_count,
+                        index,
+                    });
+                }
+            }
+        }
+    }
+    cells
+}
+
+fn sample_id(p: &Params, cell: &Cell) -> String {
+    let mut id = format!(
+        "{FAMILY}/{}/{}/{}",
+        p.task.name(),
+        p.lang.code(),
+        cell.length
+    );
+    if let Some(d) = cell.depth {
+        id.push_str(&format!("/d{}", depth_label(d)));
+    }
+    if let Some(k) = cell.links {
+        id.push_str(&format!("/k{k}"));
+    }
+    id.push_str(&format!("/{}", cell.index));
+    id
+}
+
+fn make_sample(
+    p: &Params,
+    cell: &Cell,
+    ordinal: usize,
+    counter: &TokenCounter,
+    source: &HaystackSource,
+) -> Result<Sample, GenerateError> {
+    let id = sample_id(p, cell);
+    let seed = derive_seed(p.seed, &id);
+    let mut rng = SeededRng::new(seed);
+    let mut meta = Map::new();
+    let (context, question, prompt, reference, evidence, tokens, depths) = match p.task {
+        Task::Single | Task::MultiRetrieval => {
+            let depths: Vec<f64> = match cell.depth {
+                Some(d) => vec![d],
+                None => p.depths.clone().unwrap_or_default(),
+            };
+            let distractors = p.distractors.unwrap_or(0);
+            let needles = retrieval::needles(&mut rng, p.lang, depths.len(), distractors);
+            let mut placements: Vec<Placement> = needles
+                .iter()
+                .zip(&depths)
+                .map(|(n, &d)| Placement {
+                    text: n.sentence.clone(),
+                    depth: d,
+                })
+                .collect();
+            for n in &needles[depths.len()..] {
+                placements.push(Placement {
+                    text: n.sentence.clone(),
+                    depth: rng.below(101) as f64,
+                });
+            }
+            let target = cell.length.tokens().unwrap_or(0) as usize;
+            let facts = FactFilter::new(retrieval::facts(&needles));
+            let mut stream = source.stream(derive_seed(seed, "haystack"));
+            let built = haystack::build(&mut stream, counter, p.lang, target, &placements, &facts)?;
+            let many = p.task == Task::MultiRetrieval;
+            let question = if many {
+                needles[..depths.len()]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| format!("{}. {}", i + 1, n.question))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            } else {
+                needles[0].question.clone()
+            };
+            let prompt = prompt::retrieval(p.lang, &built.context, &question, many);
+            let reference = Reference::Needles(
+                needles[..depths.len()]
+                    .iter()
+                    .map(|n| n.value.clone())
+                    .collect(),
+            );
+            meta.insert("needles".into(), json!(needles[..depths.len()]));
+            let distractor_spans: Vec<Value> = needles[depths.len()..]
+                .iter()
+                .zip(&built.evidence[depths.len()..])
+                .map(|(n, e)| json!({"text": e.text, "char_start": e.char_start, "char_end": e.char_end, "key": n.key, "value": n.value}))
+                .collect();
+            meta.insert("distractors".into(), Value::Array(distractor_spans));
+            let evidence = built.evidence[..depths.len()].to_vec();
+            (
+                built.context,
+                question,
+                prompt,
+                reference,
+                evidence,
+                built.tokens,
+                depths,
+            )
+        }
+        Task::MultiReasoning | Task::Atc => {
+            let links = cell.links.unwrap_or(1);
+            let questions = p
+                .questions
+                .clone()
+                .unwrap_or_else(|| vec![QuestionType::EldestAncestor]);
+            let kind = questions[ordinal % questions.len()];
+            let plain = p.plain_chain.unwrap_or(false);
+            let puzzle = kinship::make_puzzle(&mut rng, p.lang, links, plain, kind);
+            let depths: Vec<f64> = match (p.task, cell.length) {
+                (_, TokenLength::None) => Vec::new(),
+                (Task::MultiReasoning, _) => {
+                    let first = cell.depth.unwrap_or(0.0);
+                    (0..links)
+                        .map(|j| first + (100.0 - first) * j as f64 / links as f64)
+                        .collect()
+                }
+                _ => (0..links)
+                    .map(|j| (j as f64 + 0.5) * 100.0 / links as f64)
+                    .collect(),
+            };
+            let (context, evidence, tokens) = match cell.length.tokens() {
+                None => {
+                    let (context, evidence) = plain_lines(&puzzle.sentences);
+                    let tokens = counter.count(&context)?;
+                    (context, evidence, tokens)
+                }
+                Some(target) => {
+                    let placements: Vec<Placement> = puzzle
+                        .sentences
+                        .iter()
+                        .zip(&depths)
+                        .map(|(s, &d)| Placement {
+                            text: s.clone(),
+                            depth: d,
+                        })
+                        .collect();
+                    let facts = FactFilter::new(puzzle.names());
+                    let mut stream = source.stream(derive_seed(seed, "haystack"));
+                    let built = haystack::build(
+                        &mut stream,
+                        counter,
+                        p.lang,
+                        target as usize,
+                        &placements,
+                        &facts,
+                    )?;
+                    (built.context, built.evidence, built.tokens)
+                }
+            };
+            let q = &puzzle.question;
+            let numeric = q.kind == QuestionType::GenerationsApart;
+            let prompt = prompt::kinship(
+                p.lang,
+                &context,
+                &q.text,
+                cell.length.tokens().is_some(),
+                numeric,
+            );
+            meta.insert("chain".into(), json!(puzzle.links));
+            meta.insert("question_type".into(), json!(q.kind));
+            meta.insert("subject".into(), json!(q.subject));
+            meta.insert("n".into(), json!(q.n));
+            if let Some(other) = &q.other {
+                meta.insert("other".into(), json!(other));
+            }
+            meta.insert("plain_chain".into(), json!(plain));
+            (
+                context,
+                q.text.clone(),
+                prompt,
+                Reference::Exact(q.answer.clone()),
+                evidence,
+                tokens,
+                depths,
+            )
+        }
+    };
+    let mut full_meta = Map::new();
+    full_meta.insert("target_tokens".into(), json!(cell.length.tokens()));
+    full_meta.insert("context_tokens".into(), json!(tokens));
+    full_meta.insert("tokenizer".into(), json!(counter.name()));
+    full_meta.insert("seed".into(), json!(seed));
+    full_meta.insert("depths".into(), json!(depths));
+    full_meta.insert("evidence".into(), json!(evidence));
+    full_meta.extend(meta);
+    Ok(Sample {
+        id,
+        family: FAMILY.into(),
+        task: p.task.name().into(),
+        lang: p.lang.code().into(),
+        context: Some(context),
+        context_id: None,
+        question,
+        prompt,
+        reference,
+        meta: full_meta,
+    })
+}
+
+/// The original ATC: the links alone, one per line.
+fn plain_lines(sentences: &[String]) -> (String, Vec<Evidence>) {
+    let mut context = String::new();
+    let mut evidence = Vec::with_capacity(sentences.len());
+    let mut chars = 0;
+    for (i, s) in sentences.iter().enumerate() {
+        if i > 0 {
+            context.push('\n');
+            chars += 1;
+        }
+        context.push_str(s);
+        let len = char_len(s);
+        evidence.push(Evidence {
+            text: s.clone(),
+            char_start: chars,
+            char_end: chars + len,
+        });
+        chars += len;
+    }
+    (context, evidence)
+}
+
+/// The language a sample is in.
+pub fn lang_of(sample: &Sample) -> Option<Lang> {
+    sample.lang.parse().ok()
+}
