@@ -1,0 +1,98 @@
+//! The baselines bracket NeedleBench as they should: the oracle scores 1.0 on every sample (so
+//! every reference scores 1.0 under its own scorer), and the shortcut that aces the original's
+//! plain chains is held to chance by distractors.
+
+use longforge_baselines::{answer_all, Baseline};
+use longforge_datasets::Sample;
+use longforge_generators::{family, Inputs};
+use longforge_judges::score_all;
+use serde_json::{json, Value};
+
+fn generate(params: Value) -> Vec<Sample> {
+    let nb = family("needlebench").unwrap();
+    let resolved = nb.resolve(params, &Inputs::default()).unwrap();
+    nb.generate(&resolved, &Inputs::default(), &mut |_, _| {})
+        .unwrap()
+        .samples
+}
+
+fn mean_score(baseline: Baseline, samples: &[Sample]) -> f64 {
+    let predictions = answer_all(baseline, samples);
+    let scores = score_all(samples, &predictions, "test").unwrap();
+    scores.iter().map(|s| s.value).sum::<f64>() / scores.len() as f64
+}
+
+#[test]
+fn oracle_scores_one_everywhere() {
+    for params in [
+        json!({"task": "single", "lengths": ["1k"], "depths": [0, 50, 100], "count": 3, "lang": "zh"}),
+        json!({"task": "multi-retrieval", "lengths": ["2k"], "count": 3}),
+        json!({"task": "multi-reasoning", "lengths": ["1500"], "depths": [20], "needles": [3, 6], "count": 2}),
+        json!({"task": "atc", "needles": [2, 5, 12], "count": 4, "lang": "zh"}),
+        json!({"task": "atc", "needles": [7], "count": 8}),
+    ] {
+        let samples = generate(params.clone());
+        assert_eq!(mean_score(Baseline::Oracle, &samples), 1.0, "{params}");
+    }
+}
+
+#[test]
+fn shortcut_aces_plain_chains_but_not_distractors() {
+    let plain = generate(
+        json!({"task": "atc", "needles": [8], "count": 40, "plain_chain": true, "questions": ["eldest_ancestor"]}),
+    );
+    assert_eq!(
+        mean_score(Baseline::Shortcut, &plain),
+        1.0,
+        "the original's shortcut"
+    );
+
+    let guarded = generate(
+        json!({"task": "atc", "needles": [8], "count": 40, "questions": ["eldest_ancestor"]}),
+    );
+    let eldest_only = mean_score(Baseline::Shortcut, &guarded);
+    assert!(
+        eldest_only <= 0.5,
+        "shortcut scores {eldest_only} with distractors"
+    );
+
+    let all_questions = generate(json!({"task": "atc", "needles": [8, 16], "count": 20}));
+    let mixed = mean_score(Baseline::Shortcut, &all_questions);
+    assert!(
+        mixed <= 0.5,
+        "shortcut scores {mixed} on all question types"
+    );
+}
+
+#[test]
+fn shortcut_takes_the_first_candidate_and_distractors_catch_it() {
+    let none = generate(
+        json!({"task": "single", "lengths": ["1k"], "depths": [50], "distractors": 0, "count": 10}),
+    );
+    assert_eq!(
+        mean_score(Baseline::Shortcut, &none),
+        1.0,
+        "without distractors the first candidate is the needle"
+    );
+    let some = generate(
+        json!({"task": "single", "lengths": ["1k"], "depths": [50], "distractors": 3, "count": 30}),
+    );
+    assert!(mean_score(Baseline::Shortcut, &some) < 0.8);
+}
+
+#[test]
+fn random_is_a_floor_and_noise_sits_between() {
+    let samples = generate(json!({"task": "atc", "needles": [10], "count": 60}));
+    let random = mean_score(Baseline::Random, &samples);
+    let noisy = mean_score(Baseline::NoisyOracle { error_rate: 0.5 }, &samples);
+    assert!(random < 0.35, "random {random}");
+    assert!(
+        noisy > random && noisy < 1.0,
+        "noisy {noisy}, random {random}"
+    );
+    // Reproducible: the same samples get the same answers.
+    assert_eq!(
+        answer_all(Baseline::Random, &samples),
+        answer_all(Baseline::Random, &samples)
+    );
+}
