@@ -26,6 +26,19 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), DatasetError> {
     Ok(())
 }
 
+/// Temporary files and folders are private (0600, 0700) while being written; what is published
+/// gets the usual modes.
+#[cfg(unix)]
+fn set_mode(path: &Path, mode: u32) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+}
+
+#[cfg(not(unix))]
+fn set_mode(_path: &Path, _mode: u32) -> std::io::Result<()> {
+    Ok(())
+}
+
 fn parent_dir(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -88,6 +101,7 @@ impl StagedDir {
     pub fn commit(mut self) -> Result<PathBuf, DatasetError> {
         let staging = self.staging.take().expect("commit runs once");
         let staged = staging.keep();
+        set_mode(&staged, 0o755).map_err(|e| DatasetError::io(&staged, e))?;
         if self.target.exists() {
             if !self.replace {
                 // An empty folder was there (checked in `new`): replace it.

@@ -563,6 +563,16 @@ impl EnglishProse {
         (0..sentences).map(|_| self.sentence(topic)).collect()
     }
 
+    /// A topic noun not already in the sentence, so "the oven" is not compared to "an oven".
+    fn other_noun(&mut self, topic: &Topic, so_far: &str) -> &'static str {
+        loop {
+            let noun = *self.rng.pick(topic.nouns);
+            if !so_far.contains(noun) {
+                return noun;
+            }
+        }
+    }
+
     fn sentence(&mut self, topic: &Topic) -> String {
         let shape = *self.rng.pick(SHAPES);
         let mut out = String::with_capacity(shape.len() + 60);
@@ -576,7 +586,7 @@ impl EnglishProse {
             chars.next(); // the closing brace
             let word: &str = match key {
                 'n' => *self.rng.pick(topic.nouns),
-                'm' => *self.rng.pick(topic.nouns),
+                'm' => self.other_noun(topic, &out),
                 'p' => *self.rng.pick(topic.places),
                 'v' | 'w' => *self.rng.pick(topic.verbs),
                 'a' | 'b' => *self.rng.pick(ADJECTIVES),

@@ -12,6 +12,7 @@ use serde_json::Value;
 pub struct CellKey {
     pub model: String,
     pub task: String,
+    pub lang: String,
     /// `4k`, `1m`, `none`.
     pub length: String,
     /// `25` for a needle at 25%; `-` where the task spreads its needles.
@@ -105,6 +106,7 @@ fn cell_key(sample: &Sample, model: &str) -> CellKey {
     CellKey {
         model: model.to_string(),
         task: sample.task.clone(),
+        lang: sample.lang.clone(),
         length,
         depth,
         links,
@@ -138,6 +140,7 @@ impl Summary {
             rows.push(vec![
                 c.key.model.clone(),
                 c.key.task.clone(),
+                c.key.lang.clone(),
                 c.key.length.clone(),
                 c.key.depth.clone(),
                 c.key.links.clone(),

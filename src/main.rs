@@ -1,0 +1,53 @@
+//! `longforge`: the command line. Each subcommand lives in its own file and only wires the
+//! crates together; no benchmark logic lives here.
+
+mod demo;
+mod generate;
+mod progress;
+mod run;
+mod score;
+mod verify;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Regenerate long-context benchmarks from a seed, answer them, and score the answers.
+#[derive(Parser)]
+#[command(name = "longforge", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate a dataset folder (samples.jsonl, samples.parquet, manifest.json).
+    Generate(generate::Args),
+    /// Regenerate a dataset from its manifest and check that every file is identical.
+    Verify(verify::Args),
+    /// Answer a dataset with a built-in baseline (no server needed).
+    Run(run::Args),
+    /// Score predictions against a dataset and print accuracy by length and depth.
+    Score(score::Args),
+    /// Generate small NeedleBench datasets, answer them with the baselines, score, and report.
+    Demo(demo::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Generate(a) => generate::run(a),
+        Command::Verify(a) => verify::run(a),
+        Command::Run(a) => run::run(a),
+        Command::Score(a) => score::run(a),
+        Command::Demo(a) => demo::run(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,100 @@
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use longforge_datasets::{
+    render, Manifest, Provenance, TokenizerSpec, MANIFEST_FILE, SAMPLES_JSONL,
+};
+use longforge_generators::{family, Inputs};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The dataset folder.
+    dir: PathBuf,
+    /// The tokenizer.json the dataset was counted with, when it was not a built-in one.
+    #[arg(long)]
+    tokenizer: Option<String>,
+    /// The haystack file the dataset was made from, when it was not the embedded prose.
+    #[arg(long)]
+    haystack: Option<PathBuf>,
+}
+
+/// Checks the files against the manifest's digests, then regenerates everything from the
+/// manifest's parameters and compares byte for byte: a sample edited together with its digest
+/// still fails.
+pub fn run(args: Args) -> Result<()> {
+    let manifest = Manifest::read(&args.dir)?;
+    manifest.check_files(&args.dir)?;
+    let family = family(&manifest.generator.name)?;
+    if family.version() != manifest.generator.version {
+        bail!(
+            "{} was made by {} generator {}, this longforge has {}: it cannot regenerate the same bytes; use longforge {}",
+            args.dir.display(), family.name(), manifest.generator.version, family.version(), manifest.generator.version
+        );
+    }
+    let inputs = Inputs {
+        haystack: args.haystack.clone(),
+        tokenizer: args.tokenizer.as_deref().map(TokenizerSpec::parse),
+    };
+    let resolved = family.resolve(manifest.params.clone(), &inputs)?;
+    if resolved != manifest.params {
+        bail!(
+            "{}: `params` are not what generator {} would record for them; the manifest was edited",
+            args.dir.join(MANIFEST_FILE).display(),
+            family.version()
+        );
+    }
+    let generated = family.generate(&resolved, &inputs, &mut |_, _| {})?;
+    let rendered = render(
+        &generated.samples,
+        Provenance {
+            generator: manifest.generator.clone(),
+            params: resolved,
+            seed: generated.seed,
+            tokenizer: generated.tokenizer,
+        },
+    )?;
+    for (name, bytes) in &rendered.files {
+        let path = args.dir.join(name);
+        let on_disk =
+            std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        if &on_disk == bytes {
+            continue;
+        }
+        if name == SAMPLES_JSONL {
+            let fresh = String::from_utf8_lossy(bytes);
+            let disk = String::from_utf8_lossy(&on_disk);
+            for (i, (a, b)) in fresh.lines().zip(disk.lines()).enumerate() {
+                if a != b {
+                    let id = generated.samples.get(i).map_or("?", |s| s.id.as_str());
+                    bail!(
+                        "{}: line {} (sample `{id}`) differs from what the manifest regenerates",
+                        path.display(),
+                        i + 1
+                    );
+                }
+            }
+            bail!(
+                "{}: holds {} lines, the manifest regenerates {}",
+                path.display(),
+                disk.lines().count(),
+                fresh.lines().count()
+            );
+        }
+        bail!(
+            "{} differs from what the manifest regenerates",
+            path.display()
+        );
+    }
+    if rendered.manifest != manifest {
+        bail!(
+            "{}: differs from the regenerated manifest (counts or digests were edited)",
+            args.dir.join(MANIFEST_FILE).display()
+        );
+    }
+    println!(
+        "ok: {} ({} samples) regenerates byte for byte",
+        args.dir.display(),
+        generated.samples.len()
+    );
+    Ok(())
+}
