@@ -18,6 +18,7 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), DatasetError> {
         .map_err(|e| DatasetError::io(&dir, e))?;
     tmp.write_all(bytes)
         .map_err(|e| DatasetError::io(path, e))?;
+    set_mode(tmp.path(), 0o644).map_err(|e| DatasetError::io(path, e))?;
     tmp.as_file()
         .sync_all()
         .map_err(|e| DatasetError::io(path, e))?;
@@ -146,6 +147,13 @@ mod tests {
         write(&stage.path().join("a.txt"), b"one").unwrap();
         stage.commit().unwrap();
         assert_eq!(std::fs::read(target.join("a.txt")).unwrap(), b"one");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&target.join("a.txt")), 0o644, "published files are readable");
+            assert_eq!(mode(&target), 0o755);
+        }
 
         let err = StagedDir::new(&target, false).unwrap_err().to_string();
         assert!(err.contains("--force"), "{err}");
