@@ -151,7 +151,11 @@ mod tests {
         {
             use std::os::unix::fs::PermissionsExt;
             let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-            assert_eq!(mode(&target.join("a.txt")), 0o644, "published files are readable");
+            assert_eq!(
+                mode(&target.join("a.txt")),
+                0o644,
+                "published files are readable"
+            );
             assert_eq!(mode(&target), 0o755);
         }
 

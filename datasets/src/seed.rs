@@ -68,6 +68,11 @@ impl SeededRng {
         &items[self.below(items.len())]
     }
 
+    /// A copy of a uniformly chosen item (for lists of `&str` and numbers).
+    pub fn draw<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
+    }
+
     /// Fisher-Yates.
     pub fn shuffle<T>(&mut self, items: &mut [T]) {
         for i in (1..items.len()).rev() {

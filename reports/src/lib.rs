@@ -62,6 +62,9 @@ struct Grid {
     rows: Vec<GridRow>,
 }
 
+/// Per row (model, length order, length): per column (score sum, samples), extracted sum, samples.
+type RowSums = BTreeMap<(String, u64, String), (BTreeMap<String, (f64, usize)>, f64, usize)>;
+
 #[derive(Serialize)]
 struct GridRow {
     model: String,
@@ -145,8 +148,7 @@ fn grid(task: &str, summary: &Summary) -> Grid {
         .into_iter()
         .collect();
     columns.sort_by_key(|c| (c.parse::<f64>().unwrap_or(f64::MAX) * 1000.0) as i64);
-    let mut rows: BTreeMap<(String, u64, String), (BTreeMap<String, (f64, usize)>, f64, usize)> =
-        BTreeMap::new();
+    let mut rows: RowSums = BTreeMap::new();
     for c in &cells {
         let length_order = length_order(&c.key.length);
         let row = rows

@@ -144,7 +144,12 @@ impl Family for NeedleBench {
     }
 
     fn resolve(&self, params: Value, inputs: &Inputs) -> Result<Value, GenerateError> {
+        let named = params.get("tokenizer").is_some();
         let mut p = params::with_defaults(params)?;
+        if inputs.tokenizer.is_some() && !named {
+            // The file given is the tokenizer; the default name does not apply.
+            p.tokenizer.clear();
+        }
         let counter = load_tokenizer(&p, inputs)?;
         p.tokenizer = counter.name().to_string();
         p.haystack = match (&inputs.haystack, &p.haystack) {
@@ -220,17 +225,14 @@ fn load_tokenizer(p: &Params, inputs: &Inputs) -> Result<TokenCounter, GenerateE
     };
     let counter = TokenCounter::load(&spec)?;
     let recorded = p.tokenizer.as_str();
-    let builtin = matches!(recorded, "cl100k_base" | "o200k_base");
-    if recorded.starts_with("hf:") || (builtin && inputs.tokenizer.is_some()) {
-        if counter.name() != recorded {
-            return Err(GenerateError::param(
-                "tokenizer",
-                format!(
-                    "the dataset was counted with {recorded}, but the given tokenizer is {}",
-                    counter.name()
-                ),
-            ));
-        }
+    if !recorded.is_empty() && counter.name() != recorded {
+        return Err(GenerateError::param(
+            "tokenizer",
+            format!(
+                "the dataset was counted with {recorded}, but the given tokenizer is {}",
+                counter.name()
+            ),
+        ));
     }
     Ok(counter)
 }

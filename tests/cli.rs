@@ -1,0 +1,529 @@
+//! End-to-end: the `longforge` binary run as a user would, on small sizes and real files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn longforge(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_longforge"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn ok(args: &[&str]) -> Output {
+    let out = longforge(args);
+    assert!(
+        out.status.success(),
+        "longforge {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Runs a command that must fail with exit code 1, returning its stderr.
+fn fails(args: &[&str]) -> String {
+    let out = longforge(args);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "longforge {args:?} should fail; stdout: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn read_lines(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn generation_is_byte_identical_and_verifies() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    for dir in [&a, &b] {
+        ok(&[
+            "generate",
+            "needlebench",
+            "--task",
+            "single",
+            "--lengths",
+            "1k,2k",
+            "--depths",
+            "0,50,100",
+            "--count",
+            "2",
+            "--seed",
+            "7",
+            "--out",
+            s(dir),
+        ]);
+    }
+    assert_eq!(
+        entries(&a),
+        vec!["manifest.json", "samples.jsonl", "samples.parquet"]
+    );
+    for f in entries(&a) {
+        assert_eq!(
+            std::fs::read(a.join(&f)).unwrap(),
+            std::fs::read(b.join(&f)).unwrap(),
+            "{f} differs between equal runs"
+        );
+    }
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(a.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["generator"]["name"], "needlebench");
+    assert_eq!(
+        manifest["params"]["lengths"],
+        serde_json::json!(["1k", "2k"])
+    );
+    assert_eq!(manifest["counts"]["samples"], 12);
+    assert_eq!(manifest["tokenizer"], "cl100k_base");
+    let text = std::fs::read_to_string(a.join("manifest.json")).unwrap();
+    assert!(
+        !text.contains(s(tmp.path())),
+        "the manifest must not hold the output path"
+    );
+    let out = ok(&["verify", s(&a)]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("regenerates byte for byte"));
+}
+
+#[test]
+fn verify_catches_an_edited_sample_even_with_its_digest_updated() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("d");
+    ok(&[
+        "generate",
+        "needlebench",
+        "--task",
+        "atc",
+        "--needles",
+        "4",
+        "--count",
+        "3",
+        "--out",
+        s(&dir),
+    ]);
+    let path = dir.join("samples.jsonl");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let mut lines: Vec<Value> = original
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let edited_id = lines[1]["id"].as_str().unwrap().to_string();
+    lines[1]["reference"]["value"] = Value::String("Somebody Else".into());
+    let edited: String = lines
+        .iter()
+        .map(|l| format!("{}\n", serde_json::to_string(l).unwrap()))
+        .collect();
+    std::fs::write(&path, &edited).unwrap();
+
+    let err = fails(&["verify", s(&dir)]);
+    assert!(
+        err.contains("samples.jsonl") && err.contains("SHA-256"),
+        "{err}"
+    );
+
+    // Now also fix up the digest, as a careful forger would.
+    let mpath = dir.join("manifest.json");
+    let mut manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(&mpath).unwrap()).unwrap();
+    for f in manifest["files"].as_array_mut().unwrap() {
+        if f["name"] == "samples.jsonl" {
+            f["sha256"] = Value::String(sha256_hex(edited.as_bytes()));
+            f["bytes"] = Value::from(edited.len());
+        }
+    }
+    std::fs::write(&mpath, serde_json::to_string_pretty(&manifest).unwrap()).unwrap();
+    let err = fails(&["verify", s(&dir)]);
+    assert!(
+        err.contains("samples.jsonl") && err.contains("line 2") && err.contains(&edited_id),
+        "{err}"
+    );
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    longforge_datasets::sha256_hex(bytes)
+}
+
+#[test]
+fn bad_inputs_fail_clearly_and_leave_nothing_behind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let empty = tmp.path().join("empty.txt");
+    std::fs::write(&empty, "\n\n").unwrap();
+    let short = tmp.path().join("short.txt");
+    std::fs::write(
+        &short,
+        "A short file about bread.\n\nAnother paragraph about ovens and flour.\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let o = s(&out);
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["--task", "sorting"], "unknown task `sorting`"),
+        (vec!["--task", "single", "--lengths", "12q"], "length `12q`"),
+        (
+            vec!["--task", "single", "--depths", "120"],
+            "120 is outside 0-100",
+        ),
+        (
+            vec!["--task", "single", "--depths", "-5"],
+            "-5 is outside 0-100",
+        ),
+        (
+            vec!["--task", "single", "--tokenizer", "/no/such/tokenizer.json"],
+            "/no/such/tokenizer.json",
+        ),
+        (
+            vec!["--task", "single", "--haystack", s(&empty)],
+            "holds no text",
+        ),
+        (
+            vec![
+                "--task",
+                "single",
+                "--lengths",
+                "8k",
+                "--haystack",
+                s(&short),
+            ],
+            "haystack holds only about",
+        ),
+        (
+            vec!["--task", "single", "--needles", "3"],
+            "task single does not take it",
+        ),
+    ];
+    for (extra, expect) in cases {
+        let mut args = vec!["generate", "needlebench", "--out", o];
+        args.extend(extra.iter().copied());
+        let err = fails(&args);
+        assert!(
+            err.contains(expect),
+            "{extra:?}: expected `{expect}` in:\n{err}"
+        );
+        assert!(!out.exists(), "{extra:?} left an output folder");
+        let left: Vec<String> = entries(tmp.path())
+            .into_iter()
+            .filter(|e| e.starts_with('.'))
+            .collect();
+        assert!(left.is_empty(), "{extra:?} left {left:?}");
+    }
+    // An existing dataset is never overwritten by accident.
+    ok(&["generate", "needlebench", "--task", "atc", "--out", o]);
+    let before = std::fs::read(out.join("samples.jsonl")).unwrap();
+    let err = fails(&[
+        "generate",
+        "needlebench",
+        "--task",
+        "atc",
+        "--seed",
+        "1",
+        "--out",
+        o,
+    ]);
+    assert!(err.contains("--force"), "{err}");
+    assert_eq!(std::fs::read(out.join("samples.jsonl")).unwrap(), before);
+    ok(&[
+        "generate",
+        "needlebench",
+        "--task",
+        "atc",
+        "--seed",
+        "1",
+        "--out",
+        o,
+        "--force",
+    ]);
+    assert_ne!(std::fs::read(out.join("samples.jsonl")).unwrap(), before);
+}
+
+#[test]
+fn list_names_every_task_and_parameter() {
+    let out = ok(&["generate", "--list"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    for word in [
+        "needlebench",
+        "single",
+        "multi-retrieval",
+        "multi-reasoning",
+        "atc",
+        "--lengths",
+        "--depths",
+        "--needles",
+        "--tokenizer",
+        "--haystack",
+        "--count",
+        "--seed",
+        "--lang",
+    ] {
+        assert!(text.contains(word), "--list lacks {word}:\n{text}");
+    }
+}
+
+/// Counts tokens the way the WordLevel tokenizer below does: runs of word characters, and runs
+/// of other non-space characters.
+fn whitespace_tokens(text: &str) -> usize {
+    #[derive(PartialEq)]
+    enum K {
+        Space,
+        Word,
+        Other,
+    }
+    let kind = |c: char| {
+        if c.is_whitespace() {
+            K::Space
+        } else if c.is_alphanumeric() || c == '_' {
+            K::Word
+        } else {
+            K::Other
+        }
+    };
+    let mut count = 0;
+    let mut prev = K::Space;
+    for c in text.chars() {
+        let k = kind(c);
+        if k != K::Space && k != prev {
+            count += 1;
+        }
+        prev = k;
+    }
+    count
+}
+
+#[test]
+fn a_hugging_face_tokenizer_json_counts_by_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tok = tmp.path().join("tokenizer.json");
+    std::fs::write(&tok, r#"{"version":"1.0","truncation":null,"padding":null,"added_tokens":[],"normalizer":null,"pre_tokenizer":{"type":"Whitespace"},"post_processor":null,"decoder":null,"model":{"type":"WordLevel","vocab":{"[UNK]":0,"the":1},"unk_token":"[UNK]"}}"#).unwrap();
+    let dir = tmp.path().join("d");
+    ok(&[
+        "generate",
+        "needlebench",
+        "--task",
+        "single",
+        "--lengths",
+        "1500",
+        "--depths",
+        "50",
+        "--tokenizer",
+        s(&tok),
+        "--out",
+        s(&dir),
+    ]);
+    let samples = read_lines(&dir.join("samples.jsonl"));
+    let meta = &samples[0]["meta"];
+    assert!(
+        meta["tokenizer"]
+            .as_str()
+            .unwrap()
+            .starts_with("hf:tokenizer.json#"),
+        "{}",
+        meta["tokenizer"]
+    );
+    let tokens = meta["context_tokens"].as_u64().unwrap() as usize;
+    assert_eq!(
+        tokens,
+        whitespace_tokens(samples[0]["context"].as_str().unwrap())
+    );
+    assert!(tokens.abs_diff(1500) <= 32, "{tokens}");
+    let err = fails(&["verify", s(&dir)]);
+    assert!(err.contains("--tokenizer"), "{err}");
+    ok(&["verify", s(&dir), "--tokenizer", s(&tok)]);
+}
+
+#[test]
+fn a_users_haystack_file_is_used_and_named_by_content() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus.jsonl");
+    let docs: String = (0..400)
+        .map(|i| format!("{{\"text\": \"Report {i} on the harbour. The cranes worked late into the night. Ships waited for the tide.\\n\\nA second paragraph of report {i}, about the weather at sea.\"}}\n"))
+        .collect();
+    std::fs::write(&corpus, docs).unwrap();
+    let dir = tmp.path().join("d");
+    ok(&[
+        "generate",
+        "needlebench",
+        "--task",
+        "single",
+        "--lengths",
+        "2k",
+        "--depths",
+        "50",
+        "--haystack",
+        s(&corpus),
+        "--out",
+        s(&dir),
+    ]);
+    let samples = read_lines(&dir.join("samples.jsonl"));
+    assert!(samples[0]["context"]
+        .as_str()
+        .unwrap()
+        .contains("on the harbour"));
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["params"]["haystack"]["file"], "corpus.jsonl");
+    let err = fails(&["verify", s(&dir)]);
+    assert!(
+        err.contains("--haystack") && err.contains("corpus.jsonl"),
+        "{err}"
+    );
+    ok(&["verify", s(&dir), "--haystack", s(&corpus)]);
+}
+
+#[test]
+fn baselines_answer_and_the_scorer_reports_by_cell() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("d");
+    ok(&[
+        "generate",
+        "needlebench",
+        "--task",
+        "atc",
+        "--needles",
+        "8",
+        "--count",
+        "12",
+        "--out",
+        s(&dir),
+    ]);
+    let mut files = Vec::new();
+    for b in ["oracle", "shortcut", "noisy-oracle"] {
+        let f = tmp.path().join(format!("{b}.jsonl"));
+        ok(&["run", "--dataset", s(&dir), "--baseline", b, "--out", s(&f)]);
+        let preds = read_lines(&f);
+        assert_eq!(preds.len(), 12);
+        let ids: Vec<&str> = preds
+            .iter()
+            .map(|p| p["sample_id"].as_str().unwrap())
+            .collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        assert_eq!(ids, sorted, "predictions are sorted by sample id");
+        files.push(f);
+    }
+    let scores = tmp.path().join("scores.jsonl");
+    let report = tmp.path().join("report.md");
+    let mut args = vec![
+        "score",
+        "--dataset",
+        s(&dir),
+        "--out",
+        s(&scores),
+        "--report",
+        s(&report),
+        "--predictions",
+    ];
+    args.extend(files.iter().map(|f| s(f)));
+    let out = ok(&args);
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.contains("oracle") && table.contains("1.000"),
+        "{table}"
+    );
+    let scores = read_lines(&scores);
+    assert_eq!(scores.len(), 36);
+    let oracle: Vec<&Value> = scores.iter().filter(|s| s["model"] == "oracle").collect();
+    assert!(oracle
+        .iter()
+        .all(|s| s["value"] == 1.0 && s["metric"] == "exact_match"));
+    assert!(std::fs::read_to_string(&report)
+        .unwrap()
+        .contains("## Leaderboard"));
+
+    // Predictions that name another dataset's samples are refused, naming the file.
+    let stray = tmp.path().join("stray.jsonl");
+    std::fs::write(
+        &stray,
+        "{\"sample_id\":\"nope\",\"model\":\"m\",\"output\":\"x\"}\n",
+    )
+    .unwrap();
+    let err = fails(&[
+        "score",
+        "--dataset",
+        s(&dir),
+        "--out",
+        s(&tmp.path().join("x.jsonl")),
+        "--predictions",
+        s(&stray),
+    ]);
+    assert!(err.contains("stray.jsonl") && err.contains("nope"), "{err}");
+    // A malformed line is named by file, line and field.
+    std::fs::write(&stray, "{\"sample_id\":\"a\",\"model\":\"m\",\"output\":\"x\"}\n{\"sample_id\":\"b\",\"model\":\"m\",\"output\":5}\n").unwrap();
+    let err = fails(&[
+        "score",
+        "--dataset",
+        s(&dir),
+        "--out",
+        s(&tmp.path().join("x.jsonl")),
+        "--predictions",
+        s(&stray),
+    ]);
+    assert!(
+        err.contains("stray.jsonl:2") && err.contains("`output`"),
+        "{err}"
+    );
+    let err = fails(&[
+        "run",
+        "--dataset",
+        s(&dir),
+        "--baseline",
+        "genius",
+        "--out",
+        s(&stray),
+    ]);
+    assert!(err.contains("unknown baseline `genius`"), "{err}");
+}
+
+#[test]
+fn the_demo_runs_offline_and_reports() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out: PathBuf = tmp.path().join("demo");
+    let run = ok(&["demo", "--out", s(&out)]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(stdout.contains("| oracle | 1.000"), "{stdout}");
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let leader_rows: Vec<&str> = report
+        .lines()
+        .skip_while(|l| !l.starts_with("| model"))
+        .skip(2)
+        .take(4)
+        .collect();
+    assert!(
+        leader_rows[0].starts_with("| oracle "),
+        "the oracle leads: {leader_rows:?}"
+    );
+    assert!(
+        leader_rows[3].starts_with("| random ") || leader_rows[3].starts_with("| shortcut "),
+        "{leader_rows:?}"
+    );
+    for d in [
+        "single",
+        "multi-retrieval",
+        "multi-reasoning",
+        "atc",
+        "atc-zh",
+    ] {
+        ok(&["verify", s(&out.join("datasets").join(d))]);
+    }
+    // Running it again replaces its own folder.
+    ok(&["demo", "--out", s(&out)]);
+}
