@@ -228,3 +228,23 @@ fn bad_parameters_name_the_parameter() {
         .to_string();
     assert!(e.contains("cannot hold the needles"), "{e}");
 }
+
+#[test]
+fn counts_stay_exact_when_paragraphs_do_not_start_with_letters() {
+    // Joins before a quote or a digit are not piece boundaries: the builder must count whole.
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("quotes.txt");
+    let text: String = (0..600)
+        .map(|i| format!("\"Quoted opening {i},\" said the clerk. It rained.\n\n{i} reasons to stay indoors were listed.\n\n"))
+        .collect();
+    std::fs::write(&corpus, text).unwrap();
+    let inputs = Inputs { haystack: Some(corpus), tokenizer: None };
+    let nb = family("needlebench").unwrap();
+    let counter = TokenCounter::load(&TokenizerSpec::Cl100kBase).unwrap();
+    for len in ["700", "3k"] {
+        let params = nb.resolve(json!({"task": "single", "lengths": [len], "depths": [0, 50, 100]}), &inputs).unwrap();
+        for s in nb.generate(&params, &inputs, &mut |_, _| {}).unwrap().samples {
+            check_sample(&s, &counter);
+        }
+    }
+}

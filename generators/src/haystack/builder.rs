@@ -7,12 +7,13 @@
 //! the filler budget is corrected by the error and the context rebuilt (a handful of rounds at
 //! most, as the error is nearly linear in the budget).
 //!
-//! Cost: every paragraph is counted once, in parallel, and the final text once more, in parallel.
+//! Cost: every paragraph is counted once, in parallel; the final count re-counts only the
+//! paragraphs a needle changed, where counts provably add up, and the whole text otherwise.
 
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 
-use longforge_datasets::{char_len, Evidence, TokenCounter};
+use longforge_datasets::{char_len, is_piece_boundary, Evidence, TokenCounter};
 
 use super::{FactFilter, Lang, ParagraphStream};
 use crate::GenerateError;
@@ -289,6 +290,9 @@ fn assemble(
     let mut chars = 0usize;
     let mut evidence = vec![None; placements.len()];
     let mut next_slot = slots.iter().peekable();
+    // Byte range of each paragraph as written (with its trailing gap), and whether it differs
+    // from the paragraph as counted (cut short, or holding a needle).
+    let mut spans: Vec<(usize, usize, bool)> = Vec::with_capacity(chosen.len());
     let push = |context: &mut String, chars: &mut usize, text: &str| {
         context.push_str(text);
         *chars += char_len(text);
@@ -296,7 +300,12 @@ fn assemble(
     for (pi, &take) in chosen.iter().enumerate() {
         if pi > 0 {
             push(&mut context, &mut chars, PARAGRAPH_GAP);
+            if let Some(last) = spans.last_mut() {
+                last.1 = context.len();
+            }
         }
+        let start = context.len();
+        let mut changed = take < paragraphs[pi].sentences.len();
         let mut first = true;
         for si in 0..=take {
             while let Some(&&(slot, i)) = next_slot.peek() {
@@ -319,6 +328,7 @@ fn assemble(
                     char_end: chars,
                 });
                 first = false;
+                changed = true;
                 next_slot.next();
             }
             if si < take {
@@ -329,6 +339,7 @@ fn assemble(
                 first = false;
             }
         }
+        spans.push((start, context.len(), changed));
     }
     // With no filler at all, placements still go in, one per line.
     for &(_, i) in next_slot {
@@ -342,8 +353,9 @@ fn assemble(
             char_start: start,
             char_end: chars,
         });
+        spans.clear(); // counted whole below
     }
-    let tokens = counter.count_parallel(&context)?;
+    let tokens = exact_count(&context, &spans, paragraphs, counter)?;
     Ok(BuiltContext {
         context,
         tokens,
@@ -352,6 +364,36 @@ fn assemble(
             .map(|e| e.expect("every placement is placed"))
             .collect(),
     })
+}
+
+/// The exact token count of `context`. Where every paragraph join is a piece boundary (see
+/// `longforge_datasets::is_piece_boundary`) counts add across joins, so unchanged paragraphs keep
+/// the counts they were chosen by and only the changed ones and the last (which has no trailing
+/// gap) are counted again. Otherwise the whole text is counted.
+fn exact_count(
+    context: &str,
+    spans: &[(usize, usize, bool)],
+    paragraphs: &[Paragraph],
+    counter: &TokenCounter,
+) -> Result<usize, GenerateError> {
+    let additive = counter.counts_add_at_line_starts()
+        && !spans.is_empty()
+        && spans[1..]
+            .iter()
+            .all(|&(start, _, _)| is_piece_boundary(context, start));
+    if !additive {
+        return Ok(counter.count_parallel(context)?);
+    }
+    let last = spans.len() - 1;
+    let mut total = 0;
+    for (i, &(start, end, changed)) in spans.iter().enumerate() {
+        total += if changed || i == last {
+            counter.count(&context[start..end])?
+        } else {
+            paragraphs[i].tokens
+        };
+    }
+    Ok(total)
 }
 
 /// The sentence boundary whose token position is nearest `want`.
