@@ -238,12 +238,24 @@ fn counts_stay_exact_when_paragraphs_do_not_start_with_letters() {
         .map(|i| format!("\"Quoted opening {i},\" said the clerk. It rained.\n\n{i} reasons to stay indoors were listed.\n\n"))
         .collect();
     std::fs::write(&corpus, text).unwrap();
-    let inputs = Inputs { haystack: Some(corpus), tokenizer: None };
+    let inputs = Inputs {
+        haystack: Some(corpus),
+        tokenizer: None,
+    };
     let nb = family("needlebench").unwrap();
     let counter = TokenCounter::load(&TokenizerSpec::Cl100kBase).unwrap();
     for len in ["700", "3k"] {
-        let params = nb.resolve(json!({"task": "single", "lengths": [len], "depths": [0, 50, 100]}), &inputs).unwrap();
-        for s in nb.generate(&params, &inputs, &mut |_, _| {}).unwrap().samples {
+        let params = nb
+            .resolve(
+                json!({"task": "single", "lengths": [len], "depths": [0, 50, 100]}),
+                &inputs,
+            )
+            .unwrap();
+        for s in nb
+            .generate(&params, &inputs, &mut |_, _| {})
+            .unwrap()
+            .samples
+        {
             check_sample(&s, &counter);
         }
     }
