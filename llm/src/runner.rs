@@ -1,0 +1,182 @@
+//! Answering a dataset with a model: every sample's prompt as one user turn, answers taken from
+//! the store where it has them, asked otherwise, and every outcome recorded as a [`Prediction`].
+//!
+//! A sample whose prompt and `max_tokens` do not fit the model's context is recorded as skipped
+//! and never sent. The prompt is counted with the endpoint's tokenizer; without one, by the
+//! server where it can count (llama-cpp-python), else with `cl100k_base` plus a safety margin of
+//! [`UNKNOWN_TOKENIZER_MARGIN`], since another model's tokenizer may count more.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use longforge_datasets::{Prediction, Sample, TokenCounter, TokenizerSpec};
+use serde_json::json;
+
+use crate::{ChatRequest, Client, LlmError, Message, Sampling, Store, StoredAnswer};
+
+/// Added to a `cl100k_base` count when the model's own tokenizer is unknown.
+pub const UNKNOWN_TOKENIZER_MARGIN: f64 = 0.25;
+
+/// One model to run: its name in predictions, its client, and how its prompts are counted.
+pub struct ModelRun {
+    pub name: String,
+    pub client: Client,
+    pub max_context: Option<usize>,
+    /// The endpoint's tokenizer, if it names one.
+    pub tokenizer: Option<TokenCounter>,
+}
+
+impl ModelRun {
+    pub fn new(name: String, client: Client) -> Result<Self, LlmError> {
+        let first = client.endpoints().next().cloned();
+        let max_context = first.as_ref().and_then(|e| e.max_context);
+        let tokenizer =
+            match first.as_ref().and_then(|e| e.tokenizer.clone()) {
+                Some(spec) => Some(TokenCounter::load(&TokenizerSpec::parse(&spec)).map_err(
+                    |e| LlmError::Endpoint {
+                        spec: name.clone(),
+                        message: e.to_string(),
+                    },
+                )?),
+                None => None,
+            };
+        Ok(ModelRun {
+            name,
+            client,
+            max_context,
+            tokenizer,
+        })
+    }
+}
+
+/// The request a sample becomes.
+pub fn request_for(sample: &Sample, sampling: Sampling) -> ChatRequest {
+    ChatRequest {
+        messages: vec![Message::user(sample.prompt.clone())],
+        sampling,
+        top_logprobs: None,
+        constraint: None,
+    }
+}
+
+/// Answers `samples` with `model`. `on_done` is called once per sample (for progress);
+/// `stop` ends the run early: samples not yet started are left out of the result.
+pub async fn answer_all(
+    samples: Arc<Vec<Sample>>,
+    model: Arc<ModelRun>,
+    store: Arc<Store>,
+    sampling: Sampling,
+    stop: Arc<AtomicBool>,
+    on_done: Arc<dyn Fn(&Prediction) + Send + Sync>,
+) -> Vec<Prediction> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for index in 0..samples.len() {
+        let (samples, model, store, stop, on_done) = (
+            samples.clone(),
+            model.clone(),
+            store.clone(),
+            stop.clone(),
+            on_done.clone(),
+        );
+        tasks.spawn(async move {
+            if stop.load(Ordering::SeqCst) {
+                return None;
+            }
+            let prediction = answer_one(&samples[index], &model, &store, sampling).await;
+            on_done(&prediction);
+            Some(prediction)
+        });
+    }
+    let mut out = Vec::with_capacity(samples.len());
+    while let Some(done) = tasks.join_next().await {
+        if let Ok(Some(p)) = done {
+            out.push(p);
+        }
+    }
+    out.sort_by(|a, b| a.sample_id.cmp(&b.sample_id));
+    out
+}
+
+async fn answer_one(
+    sample: &Sample,
+    model: &ModelRun,
+    store: &Store,
+    sampling: Sampling,
+) -> Prediction {
+    let request = request_for(sample, sampling);
+    let endpoint = model.client.endpoints().next().cloned();
+    let (served, revision) = endpoint
+        .map(|e| (e.served_model, e.revision))
+        .unwrap_or_default();
+    let fingerprint = request.fingerprint(&served, revision.as_deref());
+    let prediction =
+        |output: Option<String>, usage, latency_ms, error: Option<String>| Prediction {
+            sample_id: sample.id.clone(),
+            model: model.name.clone(),
+            output,
+            usage,
+            latency_ms,
+            error,
+            fingerprint: Some(fingerprint.clone()),
+        };
+    if let Some(stored) = store.get(&fingerprint) {
+        return prediction(
+            Some(stored.response.text),
+            stored.response.usage,
+            Some(stored.latency_ms),
+            None,
+        );
+    }
+    if let Some(limit) = model.max_context {
+        let (tokens, how) = match &model.tokenizer {
+            Some(t) => (t.count(&sample.prompt).ok(), t.name().to_string()),
+            None => match model.client.server_token_count(&sample.prompt).await {
+                Some(n) => (Some(n), "the server".to_string()),
+                None => {
+                    let n = TokenCounter::load(&TokenizerSpec::Cl100kBase)
+                        .ok()
+                        .and_then(|c| c.count(&sample.prompt).ok());
+                    (
+                        n.map(|n| (n as f64 * (1.0 + UNKNOWN_TOKENIZER_MARGIN)).ceil() as usize),
+                        format!("cl100k_base + {:.0}%", UNKNOWN_TOKENIZER_MARGIN * 100.0),
+                    )
+                }
+            },
+        };
+        if let Some(tokens) = tokens {
+            if tokens + sampling.max_tokens as usize > limit {
+                let why = format!(
+                    "skipped for context: prompt {tokens} tokens (counted with {how}) + max_tokens {} > max_context {limit}",
+                    sampling.max_tokens
+                );
+                return prediction(
+                    None,
+                    Some(json!({"prompt_tokens_counted": tokens})),
+                    None,
+                    Some(why),
+                );
+            }
+        }
+    }
+    match model.client.complete(&request).await {
+        Ok(answer) => {
+            let stored = StoredAnswer {
+                fingerprint: fingerprint.clone(),
+                served_model: served.clone(),
+                response: answer.response,
+                latency_ms: answer.latency_ms,
+            };
+            let error = store
+                .put(stored.clone())
+                .err()
+                .map(|e| format!("answered, but not stored: {e}"));
+            prediction(
+                Some(stored.response.text),
+                stored.response.usage,
+                Some(stored.latency_ms),
+                error,
+            )
+        }
+        Err(failure) => prediction(None, None, None, Some(failure.cause)),
+    }
+}
