@@ -26,7 +26,7 @@ enum Command {
     Generate(generate::Args),
     /// Regenerate a dataset from its manifest and check that every file is identical.
     Verify(verify::Args),
-    /// Answer a dataset with a built-in baseline (no server needed).
+    /// Answer a dataset with models behind OpenAI-compatible endpoints, or a built-in baseline.
     Run(run::Args),
     /// Score predictions against a dataset and print accuracy by length and depth.
     Score(score::Args),
@@ -36,15 +36,16 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let done = |r: anyhow::Result<()>| r.map(|()| ExitCode::SUCCESS);
     let result = match cli.command {
-        Command::Generate(a) => generate::run(a),
-        Command::Verify(a) => verify::run(a),
+        Command::Generate(a) => done(generate::run(a)),
+        Command::Verify(a) => done(verify::run(a)),
         Command::Run(a) => run::run(a),
-        Command::Score(a) => score::run(a),
-        Command::Demo(a) => demo::run(a),
+        Command::Score(a) => done(score::run(a)),
+        Command::Demo(a) => done(demo::run(a)),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::from(1)

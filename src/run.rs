@@ -1,35 +1,208 @@
+use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::Duration;
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 use longforge_baselines::{answer_all, Baseline};
-use longforge_datasets::{jsonl, read_samples};
+use longforge_datasets::{jsonl, read_samples, Prediction};
+use longforge_llm::runner::{self, request_for, ModelRun};
+use longforge_llm::{
+    default_store_path, Client, ClientOptions, Endpoint, Sampling, ServerKind, Store,
+};
 
 #[derive(clap::Args)]
 pub struct Args {
     /// The dataset folder.
     #[arg(long)]
     dataset: PathBuf,
-    /// A built-in responder: oracle, random, shortcut or noisy-oracle.
-    #[arg(long)]
-    baseline: String,
+    /// A built-in responder instead of a model: oracle, random, shortcut or noisy-oracle.
+    #[arg(long, conflicts_with = "models")]
+    baseline: Option<String>,
     /// For noisy-oracle: the probability of a random answer (default 0.3).
     #[arg(long)]
     error_rate: Option<f64>,
-    /// Predictions, one JSON object per line, sorted by sample id.
+    /// NAME=BASE_URL[,model=SERVED_NAME][,key_env=VAR][,max_context=TOKENS][,tokenizer=NAME_OR_PATH][,revision=TEXT];
+    /// repeat it; one name with several URLs spreads its requests over them.
+    #[arg(long = "model", id = "models")]
+    models: Vec<String>,
+    /// Predictions, one JSON object per line, sorted by model then sample id.
     #[arg(long)]
     out: PathBuf,
+    /// The request store folder (default: $XDG_CACHE_HOME/longforge/requests).
+    #[arg(long)]
+    store: Option<PathBuf>,
+    /// auto asks the server on the first request that is really sent.
+    #[arg(long, default_value = "auto", value_parser = ["auto", "vllm", "vllm-legacy", "llamacpp", "openai"])]
+    server_kind: String,
+    /// Requests in flight per endpoint.
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+    /// Seconds for one attempt.
+    #[arg(long, default_value_t = 600.0)]
+    timeout: f64,
+    #[arg(long, default_value_t = 5)]
+    max_attempts: u32,
+    #[arg(long, default_value_t = 0.0)]
+    temperature: f64,
+    #[arg(long, default_value_t = 1.0)]
+    top_p: f64,
+    #[arg(long, default_value_t = 512)]
+    max_tokens: u32,
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Only the first N samples (by id).
+    #[arg(long)]
+    limit: Option<usize>,
+    /// Print the first request that would be sent, and exit.
+    #[arg(long)]
+    dry_run: bool,
 }
 
-pub fn run(args: Args) -> Result<()> {
-    let baseline = Baseline::parse(&args.baseline, args.error_rate)?;
-    let samples = read_samples(&args.dataset)?;
-    let predictions = answer_all(baseline, &samples);
+/// Exit status: 0 when every sample was answered, 3 when the run finished with recorded failures
+/// or skips, 1 on a usage or input error, 130 when interrupted.
+pub fn run(args: Args) -> Result<ExitCode> {
+    let mut samples = read_samples(&args.dataset)?;
+    samples.sort_by(|a, b| a.id.cmp(&b.id));
+    if let Some(n) = args.limit {
+        samples.truncate(n);
+    }
+    if let Some(name) = &args.baseline {
+        let baseline = Baseline::parse(name, args.error_rate)?;
+        let predictions = answer_all(baseline, &samples);
+        jsonl::write(&args.out, &predictions)?;
+        eprintln!(
+            "{}: answered {} samples -> {}",
+            baseline.model_name(),
+            predictions.len(),
+            args.out.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.models.is_empty() {
+        bail!("give --model NAME=BASE_URL (repeatable) or --baseline NAME");
+    }
+    let mut groups: BTreeMap<String, Vec<Endpoint>> = BTreeMap::new();
+    for spec in &args.models {
+        let e = Endpoint::parse(spec)?;
+        groups.entry(e.name.clone()).or_default().push(e);
+    }
+    let sampling = Sampling {
+        temperature: args.temperature,
+        top_p: args.top_p,
+        max_tokens: args.max_tokens,
+        seed: args.seed,
+    };
+    let server_kind = match args.server_kind.as_str() {
+        "vllm" => Some(ServerKind::Vllm),
+        "vllm-legacy" => Some(ServerKind::VllmLegacy),
+        "llamacpp" => Some(ServerKind::LlamaCpp),
+        "openai" => Some(ServerKind::OpenAi),
+        _ => None,
+    };
+    if args.dry_run {
+        let (name, endpoints) = groups.iter().next().expect("at least one model");
+        let Some(sample) = samples.first() else {
+            bail!("the dataset has no samples")
+        };
+        let e = &endpoints[0];
+        let body = request_for(sample, sampling)
+            .body(&e.served_model, server_kind.unwrap_or(ServerKind::OpenAi));
+        println!(
+            "POST {}/chat/completions  (model {name}, sample {})",
+            e.base_url, sample.id
+        );
+        println!("{}", serde_json::to_string_pretty(&body)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let options = ClientOptions {
+        concurrency: args.concurrency,
+        timeout: Duration::from_secs_f64(args.timeout),
+        max_attempts: args.max_attempts,
+        server_kind,
+        ..ClientOptions::default()
+    };
+    let store_dir = args.store.clone().unwrap_or_else(default_store_path);
+    let (store, warnings) = Store::open(&store_dir)?;
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+    let store = Arc::new(store);
+    let samples = Arc::new(samples);
+    let runtime = tokio::runtime::Runtime::new()?;
+    let mut predictions: Vec<Prediction> = Vec::new();
+    for (name, endpoints) in groups {
+        let client = Client::new(endpoints, options.clone())?;
+        let model = Arc::new(ModelRun::new(name.clone(), client)?);
+        let bar = progress_bar(&name, samples.len());
+        let on_done = {
+            let bar = bar.clone();
+            Arc::new(move |_: &Prediction| bar.inc(1))
+        };
+        let work = runner::answer_all(
+            samples.clone(),
+            model,
+            store.clone(),
+            sampling,
+            Arc::new(AtomicBool::new(false)),
+            on_done,
+        );
+        let done = runtime.block_on(async {
+            tokio::select! {
+                done = work => Some(done),
+                _ = tokio::signal::ctrl_c() => None,
+            }
+        });
+        bar.finish_and_clear();
+        let Some(done) = done else {
+            eprintln!("interrupted: every answer received so far is in {}; run the same command again to resume", store.path().display());
+            return Ok(ExitCode::from(130));
+        };
+        report(&name, &done);
+        predictions.extend(done);
+    }
+    predictions.sort_by(|a, b| (&a.model, &a.sample_id).cmp(&(&b.model, &b.sample_id)));
     jsonl::write(&args.out, &predictions)?;
+    let failed = predictions.iter().filter(|p| p.error.is_some()).count();
     eprintln!(
-        "{}: answered {} samples -> {}",
-        baseline.model_name(),
+        "{} predictions -> {}",
         predictions.len(),
         args.out.display()
     );
-    Ok(())
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(3)
+    })
+}
+
+fn progress_bar(name: &str, len: usize) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(len as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{prefix} [{bar:30}] {pos}/{len} {per_sec} eta {eta}",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_prefix(name.to_string());
+    bar
+}
+
+fn report(model: &str, predictions: &[Prediction]) {
+    let skipped = predictions
+        .iter()
+        .filter(|p| p.error.as_deref().is_some_and(|e| e.starts_with("skipped")))
+        .count();
+    let failed = predictions.iter().filter(|p| p.error.is_some()).count() - skipped;
+    eprintln!(
+        "{model}: {} answered, {failed} failed, {skipped} skipped for context",
+        predictions.len() - failed - skipped
+    );
+    if let Some(first) = predictions
+        .iter()
+        .find_map(|p| p.error.as_deref().filter(|e| !e.starts_with("skipped")))
+    {
+        eprintln!("{model}: first failure: {first}");
+    }
 }
