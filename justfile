@@ -37,3 +37,15 @@ fmt:
 lint:
     cargo fmt --all -- --check
     cargo clippy --all-targets -- -D warnings
+
+# The CPU evaluator: llama.cpp (llama-cpp-python) serving SmolLM2-135M on a free loopback port.
+# Builds its venv on first use (about 6 minutes), then prints the base URL; stop it with kill.
+judge-server-cpu:
+    scripts/judge-server-cpu.sh start
+
+# The GPU evaluator: vLLM serving MODEL (needs a GPU and `pip install vllm`; CI cannot run it).
+# Sampling defaults from the model's generation config are disabled: longforge sends every field.
+judge-server MODEL PORT="8000" MAX_LEN="32768":
+    vllm serve {{MODEL}} --host 127.0.0.1 --port {{PORT}} --max-model-len {{MAX_LEN}} --generation-config vllm & \
+    until python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:{{PORT}}/v1/models', timeout=2)" 2>/dev/null; do sleep 2; done; \
+    echo "http://127.0.0.1:{{PORT}}/v1"

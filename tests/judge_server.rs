@@ -1,0 +1,202 @@
+//! The client and `run` against a real llama.cpp server (llama-cpp-python running SmolLM2-135M),
+//! started by this test through `scripts/judge-server-cpu.sh` (which builds its venv on first
+//! use, about 6 minutes). The model is far too small to judge anything: these checks are about
+//! the pipeline (plain text, logprobs, JSON schema, context skips, resume), never its answers.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use longforge_llm::{ChatRequest, Client, ClientOptions, Constraint, Endpoint, Message, Sampling};
+use serde_json::Value;
+
+struct Server {
+    url: String,
+    pid: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").arg(&self.pid).status();
+    }
+}
+
+fn start() -> Server {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let pidfile = tempfile::NamedTempFile::new().unwrap();
+    let out = Command::new("bash")
+        .arg(Path::new(root).join("scripts/judge-server-cpu.sh"))
+        .arg("start")
+        .env("PIDFILE", pidfile.path())
+        .output()
+        .expect("bash runs the judge server script");
+    assert!(
+        out.status.success(),
+        "the judge server did not start:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let url = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    let pid = std::fs::read_to_string(pidfile.path())
+        .unwrap()
+        .trim()
+        .to_string();
+    Server { url, pid }
+}
+
+fn longforge(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_longforge"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_real_llama_cpp_server_answers_through_the_whole_pipeline() {
+    let server = start();
+    let tmp = tempfile::tempdir().unwrap();
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let (data, store, out) = (
+        tmp.path().join("d"),
+        tmp.path().join("store"),
+        tmp.path().join("p.jsonl"),
+    );
+    let gen = longforge(&[
+        "generate",
+        "needlebench",
+        "--task",
+        "atc",
+        "--needles",
+        "3",
+        "--count",
+        "2",
+        "--out",
+        &s(&data),
+    ]);
+    assert!(gen.status.success());
+    let model = format!("smol={},model=smollm2-135m,max_context=8192", server.url);
+
+    // Plain text, through `run`, with the server kind found out automatically.
+    let run = longforge(&[
+        "run",
+        "--dataset",
+        &s(&data),
+        "--model",
+        &model,
+        "--max-tokens",
+        "24",
+        "--store",
+        &s(&store),
+        "--out",
+        &s(&out),
+    ]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let first = std::fs::read(&out).unwrap();
+    let predictions: Vec<Value> = String::from_utf8_lossy(&first)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(predictions.len(), 2);
+    for p in &predictions {
+        assert!(!p["output"].as_str().unwrap().is_empty());
+        assert!(p["usage"]["completion_tokens"].as_u64().unwrap() > 0);
+        assert!(p["error"].is_null());
+    }
+
+    // Resume: the same run with the server moved away is answered from the store, identically.
+    let moved = "smol=http://127.0.0.1:9/v1,model=smollm2-135m,max_context=8192";
+    let again = longforge(&[
+        "run",
+        "--dataset",
+        &s(&data),
+        "--model",
+        moved,
+        "--max-tokens",
+        "24",
+        "--store",
+        &s(&store),
+        "--out",
+        &s(&out),
+    ]);
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_eq!(
+        std::fs::read(&out).unwrap(),
+        first,
+        "a rerun asks nothing and writes the same bytes"
+    );
+
+    // A context too small for the prompts: every sample skipped, counted by the server itself.
+    // (A fresh store: answers already stored would be returned, as they need no sending.)
+    let small = format!("smol={},model=smollm2-135m,max_context=64", server.url);
+    let fresh = tmp.path().join("fresh-store");
+    let skip = longforge(&[
+        "run",
+        "--dataset",
+        &s(&data),
+        "--model",
+        &small,
+        "--max-tokens",
+        "24",
+        "--store",
+        &s(&fresh),
+        "--out",
+        &s(&out),
+    ]);
+    assert_eq!(skip.status.code(), Some(3));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text.matches("skipped for context").count(), 2, "{text}");
+    assert!(text.contains("counted with the server"), "{text}");
+
+    // Logprobs and a JSON schema, through the library client.
+    let endpoint = Endpoint::parse(&format!("smol={},model=smollm2-135m", server.url)).unwrap();
+    let client = Client::new(
+        vec![endpoint],
+        ClientOptions {
+            timeout: Duration::from_secs(120),
+            ..ClientOptions::default()
+        },
+    )
+    .unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let ask = |top_logprobs, constraint| ChatRequest {
+        messages: vec![Message::user("Name a colour.")],
+        sampling: Sampling {
+            max_tokens: 16,
+            ..Sampling::default()
+        },
+        top_logprobs,
+        constraint,
+    };
+    let with_logprobs = rt.block_on(client.complete(&ask(Some(5), None))).unwrap();
+    let first_token = &with_logprobs
+        .response
+        .logprobs
+        .as_ref()
+        .expect("logprobs returned")["content"][0];
+    assert!(
+        first_token["top_logprobs"].as_array().unwrap().len() >= 2,
+        "{first_token}"
+    );
+    let schema = serde_json::json!({"type": "object", "properties": {"colour": {"type": "string"}}, "required": ["colour"]});
+    let constrained = rt
+        .block_on(client.complete(&ask(None, Some(Constraint::JsonSchema(schema)))))
+        .unwrap();
+    let parsed: Value =
+        serde_json::from_str(&constrained.response.text).expect("constrained output is JSON");
+    assert!(parsed["colour"].is_string(), "{parsed}");
+    drop(server);
+}
