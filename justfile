@@ -23,13 +23,14 @@ peers:
     cargo run --quiet -- generate needlebench --task single --lengths 1k,2k --depths 0,50,100 --out "$out/single"
     "$py" tests/peers/parquet_readers.py "$out/atc-zh" "$out/single"
 
-# 1M-token samples timed beside the original's Python path and one tiktoken-rs pass.
+# 1M-token samples beside the original's Python path; the chat client beside AsyncOpenAI.
 bench:
     #!/usr/bin/env bash
     set -euo pipefail
-    export LONGFORGE_BENCH_PYTHON=$(scripts/venv.sh bench-venv tiktoken==0.12.0 | tail -n 1)
+    export LONGFORGE_BENCH_PYTHON=$(scripts/venv.sh bench-venv tiktoken==0.12.0 openai==3.51.0 | tail -n 1)
     export TIKTOKEN_CACHE_DIR=$(scripts/tiktoken-cache.sh)
     cargo bench --bench needlebench_1m
+    cargo bench --bench client_overhead
 
 fmt:
     cargo fmt --all
