@@ -1,0 +1,333 @@
+//! Runs that are stopped: Ctrl-C stops cleanly (no output half-written, exit 130), `kill -9`
+//! loses at most the requests in flight, and the rerun resumes from the store, asking only what
+//! was not answered. Also: `--dry-run`, `--limit`, and requests spread over two endpoints.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Answers each request after `delay`, counting chat-completion requests.
+fn slow_server(delay: Duration) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/v1", listener.local_addr().unwrap());
+    let count = Arc::new(AtomicUsize::new(0));
+    let counter = count.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let counter = counter.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut stream = stream;
+                loop {
+                    let mut length = 0usize;
+                    let mut chat = false;
+                    let mut line = String::new();
+                    loop {
+                        line.clear();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        if line == "\r\n" {
+                            break;
+                        }
+                        chat |= line.starts_with("POST ") && line.contains("/chat/completions");
+                        if let Some(v) = line.to_lowercase().strip_prefix("content-length:") {
+                            length = v.trim().parse().unwrap_or(0);
+                        }
+                    }
+                    let mut body = vec![0; length];
+                    if reader.read_exact(&mut body).is_err() {
+                        return;
+                    }
+                    if chat {
+                        counter.fetch_add(1, Ordering::SeqCst);
+                    }
+                    std::thread::sleep(delay);
+                    let reply = r#"{"choices":[{"message":{"role":"assistant","content":"\\boxed{x}"},"finish_reason":"stop"}]}"#;
+                    if write!(stream, "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{reply}", reply.len()).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (url, count)
+}
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_longforge")
+}
+
+fn dataset(dir: &Path, count: &str) {
+    let out = Command::new(bin())
+        .args([
+            "generate",
+            "needlebench",
+            "--task",
+            "atc",
+            "--needles",
+            "4",
+            "--count",
+            count,
+            "--out",
+            dir.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+}
+
+fn run_args<'a>(data: &'a str, model: &'a str, store: &'a str, out: &'a str) -> Vec<&'a str> {
+    vec![
+        "run",
+        "--dataset",
+        data,
+        "--model",
+        model,
+        "--server-kind",
+        "openai",
+        "--concurrency",
+        "2",
+        "--store",
+        store,
+        "--out",
+        out,
+    ]
+}
+
+fn stored_lines(store: &Path) -> usize {
+    std::fs::read_to_string(store.join("answers.jsonl"))
+        .map(|t| t.lines().filter(|l| !l.is_empty()).count())
+        .unwrap_or(0)
+}
+
+#[test]
+fn kill_minus_nine_loses_only_requests_in_flight_and_the_rerun_resumes() {
+    let (url, count) = slow_server(Duration::from_millis(150));
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, store, out) = (
+        tmp.path().join("d"),
+        tmp.path().join("store"),
+        tmp.path().join("p.jsonl"),
+    );
+    dataset(&data, "30"); // 30 samples, 2 at a time, 150 ms each: about 2.3 s in all
+    let model = format!("m={url}");
+    let args = run_args(
+        data.to_str().unwrap(),
+        &model,
+        store.to_str().unwrap(),
+        out.to_str().unwrap(),
+    );
+    let mut child = Command::new(bin())
+        .args(&args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(900));
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert!(
+        !out.exists(),
+        "no predictions file is written by a killed run"
+    );
+    let kept = stored_lines(&store);
+    assert!(
+        kept > 0 && kept < 30,
+        "some answers were stored before the kill: {kept}"
+    );
+    let asked_before = count.load(Ordering::SeqCst);
+
+    let rerun = Command::new(bin()).args(&args).output().unwrap();
+    assert_eq!(
+        rerun.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&rerun.stderr)
+    );
+    let asked_again = count.load(Ordering::SeqCst) - asked_before;
+    assert_eq!(
+        asked_again,
+        30 - kept,
+        "the rerun asks exactly what the store lacks"
+    );
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 30);
+    assert_eq!(stored_lines(&store), 30);
+}
+
+#[test]
+fn ctrl_c_stops_cleanly() {
+    let (url, _) = slow_server(Duration::from_millis(200));
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, store, out) = (
+        tmp.path().join("d"),
+        tmp.path().join("store"),
+        tmp.path().join("p.jsonl"),
+    );
+    dataset(&data, "30");
+    let model = format!("m={url}");
+    let args = run_args(
+        data.to_str().unwrap(),
+        &model,
+        store.to_str().unwrap(),
+        out.to_str().unwrap(),
+    );
+    let child = Command::new(bin())
+        .args(&args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let done = child.wait_with_output().unwrap();
+    assert_eq!(done.status.code(), Some(130));
+    let stderr = String::from_utf8_lossy(&done.stderr);
+    assert!(
+        stderr.contains("interrupted") && stderr.contains("resume"),
+        "{stderr}"
+    );
+    assert!(
+        !out.exists(),
+        "an interrupted run writes no partial predictions file"
+    );
+    let kept = stored_lines(&store);
+    assert!(kept < 30, "stopped early");
+    // What was stored is intact.
+    let text = std::fs::read_to_string(store.join("answers.jsonl")).unwrap_or_default();
+    for line in text.lines() {
+        serde_json::from_str::<serde_json::Value>(line).unwrap();
+    }
+}
+
+#[test]
+fn dry_run_limit_and_two_endpoints_for_one_model() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, store, out) = (
+        tmp.path().join("d"),
+        tmp.path().join("store"),
+        tmp.path().join("p.jsonl"),
+    );
+    dataset(&data, "10");
+    let dry = Command::new(bin())
+        .args([
+            "run",
+            "--dataset",
+            data.to_str().unwrap(),
+            "--model",
+            "m=http://127.0.0.1:9/v1",
+            "--dry-run",
+            "--out",
+            out.to_str().unwrap(),
+            "--max-tokens",
+            "77",
+        ])
+        .output()
+        .unwrap();
+    assert!(dry.status.success());
+    let text = String::from_utf8_lossy(&dry.stdout);
+    assert!(
+        text.contains("POST http://127.0.0.1:9/v1/chat/completions")
+            && text.contains("\"max_tokens\": 77"),
+        "{text}"
+    );
+    assert!(!out.exists(), "a dry run writes nothing");
+
+    let (a, count_a) = slow_server(Duration::from_millis(20));
+    let (b, count_b) = slow_server(Duration::from_millis(20));
+    let run = Command::new(bin())
+        .args([
+            "run",
+            "--dataset",
+            data.to_str().unwrap(),
+            "--model",
+            &format!("m={a}"),
+            "--model",
+            &format!("m={b}"),
+            "--server-kind",
+            "openai",
+            "--concurrency",
+            "1",
+        ])
+        .args([
+            "--limit",
+            "8",
+            "--store",
+            store.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap().lines().count(),
+        8,
+        "--limit 8"
+    );
+    let (na, nb) = (
+        count_a.load(Ordering::SeqCst),
+        count_b.load(Ordering::SeqCst),
+    );
+    assert_eq!(na + nb, 8);
+    assert!(
+        na >= 2 && nb >= 2,
+        "requests spread over both endpoints: {na} and {nb}"
+    );
+}
+
+#[test]
+fn prompts_too_long_for_the_context_are_skipped_not_sent() {
+    let (url, count) = slow_server(Duration::from_millis(1));
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, out) = (tmp.path().join("d"), tmp.path().join("p.jsonl"));
+    dataset(&data, "3");
+    for (options, how) in [
+        (
+            ",tokenizer=cl100k_base,max_context=100",
+            "counted with cl100k_base)",
+        ),
+        // This server cannot count tokens, and no tokenizer is named: cl100k_base plus a margin.
+        (",max_context=100", "counted with cl100k_base + 25%)"),
+    ] {
+        let store = tempfile::tempdir().unwrap();
+        let run = Command::new(bin())
+            .args([
+                "run",
+                "--dataset",
+                data.to_str().unwrap(),
+                "--model",
+                &format!("m={url}{options}"),
+                "--server-kind",
+                "openai",
+            ])
+            .args([
+                "--max-tokens",
+                "10",
+                "--store",
+                store.path().to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(3));
+        let text = std::fs::read_to_string(&out).unwrap();
+        assert_eq!(text.matches("skipped for context").count(), 3, "{text}");
+        assert!(text.contains(how), "{text}");
+    }
+    assert_eq!(count.load(Ordering::SeqCst), 0, "no chat request was sent");
+}
