@@ -2,61 +2,13 @@
 //! loses at most the requests in flight, and the rerun resumes from the store, asking only what
 //! was not answered. Also: `--dry-run`, `--limit`, and requests spread over two endpoints.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
+mod support;
+
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
-/// Answers each request after `delay`, counting chat-completion requests.
-fn slow_server(delay: Duration) -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/v1", listener.local_addr().unwrap());
-    let count = Arc::new(AtomicUsize::new(0));
-    let counter = count.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let counter = counter.clone();
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut stream = stream;
-                loop {
-                    let mut length = 0usize;
-                    let mut chat = false;
-                    let mut line = String::new();
-                    loop {
-                        line.clear();
-                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                            return;
-                        }
-                        if line == "\r\n" {
-                            break;
-                        }
-                        chat |= line.starts_with("POST ") && line.contains("/chat/completions");
-                        if let Some(v) = line.to_lowercase().strip_prefix("content-length:") {
-                            length = v.trim().parse().unwrap_or(0);
-                        }
-                    }
-                    let mut body = vec![0; length];
-                    if reader.read_exact(&mut body).is_err() {
-                        return;
-                    }
-                    if chat {
-                        counter.fetch_add(1, Ordering::SeqCst);
-                    }
-                    std::thread::sleep(delay);
-                    let reply = r#"{"choices":[{"message":{"role":"assistant","content":"\\boxed{x}"},"finish_reason":"stop"}]}"#;
-                    if write!(stream, "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{reply}", reply.len()).is_err() {
-                        return;
-                    }
-                }
-            });
-        }
-    });
-    (url, count)
-}
+use support::chat_server as slow_server;
 
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_longforge")
@@ -140,7 +92,7 @@ fn kill_minus_nine_loses_only_requests_in_flight_and_the_rerun_resumes() {
         kept > 0 && kept < 30,
         "some answers were stored before the kill: {kept}"
     );
-    let asked_before = count.load(Ordering::SeqCst);
+    let asked_before = count.chats();
 
     let rerun = Command::new(bin()).args(&args).output().unwrap();
     assert_eq!(
@@ -149,7 +101,7 @@ fn kill_minus_nine_loses_only_requests_in_flight_and_the_rerun_resumes() {
         "{}",
         String::from_utf8_lossy(&rerun.stderr)
     );
-    let asked_again = count.load(Ordering::SeqCst) - asked_before;
+    let asked_again = count.chats() - asked_before;
     assert_eq!(
         asked_again,
         30 - kept,
@@ -278,10 +230,7 @@ fn dry_run_limit_and_two_endpoints_for_one_model() {
         8,
         "--limit 8"
     );
-    let (na, nb) = (
-        count_a.load(Ordering::SeqCst),
-        count_b.load(Ordering::SeqCst),
-    );
+    let (na, nb) = (count_a.chats(), count_b.chats());
     assert_eq!(na + nb, 8);
     assert!(
         na >= 2 && nb >= 2,
@@ -329,5 +278,5 @@ fn prompts_too_long_for_the_context_are_skipped_not_sent() {
         assert_eq!(text.matches("skipped for context").count(), 3, "{text}");
         assert!(text.contains(how), "{text}");
     }
-    assert_eq!(count.load(Ordering::SeqCst), 0, "no chat request was sent");
+    assert_eq!(count.chats(), 0, "no chat request was sent");
 }

@@ -1,52 +1,14 @@
 //! An API key is read from the named variable, sent to the server, and written nowhere else: not
 //! to predictions, the store, the terminal, or an error message.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod support;
+
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::Command;
-use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 const KEY: &str = "sk-longforge-test-7f3a9c1e5b";
-
-/// A loopback server that answers every chat request and keeps the headers it saw.
-fn serve() -> (String, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}/v1", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let log = seen.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let log = log.clone();
-            std::thread::spawn(move || {
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut stream = stream;
-                loop {
-                    let mut length = 0usize;
-                    let mut line = String::new();
-                    loop {
-                        line.clear();
-                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                            return;
-                        }
-                        if line == "\r\n" {
-                            break;
-                        }
-                        log.lock().unwrap().push(line.trim().to_string());
-                        if let Some(v) = line.to_lowercase().strip_prefix("content-length:") {
-                            length = v.trim().parse().unwrap_or(0);
-                        }
-                    }
-                    let mut body = vec![0; length];
-                    reader.read_exact(&mut body).unwrap();
-                    let reply = r#"{"choices":[{"message":{"role":"assistant","content":"\\boxed{x}"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1},"echo":"no key here"}"#;
-                    let _ = write!(stream, "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{reply}", reply.len());
-                }
-            });
-        }
-    });
-    (url, seen)
-}
 
 fn all_text(dir: &Path) -> String {
     let mut out = String::new();
@@ -63,7 +25,7 @@ fn all_text(dir: &Path) -> String {
 
 #[test]
 fn the_key_goes_to_the_server_and_nowhere_else() {
-    let (url, seen) = serve();
+    let (url, seen) = support::chat_server(Duration::ZERO);
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("d");
     let work = tmp.path().join("work");
@@ -116,7 +78,8 @@ fn the_key_goes_to_the_server_and_nowhere_else() {
         String::from_utf8_lossy(&answered.stderr)
     );
     assert!(
-        seen.lock()
+        seen.headers
+            .lock()
             .unwrap()
             .iter()
             .any(|h| h == &format!("authorization: Bearer {KEY}")),

@@ -286,25 +286,23 @@ fn assemble(
     slots.sort_by_key(|&(slot, i)| (slot, i));
 
     let gap = lang.sentence_gap();
-    let mut context = String::with_capacity(filler_tokens * 5);
-    let mut chars = 0usize;
+    let mut text = Text {
+        context: String::with_capacity(filler_tokens * 5),
+        chars: 0,
+    };
     let mut evidence = vec![None; placements.len()];
     let mut next_slot = slots.iter().peekable();
     // Byte range of each paragraph as written (with its trailing gap), and whether it differs
     // from the paragraph as counted (cut short, or holding a needle).
     let mut spans: Vec<(usize, usize, bool)> = Vec::with_capacity(chosen.len());
-    let push = |context: &mut String, chars: &mut usize, text: &str| {
-        context.push_str(text);
-        *chars += char_len(text);
-    };
     for (pi, &take) in chosen.iter().enumerate() {
         if pi > 0 {
-            push(&mut context, &mut chars, PARAGRAPH_GAP);
+            text.push(PARAGRAPH_GAP);
             if let Some(last) = spans.last_mut() {
-                last.1 = context.len();
+                last.1 = text.context.len();
             }
         }
-        let start = context.len();
+        let start = text.context.len();
         let mut changed = take < paragraphs[pi].sentences.len();
         let mut first = true;
         for si in 0..=take {
@@ -318,43 +316,32 @@ fn assemble(
                     break;
                 }
                 if !first {
-                    push(&mut context, &mut chars, gap);
+                    text.push(gap);
                 }
-                let start = chars;
-                push(&mut context, &mut chars, &placements[i].text);
-                evidence[i] = Some(Evidence {
-                    text: placements[i].text.clone(),
-                    char_start: start,
-                    char_end: chars,
-                });
+                evidence[i] = Some(text.place(&placements[i].text));
                 first = false;
                 changed = true;
                 next_slot.next();
             }
             if si < take {
                 if !first {
-                    push(&mut context, &mut chars, gap);
+                    text.push(gap);
                 }
-                push(&mut context, &mut chars, &paragraphs[pi].sentences[si]);
+                text.push(&paragraphs[pi].sentences[si]);
                 first = false;
             }
         }
-        spans.push((start, context.len(), changed));
+        spans.push((start, text.context.len(), changed));
     }
     // With no filler at all, placements still go in, one per line.
     for &(_, i) in next_slot {
-        if !context.is_empty() {
-            push(&mut context, &mut chars, "\n");
+        if !text.context.is_empty() {
+            text.push("\n");
         }
-        let start = chars;
-        push(&mut context, &mut chars, &placements[i].text);
-        evidence[i] = Some(Evidence {
-            text: placements[i].text.clone(),
-            char_start: start,
-            char_end: chars,
-        });
+        evidence[i] = Some(text.place(&placements[i].text));
         spans.clear(); // counted whole below
     }
+    let Text { context, .. } = text;
     let tokens = exact_count(&context, &spans, paragraphs, counter)?;
     Ok(BuiltContext {
         context,
@@ -364,6 +351,30 @@ fn assemble(
             .map(|e| e.expect("every placement is placed"))
             .collect(),
     })
+}
+
+/// A context being written, with its length in Unicode scalar values (the unit of evidence spans).
+struct Text {
+    context: String,
+    chars: usize,
+}
+
+impl Text {
+    fn push(&mut self, piece: &str) {
+        self.context.push_str(piece);
+        self.chars += char_len(piece);
+    }
+
+    /// Writes a placement and returns where it landed.
+    fn place(&mut self, sentence: &str) -> Evidence {
+        let char_start = self.chars;
+        self.push(sentence);
+        Evidence {
+            text: sentence.to_string(),
+            char_start,
+            char_end: self.chars,
+        }
+    }
 }
 
 /// The exact token count of `context`. Where every paragraph join is a piece boundary (see

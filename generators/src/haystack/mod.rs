@@ -10,6 +10,7 @@ mod corpus;
 mod facts;
 mod prose_en;
 mod prose_zh;
+mod shape;
 
 pub use builder::{build, tolerance, BuiltContext, Placement};
 pub use corpus::Corpus;

@@ -140,36 +140,16 @@ impl EnglishProse {
 
     fn sentence(&mut self, topic: &Topic) -> String {
         let shape = self.rng.pick(SHAPES);
-        let mut out = String::with_capacity(shape.len() + 60);
-        let mut chars = shape.chars();
-        while let Some(c) = chars.next() {
-            if c != '{' {
-                out.push(c);
-                continue;
-            }
-            let key = chars.next().unwrap_or('n');
-            chars.next(); // the closing brace
-            let word: &str = match key {
-                'n' => self.word(topic.nouns),
-                'm' => self.other_noun(topic, &out),
-                'p' => self.word(topic.places),
-                'v' | 'w' => self.word(topic.verbs),
-                'a' | 'b' => self.word(ADJECTIVES),
-                'd' => self.word(ADVERBS),
-                'o' | 'O' => self.word(OBSERVERS),
-                't' | 'T' => self.word(TIMES),
-                _ => self.word(CONNECTIVES),
-            };
-            if key.is_ascii_uppercase() {
-                let mut cs = word.chars();
-                if let Some(first) = cs.next() {
-                    out.extend(first.to_uppercase());
-                    out.push_str(cs.as_str());
-                }
-            } else {
-                out.push_str(word);
-            }
-        }
-        out
+        super::shape::fill(shape, |key, so_far| match key {
+            'n' => self.word(topic.nouns),
+            'm' => self.other_noun(topic, so_far),
+            'p' => self.word(topic.places),
+            'v' | 'w' => self.word(topic.verbs),
+            'a' | 'b' => self.word(ADJECTIVES),
+            'd' => self.word(ADVERBS),
+            'o' | 'O' => self.word(OBSERVERS),
+            't' | 'T' => self.word(TIMES),
+            _ => self.word(CONNECTIVES),
+        })
     }
 }

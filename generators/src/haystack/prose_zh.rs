@@ -110,27 +110,15 @@ impl ChineseProse {
 
     fn sentence(&mut self, topic: &Topic) -> String {
         let shape = self.rng.pick(SHAPES);
-        let mut out = String::with_capacity(shape.len() * 2);
-        let mut chars = shape.chars();
-        while let Some(c) = chars.next() {
-            if c != '{' {
-                out.push(c);
-                continue;
-            }
-            let key = chars.next().unwrap_or('n');
-            chars.next();
-            let word: &str = match key {
-                'n' | 'm' => self.word(topic.nouns),
-                'p' => self.word(topic.places),
-                'v' | 'w' => self.word(topic.verbs),
-                'a' | 'b' => self.word(ADJECTIVES),
-                'd' => self.word(ADVERBS),
-                'o' => self.word(OBSERVERS),
-                't' => self.word(TIMES),
-                _ => self.word(CONNECTIVES),
-            };
-            out.push_str(word);
-        }
-        out
+        super::shape::fill(shape, |key, _| match key {
+            'n' | 'm' => self.word(topic.nouns),
+            'p' => self.word(topic.places),
+            'v' | 'w' => self.word(topic.verbs),
+            'a' | 'b' => self.word(ADJECTIVES),
+            'd' => self.word(ADVERBS),
+            'o' => self.word(OBSERVERS),
+            't' => self.word(TIMES),
+            _ => self.word(CONNECTIVES),
+        })
     }
 }
