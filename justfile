@@ -12,16 +12,20 @@ test:
     cargo test --workspace
     just peers
 
-# samples.parquet read by pyarrow, polars and Hugging Face datasets (a venv of their own).
+# Peers in a venv of their own: samples.parquet read by pyarrow, polars and Hugging Face
+# datasets; the Bradley-Terry fit against choix and a logistic regression (scikit-learn).
 peers:
     #!/usr/bin/env bash
     set -euo pipefail
-    py=$(scripts/venv.sh peer-venv pyarrow==26.0.1 datasets==5.2.0 polars==2.1.0 | tail -n 1)
+    py=$(scripts/venv.sh peer-venv pyarrow==26.0.1 datasets==5.2.0 polars==2.1.0 choix==0.4.1 scikit-learn==1.7.2 | tail -n 1)
     out=$(mktemp -d)
     trap 'rm -rf "$out"' EXIT
     cargo run --quiet -- generate needlebench --task atc --lang zh --lengths none,1k --count 3 --out "$out/atc-zh"
     cargo run --quiet -- generate needlebench --task single --lengths 1k,2k --depths 0,50,100 --out "$out/single"
     "$py" tests/peers/parquet_readers.py "$out/atc-zh" "$out/single"
+    "$py" tests/peers/make_battles.py "$out/battles.jsonl" 20000 12 7
+    cargo run --quiet -- rank --battles "$out/battles.jsonl" --scale logit --bootstrap 50 --out "$out/rank.json" >/dev/null
+    "$py" tests/peers/bradley_terry.py "$out/battles.jsonl" "$out/rank.json"
 
 # 1M-token samples beside the original's Python path; the chat client beside AsyncOpenAI.
 bench:

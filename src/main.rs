@@ -4,6 +4,7 @@
 mod demo;
 mod generate;
 mod progress;
+mod rank;
 mod run;
 mod score;
 mod verify;
@@ -30,6 +31,8 @@ enum Command {
     Run(run::Args),
     /// Score predictions against a dataset and print accuracy by length and depth.
     Score(score::Args),
+    /// Rank models from battles with a Bradley-Terry fit and bootstrap intervals.
+    Rank(rank::Args),
     /// Generate small NeedleBench datasets, answer them with the baselines, score, and report.
     Demo(demo::Args),
 }
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
         Command::Run(a) => run::run(a),
         Command::Score(a) => done(score::run(a)),
         Command::Demo(a) => done(demo::run(a)),
+        Command::Rank(a) => done(rank::run(a)),
     };
     match result {
         Ok(code) => code,

@@ -7,6 +7,7 @@
 //! again.
 
 pub mod metrics;
+pub mod rank;
 pub mod scorers;
 
 pub use metrics::{summarise, CellSummary, Summary};

@@ -1,0 +1,181 @@
+//! `longforge rank` on Arena-format battles: tables written, intervals around the fit, a clear
+//! refusal (naming the models) where no finite fit exists, `--prior` and `--anchor`.
+
+use std::path::Path;
+use std::process::Command;
+
+fn longforge(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_longforge"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn write(path: &Path, lines: &[(&str, &str, &str, u32)]) {
+    let text: String = lines
+        .iter()
+        .map(|(a, b, w, q)| format!("{{\"question_id\": {q}, \"model_a\": \"{a}\", \"model_b\": \"{b}\", \"winner\": \"{w}\"}}\n"))
+        .collect();
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn ranks_with_intervals_and_tables() {
+    let tmp = tempfile::tempdir().unwrap();
+    let battles = tmp.path().join("b.jsonl");
+    let mut lines = Vec::new();
+    for q in 0..60u32 {
+        lines.push((
+            "strong",
+            "mid",
+            if q % 4 == 0 { "model_b" } else { "model_a" },
+            q,
+        ));
+        lines.push((
+            "mid",
+            "weak",
+            if q % 3 == 0 {
+                "tie"
+            } else if q % 5 == 0 {
+                "model_b"
+            } else {
+                "model_a"
+            },
+            q,
+        ));
+        lines.push((
+            "weak",
+            "strong",
+            if q % 6 == 0 { "model_a" } else { "model_b" },
+            q,
+        ));
+    }
+    write(&battles, &lines);
+    let out = tmp.path().join("r.json");
+    let run = longforge(&[
+        "rank",
+        "--battles",
+        battles.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--anchor",
+        "mid",
+        "1200",
+        "--bootstrap",
+        "200",
+        "--seed",
+        "3",
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let ratings = r["ratings"].as_array().unwrap();
+    let names: Vec<&str> = ratings
+        .iter()
+        .map(|x| x["model"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["strong", "mid", "weak"]);
+    let mid = &ratings[1];
+    assert!(
+        (mid["rating"].as_f64().unwrap() - 1200.0).abs() < 1e-9,
+        "anchored"
+    );
+    for x in ratings {
+        let (lo, v, hi) = (
+            x["ci_low"].as_f64().unwrap(),
+            x["rating"].as_f64().unwrap(),
+            x["ci_high"].as_f64().unwrap(),
+        );
+        assert!(lo <= v && v <= hi, "{x}");
+        assert_eq!(x["battles"].as_f64().unwrap(), 120.0);
+    }
+    assert_eq!(r["settings"]["bootstrap"], 200);
+    assert!(std::fs::read_to_string(out.with_extension("csv"))
+        .unwrap()
+        .starts_with("model,rating,"));
+    assert!(std::fs::read_to_string(out.with_extension("md"))
+        .unwrap()
+        .contains("| 1 | strong |"));
+    // Same seed, same bytes.
+    let again = tmp.path().join("r2.json");
+    longforge(&[
+        "rank",
+        "--battles",
+        battles.to_str().unwrap(),
+        "--out",
+        again.to_str().unwrap(),
+        "--anchor",
+        "mid",
+        "1200",
+        "--bootstrap",
+        "200",
+        "--seed",
+        "3",
+    ]);
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&again).unwrap());
+}
+
+#[test]
+fn no_finite_fit_is_named_and_a_prior_fixes_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let battles = tmp.path().join("b.jsonl");
+    write(
+        &battles,
+        &[
+            ("champ", "a", "model_a", 1),
+            ("champ", "b", "model_a", 2),
+            ("a", "b", "model_a", 3),
+            ("b", "a", "model_a", 4),
+        ],
+    );
+    let out = tmp.path().join("r.json");
+    let run = longforge(&[
+        "rank",
+        "--battles",
+        battles.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(err.contains("[champ]") && err.contains("--prior"), "{err}");
+    assert!(!out.exists());
+    let run = longforge(&[
+        "rank",
+        "--battles",
+        battles.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--prior",
+        "1",
+        "--bootstrap",
+        "50",
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+
+    std::fs::write(
+        &battles,
+        "{\"model_a\": \"x\", \"model_b\": \"y\", \"winner\": \"draw\"}\n",
+    )
+    .unwrap();
+    let run = longforge(&[
+        "rank",
+        "--battles",
+        battles.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        err.contains("b.jsonl:1") && err.contains("winner") && err.contains("draw"),
+        "{err}"
+    );
+}
