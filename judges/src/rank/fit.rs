@@ -111,26 +111,27 @@ pub fn fit_strengths(c: &Counts, models: &[String]) -> Result<Vec<f64>, FitError
             .collect();
         let mut step = g[..m].to_vec();
         solve(&mut a, &mut step, m);
+        // The Newton decrement g'H^-1 g is twice the log-likelihood gain the step predicts, and is
+        // computed without the cancellation that makes differences of large log-likelihoods
+        // noisy: stop when the predicted gain is below 1e-10.
+        let decrement: f64 = g[..m].iter().zip(&step).map(|(g, d)| g * d).sum();
+        if decrement / 2.0 < 1e-10 {
+            for (x, d) in s.iter_mut().zip(&step) {
+                *x += d;
+            }
+            break;
+        }
         // Backtracking: Newton steps are taken whole near the optimum, halved far from it.
         let mut t = 1.0;
-        let mut next;
         loop {
-            next = s.clone();
-            for i in 0..m {
-                next[i] += t * step[i];
+            let mut next = s.clone();
+            for (x, d) in next.iter_mut().zip(&step) {
+                *x += t * d;
             }
             let nll = log_likelihood(c, &next);
-            if nll >= ll - 1e-15 || t < 1e-8 {
-                let gain = nll - ll;
+            if nll >= ll || t < 1e-8 {
                 s = next;
                 ll = nll;
-                if gain.abs() < 1e-10
-                    && g.iter()
-                        .all(|x| x.abs() < 1e-8 * (1.0 + c.played.iter().sum::<f64>()))
-                {
-                    let mean = s.iter().sum::<f64>() / n as f64;
-                    return Ok(s.iter().map(|x| x - mean).collect());
-                }
                 break;
             }
             t /= 2.0;

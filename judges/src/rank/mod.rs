@@ -90,17 +90,12 @@ pub fn rank(
         )),
         None => None,
     };
-    let by_question = group_by_question(battles);
+    let by_question = group_by_question(battles, &index);
     let counts = |picks: &mut dyn Iterator<Item = usize>| {
         let mut c = Counts::new(models.len());
         for q in picks {
-            for b in &by_question[q].1 {
-                c.add(
-                    index[b.model_a.as_str()],
-                    index[b.model_b.as_str()],
-                    b.outcome,
-                    b.weight,
-                );
+            for &(a, b, outcome, weight) in &by_question[q] {
+                c.add(a, b, outcome, weight);
             }
         }
         c.add_prior(settings.prior);
@@ -109,17 +104,45 @@ pub fn rank(
     let all = counts(&mut (0..by_question.len()));
     let point = report(&fit_strengths(&all, &models)?, settings.scale, anchor);
 
-    let mut rounds: Vec<Vec<f64>> = Vec::with_capacity(settings.bootstrap);
-    let mut degenerate = 0;
-    for round in 0..settings.bootstrap {
-        let mut rng = SeededRng::new(derive_seed(settings.seed, &format!("bootstrap/{round}")));
+    // Each round draws from its own seed, so rounds can run on any thread in any order and the
+    // result is the same.
+    let round = |r: usize| {
+        let mut rng = SeededRng::new(derive_seed(settings.seed, &format!("bootstrap/{r}")));
         let n = by_question.len();
         let resample = counts(&mut (0..n).map(|_| rng.below(n)));
-        match fit_strengths(&resample, &models) {
-            Ok(s) => rounds.push(report(&s, settings.scale, anchor)),
-            Err(_) => degenerate += 1,
+        fit_strengths(&resample, &models)
+            .ok()
+            .map(|s| report(&s, settings.scale, anchor))
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, settings.bootstrap.max(1));
+    let per_thread: Vec<Vec<Option<Vec<f64>>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let round = &round;
+                scope.spawn(move || {
+                    (t..settings.bootstrap)
+                        .step_by(threads)
+                        .map(round)
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    // Back into round order: round r ran on thread r % threads.
+    let mut fitted: Vec<Option<Vec<f64>>> = vec![None; settings.bootstrap];
+    for (t, results) in per_thread.into_iter().enumerate() {
+        for (k, result) in results.into_iter().enumerate() {
+            fitted[t + k * threads] = result;
         }
     }
+    let degenerate = fitted.iter().filter(|r| r.is_none()).count();
+    let rounds: Vec<Vec<f64>> = fitted.into_iter().flatten().collect();
     let tail = (1.0 - settings.level) / 2.0;
     let mut ratings: Vec<Rating> = models
         .iter()
@@ -193,17 +216,19 @@ fn quantile(values: &mut [f64], q: f64) -> Option<f64> {
     Some(values[lo] + (values[hi] - values[lo]) * (at - lo as f64))
 }
 
+/// A battle by model numbers: (model a, model b, outcome, weight).
+type IndexedBattle = (usize, usize, Outcome, f64);
+
 /// Battles grouped by question, in a fixed (sorted) order so resampling is reproducible.
-fn group_by_question(battles: &[Battle]) -> Vec<(String, Vec<Battle>)> {
-    let mut groups: BTreeMap<&str, Vec<Battle>> = BTreeMap::new();
+fn group_by_question(battles: &[Battle], index: &BTreeMap<&str, usize>) -> Vec<Vec<IndexedBattle>> {
+    let mut groups: BTreeMap<&str, Vec<IndexedBattle>> = BTreeMap::new();
     for b in battles {
-        groups
-            .entry(b.question.as_str())
-            .or_default()
-            .push(b.clone());
+        groups.entry(b.question.as_str()).or_default().push((
+            index[b.model_a.as_str()],
+            index[b.model_b.as_str()],
+            b.outcome,
+            b.weight,
+        ));
     }
-    groups
-        .into_iter()
-        .map(|(q, v)| (q.to_string(), v))
-        .collect()
+    groups.into_values().collect()
 }
