@@ -1,7 +1,6 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -141,14 +140,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             let bar = bar.clone();
             Arc::new(move |_: &Prediction| bar.inc(1))
         };
-        let work = runner::answer_all(
-            samples.clone(),
-            model,
-            store.clone(),
-            sampling,
-            Arc::new(AtomicBool::new(false)),
-            on_done,
-        );
+        let work = runner::answer_all(samples.clone(), model, store.clone(), sampling, on_done);
         let done = runtime.block_on(async {
             tokio::select! {
                 done = work => Some(done),

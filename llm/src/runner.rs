@@ -6,7 +6,6 @@
 //! server where it can count (llama-cpp-python), else with `cl100k_base` plus a safety margin of
 //! [`UNKNOWN_TOKENIZER_MARGIN`], since another model's tokenizer may count more.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use longforge_datasets::{Prediction, Sample, TokenCounter, TokenizerSpec};
@@ -59,37 +58,32 @@ pub fn request_for(sample: &Sample, sampling: Sampling) -> ChatRequest {
     }
 }
 
-/// Answers `samples` with `model`. `on_done` is called once per sample (for progress);
-/// `stop` ends the run early: samples not yet started are left out of the result.
+/// Answers `samples` with `model`; `on_done` is called once per sample (for progress). Dropping
+/// the returned future (on Ctrl-C) aborts every request still in flight.
 pub async fn answer_all(
     samples: Arc<Vec<Sample>>,
     model: Arc<ModelRun>,
     store: Arc<Store>,
     sampling: Sampling,
-    stop: Arc<AtomicBool>,
     on_done: Arc<dyn Fn(&Prediction) + Send + Sync>,
 ) -> Vec<Prediction> {
     let mut tasks = tokio::task::JoinSet::new();
     for index in 0..samples.len() {
-        let (samples, model, store, stop, on_done) = (
+        let (samples, model, store, on_done) = (
             samples.clone(),
             model.clone(),
             store.clone(),
-            stop.clone(),
             on_done.clone(),
         );
         tasks.spawn(async move {
-            if stop.load(Ordering::SeqCst) {
-                return None;
-            }
             let prediction = answer_one(&samples[index], &model, &store, sampling).await;
             on_done(&prediction);
-            Some(prediction)
+            prediction
         });
     }
     let mut out = Vec::with_capacity(samples.len());
     while let Some(done) = tasks.join_next().await {
-        if let Ok(Some(p)) = done {
+        if let Ok(p) = done {
             out.push(p);
         }
     }

@@ -225,7 +225,6 @@ async fn an_unreachable_server_fails_every_sample_and_nothing_is_stored() {
         Arc::new(model),
         Arc::new(store),
         Sampling::default(),
-        Default::default(),
         Arc::new(|_| {}),
     )
     .await;
@@ -269,7 +268,6 @@ async fn mixed_faults_in_one_run_are_all_recorded_and_the_rerun_asks_only_what_f
             Arc::new(model),
             Arc::new(store),
             Sampling::default(),
-            Default::default(),
             Arc::new(|_| {}),
         )
     };

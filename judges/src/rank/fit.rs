@@ -62,7 +62,7 @@ impl Counts {
     }
 
     /// Battles and wins (ties as half) of model `i`, without the prior.
-    pub fn record(&self, i: usize, _prior: f64) -> (f64, f64) {
+    pub fn record(&self, i: usize) -> (f64, f64) {
         (self.played[i], self.won[i])
     }
 

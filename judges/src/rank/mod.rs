@@ -150,7 +150,7 @@ pub fn rank(
         .map(|(i, model)| {
             let mut values: Vec<f64> = rounds.iter().map(|r| r[i]).collect();
             let mut ranks: Vec<f64> = rounds.iter().map(|r| rank_of(r, i) as f64).collect();
-            let (battles, wins) = all.record(i, settings.prior);
+            let (battles, wins) = all.record(i);
             Rating {
                 model: model.clone(),
                 rating: point[i],
