@@ -27,14 +27,17 @@ peers:
     cargo run --quiet -- rank --battles "$out/battles.jsonl" --scale logit --bootstrap 50 --out "$out/rank.json" >/dev/null
     "$py" tests/peers/bradley_terry.py "$out/battles.jsonl" "$out/rank.json"
 
-# 1M-token samples beside the original's Python path; the chat client beside AsyncOpenAI.
+# 1M-token samples beside the original's Python path; the chat client beside AsyncOpenAI;
+# rank beside choix and a logistic regression.
 bench:
     #!/usr/bin/env bash
     set -euo pipefail
     export LONGFORGE_BENCH_PYTHON=$(scripts/venv.sh bench-venv tiktoken==0.12.0 openai==3.51.0 | tail -n 1)
     export TIKTOKEN_CACHE_DIR=$(scripts/tiktoken-cache.sh)
+    export LONGFORGE_PEER_PYTHON=$(scripts/venv.sh peer-venv pyarrow==26.0.1 datasets==5.2.0 polars==2.1.0 choix==0.4.1 scikit-learn==1.7.2 | tail -n 1)
     cargo bench --bench needlebench_1m
     cargo bench --bench client_overhead
+    cargo bench --bench rank_100k
 
 fmt:
     cargo fmt --all
