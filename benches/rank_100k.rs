@@ -7,7 +7,7 @@ use std::io::Write;
 use std::time::Instant;
 
 use longforge_datasets::SeededRng;
-use longforge_judges::rank::{rank, Battle, Outcome, RankSettings, Scale};
+use longforge_judges::rank::{rank, Battle, Outcome, RankSettings, Scale, Ties};
 
 const BATTLES: usize = 100_000;
 const MODELS: usize = 50;
@@ -33,7 +33,7 @@ fn main() {
     file.flush().expect("flush");
 
     let settings = |bootstrap| RankSettings {
-        ties: "half",
+        ties: Ties::Half,
         scale: Scale::Logit,
         anchor: None,
         bootstrap,

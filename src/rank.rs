@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Result};
 use longforge_datasets::atomic;
-use longforge_judges::rank::{rank, read_arena_battles, RankSettings, Ranking, Scale};
+use longforge_judges::rank::{rank, read_arena_battles, RankSettings, Ranking, Scale, Ties};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -12,8 +12,9 @@ pub struct Args {
     /// Ratings as JSON; CSV and Markdown tables are written beside it (.csv, .md).
     #[arg(long)]
     out: PathBuf,
-    /// How ties count: half (half a win each way, as FastChat and Arena-Hard count them).
-    #[arg(long, default_value = "half", value_parser = ["half"])]
+    /// How ties count: half (half a win each way, as FastChat and Arena-Hard count them), or
+    /// rao-kupper (an outcome of their own, with a fitted tie parameter theta >= 1).
+    #[arg(long, default_value = "half", value_parser = ["half", "rao-kupper"])]
     ties: String,
     #[arg(long, default_value = "elo", value_parser = ["elo", "logit"])]
     scale: String,
@@ -51,7 +52,11 @@ pub fn run(args: Args) -> Result<()> {
         _ => None,
     };
     let settings = RankSettings {
-        ties: "half",
+        ties: if args.ties == "rao-kupper" {
+            Ties::RaoKupper
+        } else {
+            Ties::Half
+        },
         scale: if args.scale == "logit" {
             Scale::Logit
         } else {

@@ -117,6 +117,44 @@ fn ranks_with_intervals_and_tables() {
         "3",
     ]);
     assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&again).unwrap());
+    assert!(
+        r["tie_parameter"].is_null(),
+        "no tie parameter when ties count half"
+    );
+
+    // Rao-Kupper: ties an outcome of their own, theta fitted and reported.
+    let rk = tmp.path().join("rk.json");
+    let run = longforge(&[
+        "rank",
+        "--battles",
+        battles.to_str().unwrap(),
+        "--out",
+        rk.to_str().unwrap(),
+        "--ties",
+        "rao-kupper",
+        "--bootstrap",
+        "50",
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&rk).unwrap()).unwrap();
+    assert!(
+        r["tie_parameter"].as_f64().unwrap() > 1.0,
+        "{}",
+        r["tie_parameter"]
+    );
+    assert_eq!(r["settings"]["ties"], "rao-kupper");
+    let names: Vec<&str> = r["ratings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["model"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["strong", "mid", "weak"]);
 }
 
 #[test]

@@ -17,6 +17,10 @@ pub enum FitError {
 pub struct Counts {
     n: usize,
     wins: Vec<f64>,
+    /// Decisive wins of i over j, and ties between i and j (stored both ways), prior included:
+    /// what the Rao-Kupper fit reads.
+    pub(super) decisive: Vec<f64>,
+    pub(super) ties: Vec<f64>,
     /// Real battles and wins per model (no prior), for the report.
     played: Vec<f64>,
     won: Vec<f64>,
@@ -27,6 +31,8 @@ impl Counts {
         Counts {
             n,
             wins: vec![0.0; n * n],
+            decisive: vec![0.0; n * n],
+            ties: vec![0.0; n * n],
             played: vec![0.0; n],
             won: vec![0.0; n],
         }
@@ -40,6 +46,14 @@ impl Counts {
         };
         self.wins[a * self.n + b] += wa * weight;
         self.wins[b * self.n + a] += wb * weight;
+        match outcome {
+            Outcome::AWins => self.decisive[a * self.n + b] += weight,
+            Outcome::BWins => self.decisive[b * self.n + a] += weight,
+            Outcome::Tie => {
+                self.ties[a * self.n + b] += weight;
+                self.ties[b * self.n + a] += weight;
+            }
+        }
         self.played[a] += weight;
         self.played[b] += weight;
         self.won[a] += wa * weight;
@@ -56,6 +70,7 @@ impl Counts {
             for j in 0..self.n {
                 if i != j {
                     self.wins[i * self.n + j] += each;
+                    self.ties[i * self.n + j] += 2.0 * each;
                 }
             }
         }
@@ -66,7 +81,11 @@ impl Counts {
         (self.played[i], self.won[i])
     }
 
-    fn w(&self, i: usize, j: usize) -> f64 {
+    pub(super) fn n(&self) -> usize {
+        self.n
+    }
+
+    pub(super) fn w(&self, i: usize, j: usize) -> f64 {
         self.wins[i * self.n + j]
     }
 }
@@ -170,7 +189,7 @@ fn log_likelihood(c: &Counts, s: &[f64]) -> f64 {
 }
 
 /// Solves `a x = b` in place (Gaussian elimination with partial pivoting); `b` becomes `x`.
-fn solve(a: &mut [f64], b: &mut [f64], m: usize) {
+pub(super) fn solve(a: &mut [f64], b: &mut [f64], m: usize) {
     for col in 0..m {
         let pivot = (col..m)
             .max_by(|&x, &y| a[x * m + col].abs().total_cmp(&a[y * m + col].abs()))
@@ -206,7 +225,7 @@ fn solve(a: &mut [f64], b: &mut [f64], m: usize) {
 }
 
 /// A finite maximum exists iff every model can reach every other along "beat" edges.
-fn check_connected(c: &Counts, models: &[String]) -> Result<(), FitError> {
+pub(super) fn check_connected(c: &Counts, models: &[String]) -> Result<(), FitError> {
     let n = c.n;
     if reachable(c, 0, true).iter().all(|&x| x) && reachable(c, 0, false).iter().all(|&x| x) {
         return Ok(());

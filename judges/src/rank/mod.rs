@@ -1,7 +1,8 @@
 //! Ranking models from battles with a Bradley-Terry model.
 //!
 //! P(i beats j) = 1 / (1 + exp(s_j - s_i)). Strengths are the maximum-likelihood fit on
-//! aggregated counts (ties count as half a win each way, as FastChat and Arena-Hard count them),
+//! aggregated counts (ties count as half a win each way, as FastChat and Arena-Hard count them,
+//! or as an outcome of their own under Rao-Kupper, see [`fit_rao_kupper`]),
 //! found by Newton's method to a change in log-likelihood below 1e-10. Intervals come from
 //! resampling questions (all battles of a question stay together), with a fixed seed.
 //!
@@ -11,9 +12,11 @@
 
 mod battles;
 mod fit;
+mod rao_kupper;
 
 pub use battles::{read_arena_battles, Battle, Outcome};
 pub use fit::{fit_strengths, Counts, FitError};
+pub use rao_kupper::fit_rao_kupper;
 
 use std::collections::BTreeMap;
 
@@ -30,9 +33,19 @@ pub enum Scale {
     Elo,
 }
 
+/// How ties enter the likelihood.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Ties {
+    /// Half a win each way (FastChat, Arena-Hard).
+    Half,
+    /// An outcome of its own, with a fitted tie parameter theta >= 1 (Rao and Kupper).
+    RaoKupper,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct RankSettings {
-    pub ties: &'static str,
+    pub ties: Ties,
     pub scale: Scale,
     pub anchor: Option<(String, f64)>,
     pub bootstrap: usize,
@@ -56,7 +69,7 @@ pub struct Rating {
 #[derive(Debug, Clone, Serialize)]
 pub struct Ranking {
     pub settings: RankSettings,
-    /// No tie parameter is fitted when ties count as half wins.
+    /// Rao-Kupper's theta; none when ties count as half wins.
     pub tie_parameter: Option<f64>,
     pub invalid: usize,
     /// Bootstrap rounds whose resample had no finite maximum, left out of the intervals.
@@ -102,7 +115,12 @@ pub fn rank(
         c
     };
     let all = counts(&mut (0..by_question.len()));
-    let point = report(&fit_strengths(&all, &models)?, settings.scale, anchor);
+    let fit = |c: &Counts| match settings.ties {
+        Ties::Half => fit_strengths(c, &models).map(|s| (s, None)),
+        Ties::RaoKupper => fit_rao_kupper(c, &models).map(|(s, theta)| (s, Some(theta))),
+    };
+    let (strengths, tie_parameter) = fit(&all)?;
+    let point = report(&strengths, settings.scale, anchor);
 
     // Each round draws from its own seed, so rounds can run on any thread in any order and the
     // result is the same.
@@ -110,9 +128,9 @@ pub fn rank(
         let mut rng = SeededRng::new(derive_seed(settings.seed, &format!("bootstrap/{r}")));
         let n = by_question.len();
         let resample = counts(&mut (0..n).map(|_| rng.below(n)));
-        fit_strengths(&resample, &models)
+        fit(&resample)
             .ok()
-            .map(|s| report(&s, settings.scale, anchor))
+            .map(|(s, _)| report(&s, settings.scale, anchor))
     };
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -171,7 +189,7 @@ pub fn rank(
     });
     Ok(Ranking {
         settings,
-        tie_parameter: None,
+        tie_parameter,
         invalid,
         degenerate_rounds: degenerate,
         ratings,

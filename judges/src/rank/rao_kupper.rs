@@ -1,0 +1,204 @@
+//! Ties as an outcome of their own (Rao and Kupper, 1967): with strengths p = exp(s) and a tie
+//! parameter theta >= 1,
+//!
+//! P(i beats j) = p_i / (p_i + theta p_j), P(tie) = (theta^2 - 1) p_i p_j / ((p_i + theta p_j)(p_j + theta p_i)).
+//!
+//! With t = ln(theta), log P(i beats j) = log sigmoid(s_i - s_j - t) and log P(tie) =
+//! ln(e^{2t} - 1) + log sigmoid(s_i - s_j - t) + log sigmoid(s_j - s_i - t), so the
+//! log-likelihood is a sum of log-sigmoids of linear forms plus a term in t alone, and Newton's
+//! method on (s, t) applies as for the plain model.
+
+use super::fit::{check_connected, solve, Counts, FitError};
+
+/// Strengths (centred natural logs) and theta. Without any tie, theta is 1 and the strengths are
+/// the plain Bradley-Terry ones.
+pub fn fit_rao_kupper(c: &Counts, models: &[String]) -> Result<(Vec<f64>, f64), FitError> {
+    let n = c.n();
+    if n < 2 {
+        return Ok((vec![0.0; n], 1.0));
+    }
+    check_connected(c, models)?;
+    let tie_total: f64 = (0..n)
+        .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+        .map(|(i, j)| c.ties[i * n + j])
+        .sum();
+    if tie_total == 0.0 {
+        return super::fit_strengths(c, models).map(|s| (s, 1.0));
+    }
+    // x = (s_0 .. s_{n-2}, t); s_{n-1} is held at 0.
+    let m = n;
+    let mut x = vec![0.0; m];
+    x[m - 1] = 0.5;
+    let mut ll = log_likelihood(c, &x, tie_total);
+    for _ in 0..200 {
+        let (g, h) = derivatives(c, &x, tie_total);
+        let mut a: Vec<f64> = h.iter().map(|v| -v).collect();
+        let mut step = g.clone();
+        solve(&mut a, &mut step, m);
+        let decrement: f64 = g.iter().zip(&step).map(|(g, d)| g * d).sum();
+        let mut t = 1.0;
+        loop {
+            let next: Vec<f64> = x.iter().zip(&step).map(|(x, d)| x + t * d).collect();
+            let candidate = if next[m - 1] > 0.0 {
+                log_likelihood(c, &next, tie_total)
+            } else {
+                f64::NEG_INFINITY
+            };
+            if candidate >= ll || t < 1e-10 {
+                if candidate.is_finite() {
+                    x = next;
+                    ll = candidate;
+                }
+                break;
+            }
+            t /= 2.0;
+        }
+        if decrement / 2.0 < 1e-10 {
+            break;
+        }
+    }
+    let mut s: Vec<f64> = x[..m - 1].to_vec();
+    s.push(0.0);
+    let mean = s.iter().sum::<f64>() / n as f64;
+    Ok((s.iter().map(|v| v - mean).collect(), x[m - 1].exp()))
+}
+
+fn log_sigmoid(u: f64) -> f64 {
+    if u >= 0.0 {
+        -(-u).exp().ln_1p()
+    } else {
+        u - u.exp().ln_1p()
+    }
+}
+
+fn sigmoid(u: f64) -> f64 {
+    if u >= 0.0 {
+        1.0 / (1.0 + (-u).exp())
+    } else {
+        let e = u.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// s_i from the variables: the last model's strength is fixed at 0.
+fn strength(x: &[f64], i: usize) -> f64 {
+    if i < x.len() - 1 {
+        x[i]
+    } else {
+        0.0
+    }
+}
+
+/// Calls `term(weight, i, j)` for every log-sigmoid term `weight * log sigmoid(s_i - s_j - t)`.
+fn terms(c: &Counts, mut term: impl FnMut(f64, usize, usize)) {
+    let n = c.n();
+    for i in 0..n {
+        for j in 0..n {
+            if i == j {
+                continue;
+            }
+            // A decisive win of i over j; a tie contributes this term for both orders.
+            let w = c.decisive[i * n + j] + c.ties[i * n + j];
+            if w > 0.0 {
+                term(w, i, j);
+            }
+        }
+    }
+}
+
+fn log_likelihood(c: &Counts, x: &[f64], tie_total: f64) -> f64 {
+    let t = x[x.len() - 1];
+    let mut ll = tie_total * (2.0 * t + (-(-2.0 * t).exp()).ln_1p());
+    terms(c, |w, i, j| {
+        ll += w * log_sigmoid(strength(x, i) - strength(x, j) - t)
+    });
+    ll
+}
+
+fn derivatives(c: &Counts, x: &[f64], tie_total: f64) -> (Vec<f64>, Vec<f64>) {
+    let m = x.len();
+    let t = x[m - 1];
+    let mut g = vec![0.0; m];
+    let mut h = vec![0.0; m * m];
+    let e = (-2.0 * t).exp();
+    g[m - 1] += tie_total * 2.0 / (1.0 - e);
+    h[(m - 1) * m + m - 1] += tie_total * -4.0 * e / ((1.0 - e) * (1.0 - e));
+    terms(c, |w, i, j| {
+        let u = strength(x, i) - strength(x, j) - t;
+        let d1 = w * sigmoid(-u);
+        let d2 = -w * sigmoid(u) * sigmoid(-u);
+        // The form's coefficients: +1 on s_i, -1 on s_j, -1 on t. The last model's strength is
+        // fixed at 0 and is not a variable (index m - 1 is t).
+        let mut coef = [(0usize, 0.0f64); 3];
+        let mut k = 0;
+        if i < m - 1 {
+            coef[k] = (i, 1.0);
+            k += 1;
+        }
+        if j < m - 1 {
+            coef[k] = (j, -1.0);
+            k += 1;
+        }
+        coef[k] = (m - 1, -1.0);
+        let coef = &coef[..=k];
+        for &(a, ca) in coef {
+            g[a] += d1 * ca;
+            for &(b, cb) in coef {
+                h[a * m + b] += d2 * ca * cb;
+            }
+        }
+    });
+    (g, h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rank::Outcome;
+    use longforge_datasets::SeededRng;
+
+    #[test]
+    fn recovers_theta_and_strengths_from_battles_drawn_from_the_model() {
+        let truth = [-1.0, -0.4, 0.0, 0.5, 0.9];
+        let theta = 1.8;
+        let n = truth.len();
+        let mut rng = SeededRng::new(5);
+        let unit = |rng: &mut SeededRng| (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+        let mut c = Counts::new(n);
+        for _ in 0..80_000 {
+            let i = rng.below(n);
+            let j = (i + 1 + rng.below(n - 1)) % n;
+            let (pi, pj) = (f64::exp(truth[i]), f64::exp(truth[j]));
+            let win_i = pi / (pi + theta * pj);
+            let win_j = pj / (pj + theta * pi);
+            let u = unit(&mut rng);
+            let outcome = if u < win_i {
+                Outcome::AWins
+            } else if u < win_i + win_j {
+                Outcome::BWins
+            } else {
+                Outcome::Tie
+            };
+            c.add(i, j, outcome, 1.0);
+        }
+        let names: Vec<String> = (0..n).map(|i| format!("m{i}")).collect();
+        let (s, fitted_theta) = fit_rao_kupper(&c, &names).unwrap();
+        assert!((fitted_theta - theta).abs() < 0.03, "theta {fitted_theta}");
+        let mean = truth.iter().sum::<f64>() / n as f64;
+        for (got, want) in s.iter().zip(truth) {
+            assert!((got - (want - mean)).abs() < 0.04, "{s:?} vs {truth:?}");
+        }
+    }
+
+    #[test]
+    fn without_ties_theta_is_one_and_strengths_are_plain() {
+        let mut c = Counts::new(2);
+        for _ in 0..3 {
+            c.add(0, 1, Outcome::AWins, 1.0);
+        }
+        c.add(0, 1, Outcome::BWins, 1.0);
+        let (s, theta) = fit_rao_kupper(&c, &["a".into(), "b".into()]).unwrap();
+        assert_eq!(theta, 1.0);
+        assert!((s[0] - s[1] - 3f64.ln()).abs() < 1e-9);
+    }
+}
