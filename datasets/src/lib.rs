@@ -30,6 +30,9 @@ pub use manifest::{sha256_hex, FileDigest, GeneratorInfo, Manifest, MANIFEST_FIL
 pub use parquet::{
     read_sample_ids_parquet, samples_parquet_bytes, write_samples_parquet, SAMPLES_PARQUET,
 };
-pub use record::{char_len, Evidence, Prediction, Reference, Sample, Score, SAMPLES_JSONL};
+pub use record::{
+    char_len, Evidence, Grade, Judgment, Order, Prediction, Reference, Sample, Score, Verdict,
+    SAMPLES_JSONL,
+};
 pub use seed::{derive_seed, SeededRng};
 pub use tokenizer::{is_piece_boundary, TokenCounter, TokenizerSpec};

@@ -83,3 +83,134 @@ pub struct Score {
 pub fn char_len(text: &str) -> usize {
     text.chars().count()
 }
+
+/// A pairwise verdict on the five-point scale, or `invalid` when the judge's reply could not be
+/// read. Written as the label itself (`"A>>B"`), so files stay readable by eye and by jq.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Verdict {
+    #[serde(rename = "A>>B")]
+    MuchBetter,
+    #[serde(rename = "A>B")]
+    Better,
+    #[serde(rename = "A=B")]
+    Tie,
+    #[serde(rename = "B>A")]
+    Worse,
+    #[serde(rename = "B>>A")]
+    MuchWorse,
+    #[serde(rename = "invalid")]
+    Invalid,
+}
+
+impl Verdict {
+    /// The five valid verdicts, from A's strongest win to B's.
+    pub const SCALE: [Verdict; 5] = [
+        Verdict::MuchBetter,
+        Verdict::Better,
+        Verdict::Tie,
+        Verdict::Worse,
+        Verdict::MuchWorse,
+    ];
+
+    /// The label as written between double brackets.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::MuchBetter => "A>>B",
+            Verdict::Better => "A>B",
+            Verdict::Tie => "A=B",
+            Verdict::Worse => "B>A",
+            Verdict::MuchWorse => "B>>A",
+            Verdict::Invalid => "invalid",
+        }
+    }
+
+    /// The same judgment stated for the other answer: what the judge said of the answer shown
+    /// second becomes a statement about the answer shown first.
+    pub fn swapped(self) -> Verdict {
+        match self {
+            Verdict::MuchBetter => Verdict::MuchWorse,
+            Verdict::Better => Verdict::Worse,
+            Verdict::Tie => Verdict::Tie,
+            Verdict::Worse => Verdict::Better,
+            Verdict::MuchWorse => Verdict::MuchBetter,
+            Verdict::Invalid => Verdict::Invalid,
+        }
+    }
+
+    /// A's share of the win on `[0, 1]`: 1, 0.75, 0.5, 0.25, 0; none when invalid.
+    pub fn score(self) -> Option<f64> {
+        match self {
+            Verdict::MuchBetter => Some(1.0),
+            Verdict::Better => Some(0.75),
+            Verdict::Tie => Some(0.5),
+            Verdict::Worse => Some(0.25),
+            Verdict::MuchWorse => Some(0.0),
+            Verdict::Invalid => None,
+        }
+    }
+
+    /// Who won, ignoring strength: `Some(Ordering::Greater)` when A won.
+    pub fn winner(self) -> Option<std::cmp::Ordering> {
+        self.score().map(|s| s.total_cmp(&0.5))
+    }
+}
+
+/// Which answer the judge saw first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Order {
+    /// `model_a`'s answer shown as "Assistant A".
+    Ab,
+    /// `model_b`'s answer shown as "Assistant A".
+    Ba,
+}
+
+/// One verdict of one judge on one question, for one order of showing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Judgment {
+    pub question_id: String,
+    pub model_a: String,
+    pub model_b: String,
+    pub judge: String,
+    pub order: Order,
+    /// Always stated for `model_a` against `model_b`, whatever the order of showing.
+    pub verdict: Verdict,
+    /// The label as the judge wrote it, for the order shown; null when none could be read.
+    pub raw_verdict: Option<String>,
+    /// The judge's whole reply (or, for a failed request, nothing; `error` says why).
+    pub raw: Option<String>,
+    /// Under `--verdict-mode logprob`: the renormalised probability of each verdict, stated for
+    /// `model_a` like `verdict`, keyed by label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probabilities: Option<Map<String, Value>>,
+    /// The expected score of `model_a` under `probabilities` (see [`Verdict::score`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_score: Option<f64>,
+    /// Verdict codes absent from the returned top log-probabilities (given probability 0).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_codes: Vec<String>,
+    /// Answer lengths in Unicode scalar values, for `rank --control length`.
+    pub length_a: usize,
+    pub length_b: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// One rubric grade of one answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grade {
+    pub question_id: String,
+    pub model: String,
+    pub judge: String,
+    /// 1 to 10; null when the reply held no readable rating.
+    pub grade: Option<u8>,
+    pub raw: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}

@@ -1,14 +1,19 @@
-//! Judging model answers: rule-based scorers now; the pairwise evaluator and Bradley-Terry
-//! ranking join them here.
+//! Judging model answers: rule-based scorers, the pairwise evaluator, rubric grades,
+//! Bradley-Terry ranking and agreement between judges.
 //!
 //! Scorers grade one prediction against its sample's reference and return a [`Score`]
 //! (`scorers`); metrics aggregate scores into the tables people read (`metrics`). The two are
 //! kept apart so a log of predictions can be re-scored, and re-aggregated, without asking a model
 //! again.
 
+mod answers;
+mod error;
 pub mod metrics;
+pub mod pairwise;
 pub mod rank;
 pub mod scorers;
 
+pub use answers::{reference_text, Answer, AnswerSheet};
+pub use error::JudgeError;
 pub use metrics::{summarise, CellSummary, Summary};
-pub use scorers::{score, score_all, JudgeError};
+pub use scorers::{score, score_all};

@@ -10,6 +10,7 @@
 //! Failures are values, not panics or aborts: a request that still fails after its retries comes
 //! back as a [`Failure`] with its cause, and the caller records it.
 
+mod ask;
 mod client;
 mod endpoint;
 mod error;
@@ -18,6 +19,7 @@ mod response;
 pub mod runner;
 mod store;
 
+pub use ask::{ask, fingerprint_for, Asked};
 pub use client::{Answer, Client, ClientOptions, Failure};
 pub use endpoint::{Endpoint, ServerKind};
 pub use error::LlmError;

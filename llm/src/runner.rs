@@ -11,7 +11,7 @@ use std::sync::Arc;
 use longforge_datasets::{Prediction, Sample, TokenCounter, TokenizerSpec};
 use serde_json::json;
 
-use crate::{ChatRequest, Client, LlmError, Message, Sampling, Store, StoredAnswer};
+use crate::{ask, fingerprint_for, ChatRequest, Client, LlmError, Message, Sampling, Store};
 
 /// Added to a `cl100k_base` count when the model's own tokenizer is unknown.
 pub const UNKNOWN_TOKENIZER_MARGIN: f64 = 0.25;
@@ -98,11 +98,7 @@ async fn answer_one(
     sampling: Sampling,
 ) -> Prediction {
     let request = request_for(sample, sampling);
-    let endpoint = model.client.endpoints().next().cloned();
-    let (served, revision) = endpoint
-        .map(|e| (e.served_model, e.revision))
-        .unwrap_or_default();
-    let fingerprint = request.fingerprint(&served, revision.as_deref());
+    let fingerprint = fingerprint_for(&model.client, &request);
     let prediction =
         |output: Option<String>, usage, latency_ms, error: Option<String>| Prediction {
             sample_id: sample.id.clone(),
@@ -152,25 +148,15 @@ async fn answer_one(
             }
         }
     }
-    match model.client.complete(&request).await {
-        Ok(answer) => {
-            let stored = StoredAnswer {
-                fingerprint: fingerprint.clone(),
-                served_model: served.clone(),
-                response: answer.response,
-                latency_ms: answer.latency_ms,
-            };
-            let error = store
-                .put(stored.clone())
-                .err()
-                .map(|e| format!("answered, but not stored: {e}"));
-            prediction(
-                Some(stored.response.text),
-                stored.response.usage,
-                Some(stored.latency_ms),
-                error,
-            )
-        }
-        Err(failure) => prediction(None, None, None, Some(failure.cause)),
+    match ask(&model.client, store, &request).await {
+        Ok(asked) => prediction(
+            Some(asked.response.text),
+            asked.response.usage,
+            Some(asked.latency_ms),
+            asked
+                .store_error
+                .map(|e| format!("answered, but not stored: {e}")),
+        ),
+        Err((_, failure)) => prediction(None, None, None, Some(failure.cause)),
     }
 }

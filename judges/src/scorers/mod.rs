@@ -19,15 +19,7 @@ use std::collections::HashMap;
 
 use longforge_datasets::{Prediction, Reference, Sample, Score};
 
-#[derive(Debug, thiserror::Error)]
-pub enum JudgeError {
-    #[error("{file}: prediction for sample `{sample_id}` (model `{model}`) names no sample of the dataset; were the predictions made on another dataset?")]
-    UnknownSample {
-        file: String,
-        sample_id: String,
-        model: String,
-    },
-}
+use crate::JudgeError;
 
 /// Scores one prediction. A failed request (no output) scores 0, not extracted.
 pub fn score(sample: &Sample, prediction: &Prediction) -> Score {

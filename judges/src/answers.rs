@@ -1,0 +1,96 @@
+//! Every model's answer to every question, gathered from prediction files, for the judges that
+//! compare or grade answers rather than score them one by one.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use longforge_datasets::{jsonl, Prediction, Reference, Sample};
+
+use crate::JudgeError;
+
+/// One model's answer as a judge sees it.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub prediction: Prediction,
+    /// The file and line it came from, for errors.
+    pub origin: String,
+}
+
+impl Answer {
+    /// What the judge is shown. A failed or skipped request is shown as an empty answer: the
+    /// model gave nothing, and a leaderboard that dropped such pairs would reward failing.
+    pub fn text(&self) -> &str {
+        self.prediction.output.as_deref().unwrap_or("")
+    }
+}
+
+/// Answers by question id, then by model, both sorted.
+#[derive(Debug, Clone, Default)]
+pub struct AnswerSheet {
+    pub by_question: BTreeMap<String, BTreeMap<String, Answer>>,
+}
+
+impl AnswerSheet {
+    /// Reads prediction files; every prediction must name a sample of `samples`, and a model may
+    /// answer a sample only once across all files.
+    pub fn read(samples: &[Sample], files: &[PathBuf]) -> Result<Self, JudgeError> {
+        let known: std::collections::HashSet<&str> =
+            samples.iter().map(|s| s.id.as_str()).collect();
+        let mut sheet = AnswerSheet::default();
+        for file in files {
+            let predictions: Vec<Prediction> = jsonl::read(file)?;
+            for (i, p) in predictions.into_iter().enumerate() {
+                if !known.contains(p.sample_id.as_str()) {
+                    return Err(JudgeError::UnknownSample {
+                        file: format!("{}:{}", file.display(), i + 1),
+                        sample_id: p.sample_id,
+                        model: p.model,
+                    });
+                }
+                let origin = format!("{}:{}", file.display(), i + 1);
+                let models = sheet.by_question.entry(p.sample_id.clone()).or_default();
+                if let Some(first) = models.get(&p.model) {
+                    return Err(JudgeError::duplicate(
+                        file,
+                        i + 1,
+                        &first.origin,
+                        &p.sample_id,
+                        &p.model,
+                    ));
+                }
+                models.insert(
+                    p.model.clone(),
+                    Answer {
+                        prediction: p,
+                        origin,
+                    },
+                );
+            }
+        }
+        Ok(sheet)
+    }
+
+    /// Every model with at least one answer, sorted.
+    pub fn models(&self) -> Vec<String> {
+        let mut all: Vec<String> = self
+            .by_question
+            .values()
+            .flat_map(|m| m.keys().cloned())
+            .collect();
+        all.sort();
+        all.dedup();
+        all
+    }
+
+    pub fn answer(&self, question: &str, model: &str) -> Option<&Answer> {
+        self.by_question.get(question)?.get(model)
+    }
+}
+
+/// The reference as a judge reads it: the exact answer, or the needed values joined.
+pub fn reference_text(reference: &Reference) -> String {
+    match reference {
+        Reference::Exact(s) => s.clone(),
+        Reference::Needles(values) => values.join("; "),
+    }
+}

@@ -1,0 +1,46 @@
+use std::path::PathBuf;
+
+/// What can go wrong judging: inputs that do not fit together, and templates that cannot serve.
+#[derive(Debug, thiserror::Error)]
+pub enum JudgeError {
+    #[error("{file}: prediction for sample `{sample_id}` (model `{model}`) names no sample of the dataset; were the predictions made on another dataset?")]
+    UnknownSample {
+        file: String,
+        sample_id: String,
+        model: String,
+    },
+    #[error("{file}:{line}: model `{model}` answers sample `{sample_id}` a second time (first in {first}); give each model's predictions once")]
+    DuplicateAnswer {
+        file: String,
+        line: usize,
+        first: String,
+        sample_id: String,
+        model: String,
+    },
+    #[error("template {origin}: {message}")]
+    Template { origin: String, message: String },
+    #[error("{0}")]
+    Pairing(String),
+    #[error(transparent)]
+    Dataset(#[from] longforge_datasets::DatasetError),
+    #[error(transparent)]
+    Llm(#[from] longforge_llm::LlmError),
+}
+
+impl JudgeError {
+    pub(crate) fn duplicate(
+        file: &PathBuf,
+        line: usize,
+        first: &str,
+        sample_id: &str,
+        model: &str,
+    ) -> Self {
+        JudgeError::DuplicateAnswer {
+            file: file.display().to_string(),
+            line,
+            first: first.to_string(),
+            sample_id: sample_id.to_string(),
+            model: model.to_string(),
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! The offline judge: compares two answers by the task's own scorer against the reference.
+//! The higher score wins and equal scores tie; it never says "much better", since a scorer's
+//! difference says nothing about how much better an answer reads. It is symmetric, so both
+//! orders get the same verdict and its position bias is zero by construction.
+
+use longforge_datasets::{Judgment, Order, Sample, Verdict};
+
+use super::Matchup;
+use crate::{score, Answer};
+
+/// The judge name rule verdicts carry.
+pub const RULE_JUDGE: &str = "rule";
+
+pub fn judge(sample: &Sample, m: &Matchup, order: Order, a: &Answer, b: &Answer) -> Judgment {
+    let sa = score(sample, &a.prediction).value;
+    let sb = score(sample, &b.prediction).value;
+    let verdict = match sa.total_cmp(&sb) {
+        std::cmp::Ordering::Greater => Verdict::Better,
+        std::cmp::Ordering::Less => Verdict::Worse,
+        std::cmp::Ordering::Equal => Verdict::Tie,
+    };
+    let shown = match order {
+        Order::Ab => verdict,
+        Order::Ba => verdict.swapped(),
+    };
+    let (first, second) = match order {
+        Order::Ab => (sa, sb),
+        Order::Ba => (sb, sa),
+    };
+    Judgment {
+        question_id: m.question_id.clone(),
+        model_a: m.model_a.clone(),
+        model_b: m.model_b.clone(),
+        judge: RULE_JUDGE.to_string(),
+        order,
+        verdict,
+        raw_verdict: Some(shown.label().to_string()),
+        raw: Some(format!(
+            "score of answer A {first}, of answer B {second}: [[{}]]",
+            shown.label()
+        )),
+        probabilities: None,
+        expected_score: None,
+        missing_codes: Vec::new(),
+        length_a: a.text().chars().count(),
+        length_b: b.text().chars().count(),
+        fingerprint: None,
+        error: None,
+    }
+}
+
+/// The rule judge on every matchup, both orders, sorted as judgments are written.
+pub fn judge_all(
+    samples: &[Sample],
+    sheet: &crate::AnswerSheet,
+    matchups: &[Matchup],
+) -> Vec<Judgment> {
+    let by_id: std::collections::HashMap<&str, &Sample> =
+        samples.iter().map(|s| (s.id.as_str(), s)).collect();
+    let mut out = Vec::new();
+    for m in matchups {
+        let (Some(sample), Some(a), Some(b)) = (
+            by_id.get(m.question_id.as_str()),
+            sheet.answer(&m.question_id, &m.model_a),
+            sheet.answer(&m.question_id, &m.model_b),
+        ) else {
+            continue;
+        };
+        for (m, order) in m.orders() {
+            out.push(judge(sample, &m, order, a, b));
+        }
+    }
+    super::sort_judgments(&mut out);
+    out
+}
