@@ -40,6 +40,8 @@ fn main() {
         seed: 1,
         level: 0.95,
         prior: 0.0,
+        strong_win_weight: 1.0,
+        control_length: false,
     };
     let start = Instant::now();
     rank(&battles, 0, settings(0)).expect("fits");
@@ -48,6 +50,21 @@ fn main() {
     let ranking = rank(&battles, 0, settings(ROUNDS)).expect("fits");
     let with_rounds = start.elapsed().as_secs_f64();
     assert_eq!(ranking.degenerate_rounds, 0);
+    // The tie models, timed the same way (each round starts from the point fit).
+    let mut tie_models = Vec::new();
+    for ties in [Ties::RaoKupper, Ties::Davidson] {
+        let start = Instant::now();
+        let r = rank(
+            &battles,
+            0,
+            RankSettings {
+                ties,
+                ..settings(ROUNDS)
+            },
+        )
+        .expect("fits");
+        tie_models.push((ties, start.elapsed().as_secs_f64(), r.tie_parameter));
+    }
 
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/benches/rank_peers.py");
     let out = std::process::Command::new(&python)
@@ -78,6 +95,12 @@ fn main() {
         lr * (ROUNDS + 1) as f64,
         ROUNDS + 1
     );
+    for (ties, seconds, parameter) in tie_models {
+        println!(
+            "| longforge rank --ties {ties:?} (tie parameter {:.3}) | | {seconds:.3} |",
+            parameter.unwrap_or(f64::NAN)
+        );
+    }
 }
 
 /// Battles from strengths spread evenly over 3 logits, 15% ties, two battles per question.
@@ -105,6 +128,7 @@ fn draw_battles() -> Vec<Battle> {
                 model_b: format!("model-{b:02}"),
                 outcome,
                 weight: 1.0,
+                lengths: None,
             }
         })
         .collect()

@@ -1,12 +1,16 @@
 //! `longforge`: the command line. Each subcommand lives in its own file and only wires the
 //! crates together; no benchmark logic lives here.
 
+mod agree;
 mod demo;
 mod generate;
+mod grade;
+mod judge;
 mod progress;
 mod rank;
 mod run;
 mod score;
+mod serving;
 mod verify;
 
 use std::process::ExitCode;
@@ -31,6 +35,12 @@ enum Command {
     Run(run::Args),
     /// Score predictions against a dataset and print accuracy by length and depth.
     Score(score::Args),
+    /// Compare models' answers in pairs, in both orders, with an LLM evaluator or the rule judge.
+    Judge(judge::Args),
+    /// Grade each answer alone on a 1-10 rubric, with an LLM evaluator or the rule grader.
+    Grade(grade::Args),
+    /// Agreement between two judgment files: raw agreement, Cohen's kappa, flip rate.
+    Agree(agree::Args),
     /// Rank models from battles with a Bradley-Terry fit and bootstrap intervals.
     Rank(rank::Args),
     /// Generate small NeedleBench datasets, answer them with the baselines, score, and report.
@@ -44,6 +54,9 @@ fn main() -> ExitCode {
         Command::Generate(a) => done(generate::run(a)),
         Command::Verify(a) => done(verify::run(a)),
         Command::Run(a) => run::run(a),
+        Command::Judge(a) => judge::run(a),
+        Command::Agree(a) => done(agree::run(a)),
+        Command::Grade(a) => grade::run(a),
         Command::Score(a) => done(score::run(a)),
         Command::Demo(a) => done(demo::run(a)),
         Command::Rank(a) => done(rank::run(a)),

@@ -2,20 +2,29 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Result};
 use longforge_datasets::atomic;
-use longforge_judges::rank::{rank, read_arena_battles, RankSettings, Ranking, Scale, Ties};
+use longforge_judges::rank::{rank, read_battles, RankSettings, Ranking, Scale, Ties};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Battle files in the Chatbot Arena format (model_a, model_b, winner, question_id).
+    /// Judgment files from `longforge judge`, or battles in the Chatbot Arena format (model_a,
+    /// model_b, winner in model_a|model_b|tie|tie (bothbad), question_id); both may be mixed.
     #[arg(long, num_args = 1.., required = true)]
     battles: Vec<PathBuf>,
     /// Ratings as JSON; CSV and Markdown tables are written beside it (.csv, .md).
     #[arg(long)]
     out: PathBuf,
-    /// How ties count: half (half a win each way, as FastChat and Arena-Hard count them), or
-    /// rao-kupper (an outcome of their own, with a fitted tie parameter theta >= 1).
-    #[arg(long, default_value = "half", value_parser = ["half", "rao-kupper"])]
+    /// How ties count: half (half a win each way, as FastChat and Arena-Hard count them),
+    /// rao-kupper (an outcome of their own, with a fitted theta >= 1) or davidson (an outcome
+    /// of their own, most likely between equals, with a fitted nu >= 0).
+    #[arg(long, default_value = "half", value_parser = ["half", "rao-kupper", "davidson"])]
     ties: String,
+    /// How many battles a strong verdict (A>>B, B>>A) counts as; Arena-Hard uses 3.
+    #[arg(long, default_value_t = 1.0)]
+    strong_win_weight: f64,
+    /// length: fit with the standardised length difference of the two answers as a covariate,
+    /// as the style-controlled arena does (needs judgments; Arena battles have no lengths).
+    #[arg(long, value_parser = ["length"])]
+    control: Option<String>,
     #[arg(long, default_value = "elo", value_parser = ["elo", "logit"])]
     scale: String,
     /// Fix this model's rating: --anchor MODEL RATING.
@@ -38,9 +47,18 @@ pub fn run(args: Args) -> Result<()> {
     if !(0.0..1.0).contains(&args.level) || args.level <= 0.0 {
         bail!("--level {} must be between 0 and 1 (e.g. 0.95)", args.level);
     }
+    if args.strong_win_weight.is_nan() || args.strong_win_weight < 1.0 {
+        bail!(
+            "--strong-win-weight {} must be at least 1 (a strong win counts at least as one win)",
+            args.strong_win_weight
+        );
+    }
     let mut battles = Vec::new();
+    let mut invalid = 0;
     for file in &args.battles {
-        battles.extend(read_arena_battles(file)?);
+        let set = read_battles(file, args.strong_win_weight)?;
+        battles.extend(set.battles);
+        invalid += set.invalid;
     }
     let anchor = match args.anchor.as_deref() {
         Some([model, rating]) => Some((
@@ -52,10 +70,10 @@ pub fn run(args: Args) -> Result<()> {
         _ => None,
     };
     let settings = RankSettings {
-        ties: if args.ties == "rao-kupper" {
-            Ties::RaoKupper
-        } else {
-            Ties::Half
+        ties: match args.ties.as_str() {
+            "rao-kupper" => Ties::RaoKupper,
+            "davidson" => Ties::Davidson,
+            _ => Ties::Half,
         },
         scale: if args.scale == "logit" {
             Scale::Logit
@@ -67,8 +85,10 @@ pub fn run(args: Args) -> Result<()> {
         seed: args.seed,
         level: args.level,
         prior: args.prior,
+        strong_win_weight: args.strong_win_weight,
+        control_length: args.control.is_some(),
     };
-    let ranking = rank(&battles, 0, settings)?;
+    let ranking = rank(&battles, invalid, settings)?;
     let mut json = serde_json::to_vec_pretty(&ranking)?;
     json.push(b'\n');
     atomic::write(&args.out, &json)?;
@@ -76,6 +96,19 @@ pub fn run(args: Args) -> Result<()> {
     let table = markdown(&ranking);
     atomic::write(&args.out.with_extension("md"), table.as_bytes())?;
     print!("{table}");
+    if ranking.invalid > 0 {
+        eprintln!(
+            "{} invalid verdicts were left out of the fit",
+            ranking.invalid
+        );
+    }
+    if let (Some(beta), Some([lo, hi])) =
+        (ranking.length_coefficient, ranking.length_coefficient_ci)
+    {
+        eprintln!(
+            "length coefficient {beta:.3} ({lo:.3} to {hi:.3}) logits per standard deviation of the length difference"
+        );
+    }
     if ranking.degenerate_rounds > 0 {
         eprintln!(
             "{} of {} bootstrap rounds had no finite fit and were left out of the intervals",

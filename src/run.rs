@@ -1,16 +1,14 @@
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::{bail, Result};
 use longforge_baselines::{answer_all, Baseline};
 use longforge_datasets::{jsonl, read_samples, Prediction};
 use longforge_llm::runner::{self, request_for, ModelRun};
-use longforge_llm::{
-    default_store_path, Client, ClientOptions, Endpoint, Sampling, ServerKind, Store,
-};
+use longforge_llm::{Client, Sampling, ServerKind};
+
+use crate::serving::{group_endpoints, progress_bar, ServerArgs};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -30,20 +28,8 @@ pub struct Args {
     /// Predictions, one JSON object per line, sorted by model then sample id.
     #[arg(long)]
     out: PathBuf,
-    /// The request store folder (default: $XDG_CACHE_HOME/longforge/requests).
-    #[arg(long)]
-    store: Option<PathBuf>,
-    /// auto asks the server on the first request that is really sent.
-    #[arg(long, default_value = "auto", value_parser = ["auto", "vllm", "vllm-legacy", "llamacpp", "openai"])]
-    server_kind: String,
-    /// Requests in flight per endpoint.
-    #[arg(long, default_value_t = 8)]
-    concurrency: usize,
-    /// Seconds for one attempt.
-    #[arg(long, default_value_t = 600.0)]
-    timeout: f64,
-    #[arg(long, default_value_t = 5)]
-    max_attempts: u32,
+    #[command(flatten)]
+    server: ServerArgs,
     #[arg(long, default_value_t = 0.0)]
     temperature: f64,
     #[arg(long, default_value_t = 1.0)]
@@ -83,24 +69,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
     if args.models.is_empty() {
         bail!("give --model NAME=BASE_URL (repeatable) or --baseline NAME");
     }
-    let mut groups: BTreeMap<String, Vec<Endpoint>> = BTreeMap::new();
-    for spec in &args.models {
-        let e = Endpoint::parse(spec)?;
-        groups.entry(e.name.clone()).or_default().push(e);
-    }
+    let groups = group_endpoints(&args.models)?;
     let sampling = Sampling {
         temperature: args.temperature,
         top_p: args.top_p,
         max_tokens: args.max_tokens,
         seed: args.seed,
     };
-    let server_kind = match args.server_kind.as_str() {
-        "vllm" => Some(ServerKind::Vllm),
-        "vllm-legacy" => Some(ServerKind::VllmLegacy),
-        "llamacpp" => Some(ServerKind::LlamaCpp),
-        "openai" => Some(ServerKind::OpenAi),
-        _ => None,
-    };
+    let server_kind = args.server.server_kind();
     if args.dry_run {
         let (name, endpoints) = groups.iter().next().expect("at least one model");
         let Some(sample) = samples.first() else {
@@ -116,18 +92,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&body)?);
         return Ok(ExitCode::SUCCESS);
     }
-    let options = ClientOptions {
-        concurrency: args.concurrency,
-        timeout: Duration::from_secs_f64(args.timeout),
-        max_attempts: args.max_attempts,
-        server_kind,
-        ..ClientOptions::default()
-    };
-    let store_dir = args.store.clone().unwrap_or_else(default_store_path);
-    let (store, warnings) = Store::open(&store_dir)?;
-    for w in warnings {
-        eprintln!("warning: {w}");
-    }
+    let options = args.server.client_options();
+    let store = args.server.open_store()?;
     let store = Arc::new(store);
     let samples = Arc::new(samples);
     let runtime = tokio::runtime::Runtime::new()?;
@@ -168,17 +134,6 @@ pub fn run(args: Args) -> Result<ExitCode> {
     } else {
         ExitCode::from(3)
     })
-}
-
-fn progress_bar(name: &str, len: usize) -> indicatif::ProgressBar {
-    let bar = indicatif::ProgressBar::new(len as u64);
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{prefix} [{bar:30}] {pos}/{len} {per_sec} eta {eta}",
-    ) {
-        bar.set_style(style.progress_chars("=> "));
-    }
-    bar.set_prefix(name.to_string());
-    bar
 }
 
 fn report(model: &str, predictions: &[Prediction]) {

@@ -1,4 +1,4 @@
-use std::path::PathBuf;
+use std::path::Path;
 
 /// What can go wrong judging: inputs that do not fit together, and templates that cannot serve.
 #[derive(Debug, thiserror::Error)]
@@ -29,7 +29,7 @@ pub enum JudgeError {
 
 impl JudgeError {
     pub(crate) fn duplicate(
-        file: &PathBuf,
+        file: &Path,
         line: usize,
         first: &str,
         sample_id: &str,

@@ -6,6 +6,8 @@
 //! kept apart so a log of predictions can be re-scored, and re-aggregated, without asking a model
 //! again.
 
+pub mod absolute;
+pub mod agreement;
 mod answers;
 mod error;
 pub mod metrics;
@@ -13,6 +15,7 @@ pub mod pairwise;
 pub mod rank;
 pub mod scorers;
 
+pub use agreement::{agree, Agreement};
 pub use answers::{reference_text, Answer, AnswerSheet};
 pub use error::JudgeError;
 pub use metrics::{summarise, CellSummary, Summary};

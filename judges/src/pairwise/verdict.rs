@@ -28,7 +28,7 @@ pub struct Shown<'a> {
 /// The verdict for the answer shown first, and the label as written; none if no label remains
 /// once copies of the answers are blanked out.
 pub fn read_label(reply: &str, shown: &Shown) -> Option<Verdict> {
-    let own = blank_copies(reply, shown);
+    let own = blank_copies(reply, &[shown.first, shown.second], shown.tag);
     last_label(&own)
 }
 
@@ -49,28 +49,59 @@ pub fn last_label(text: &str) -> Option<Verdict> {
     found
 }
 
-/// The reply with echoed answer blocks and copied labelled lines of the answers replaced by a
-/// space.
-fn blank_copies(reply: &str, shown: &Shown) -> String {
+/// Characters of neighbouring text that make a mark in the reply a recognisable copy.
+const COPY_CONTEXT: usize = 8;
+
+/// The reply with echoed answer blocks (tags carrying `tag`) and `[[...]]` marks copied from an
+/// answer replaced by a space. A mark is a copy when the text next to it (on either side, at
+/// least [`COPY_CONTEXT`] characters) is next to it in an answer too; a judge's own verdict is
+/// taken for a copy only if an answer anticipated its exact words, which errs towards `invalid`,
+/// never towards the answer's label.
+pub(crate) fn blank_copies(reply: &str, answers: &[&str], tag: &str) -> String {
     let mut text = reply.to_string();
     // Echoed blocks: from any opening tag with the id to the next closing tag with it (or the
     // end of the reply, when the judge's copy was cut short).
-    let open = format!("id=\"{}\">", shown.tag);
+    let open = format!("id=\"{tag}\">");
     while let Some(start) = text.find(&open) {
         let after = start + open.len();
         let end = text[after..]
-            .find(&format!("id=\"{}\"", shown.tag))
-            .map_or(text.len(), |e| after + e + shown.tag.len() + 5);
+            .find(&format!("id=\"{tag}\""))
+            .map_or(text.len(), |e| after + e + tag.len() + 5);
         text.replace_range(start..end, " ");
     }
-    for answer in [shown.first, shown.second] {
-        for line in answer.lines().map(str::trim) {
-            // A line that is nothing but a label cannot be told from the judge's own verdict;
-            // only lines with other text around a label are recognisable copies.
-            if last_label(line).is_some_and(|v| line.len() > v.label().len() + 4) {
-                text = text.replace(line, " ");
-            }
+    // Marks copied from an answer: a `[[...]]` whose neighbouring text on the reply's line
+    // (at least COPY_CONTEXT characters on one side) occurs, with the mark, in an answer.
+    let mut copied = Vec::new();
+    for (at, _) in text.match_indices("[[") {
+        let Some(len) = text[at..].find("]]").filter(|l| *l <= 16).map(|l| l + 2) else {
+            continue;
+        };
+        let mark = &text[at..at + len];
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[at + len..]
+            .find('\n')
+            .map_or(text.len(), |i| at + len + i);
+        let before: String = {
+            let left: Vec<char> = text[line_start..at].chars().collect();
+            left[left.len().saturating_sub(COPY_CONTEXT)..]
+                .iter()
+                .collect()
+        };
+        let after: String = text[at + len..line_end]
+            .chars()
+            .take(COPY_CONTEXT)
+            .collect();
+        let is_copy = answers.iter().any(|answer| {
+            (before.chars().count() >= COPY_CONTEXT && answer.contains(&format!("{before}{mark}")))
+                || (after.chars().count() >= COPY_CONTEXT
+                    && answer.contains(&format!("{mark}{after}")))
+        });
+        if is_copy {
+            copied.push(at..at + len);
         }
+    }
+    for range in copied.into_iter().rev() {
+        text.replace_range(range, " ");
     }
     text
 }
@@ -151,7 +182,7 @@ pub fn soft_verdict(logprobs: &Value) -> Option<SoftVerdict> {
         }
     }
     let total: f64 = mass.iter().sum();
-    if !(total > 0.0) {
+    if total.is_nan() || total <= 0.0 {
         return None;
     }
     Some(SoftVerdict {

@@ -10,6 +10,8 @@ pub enum FitError {
     Empty,
     #[error("anchor model `{0}` has no battles")]
     UnknownAnchor(String),
+    #[error("{0}")]
+    Unsupported(String),
 }
 
 /// `wins[i][j]`: how often i beat j, ties counted as half a win each way, prior included.
@@ -92,6 +94,16 @@ impl Counts {
 
 /// Log-strengths maximising the likelihood, centred at zero.
 pub fn fit_strengths(c: &Counts, models: &[String]) -> Result<Vec<f64>, FitError> {
+    fit_strengths_from(c, models, None)
+}
+
+/// As [`fit_strengths`], starting from `start` (e.g. the fit on all battles when fitting a
+/// bootstrap resample, which saves most Newton steps).
+pub fn fit_strengths_from(
+    c: &Counts,
+    models: &[String],
+    start: Option<&[f64]>,
+) -> Result<Vec<f64>, FitError> {
     let n = c.n;
     if n == 0 {
         return Err(FitError::Empty);
@@ -100,7 +112,11 @@ pub fn fit_strengths(c: &Counts, models: &[String]) -> Result<Vec<f64>, FitError
         return Ok(vec![0.0]);
     }
     check_connected(c, models)?;
-    let mut s = vec![0.0; n];
+    // The last strength is held at 0 (see below), so a start is shifted to match.
+    let mut s = match start {
+        Some(x) if x.len() == n => x.iter().map(|v| v - x[n - 1]).collect(),
+        _ => vec![0.0; n],
+    };
     let mut ll = log_likelihood(c, &s);
     for _ in 0..200 {
         // Gradient and Hessian of the log-likelihood; the last strength is held at 0 to fix the
@@ -148,7 +164,7 @@ pub fn fit_strengths(c: &Counts, models: &[String]) -> Result<Vec<f64>, FitError
                 *x += t * d;
             }
             let nll = log_likelihood(c, &next);
-            if nll >= ll || t < 1e-8 {
+            if nll >= ll - super::newton::rounding(ll) || t < 1e-8 {
                 s = next;
                 ll = nll;
                 break;

@@ -11,16 +11,23 @@
 //! of `W` virtual ties per model (spread evenly over the other models) makes it finite.
 
 mod battles;
+mod control;
+mod davidson;
 mod fit;
+mod newton;
 mod rao_kupper;
 
-pub use battles::{read_arena_battles, Battle, Outcome};
-pub use fit::{fit_strengths, Counts, FitError};
+pub use battles::{read_arena_battles, read_battles, Battle, BattleSet, Outcome};
+pub use control::{fit_with_length, Row};
+pub use fit::{fit_strengths, fit_strengths_from, Counts, FitError};
+
+pub use davidson::fit_davidson;
+use fit::check_connected;
 pub use rao_kupper::fit_rao_kupper;
 
 use std::collections::BTreeMap;
 
-use longforge_datasets::{derive_seed, SeededRng};
+use longforge_datasets::derive_seed;
 use serde::Serialize;
 
 /// How the fitted strengths are reported.
@@ -41,6 +48,8 @@ pub enum Ties {
     Half,
     /// An outcome of its own, with a fitted tie parameter theta >= 1 (Rao and Kupper).
     RaoKupper,
+    /// An outcome of its own, most likely between equals, with a fitted nu >= 0 (Davidson).
+    Davidson,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -52,6 +61,10 @@ pub struct RankSettings {
     pub seed: u64,
     pub level: f64,
     pub prior: f64,
+    /// How many battles a strong win (`A>>B`) counted as when the battles were read.
+    pub strong_win_weight: f64,
+    /// Fit with the standardised length difference as a covariate.
+    pub control_length: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -69,13 +82,22 @@ pub struct Rating {
 #[derive(Debug, Clone, Serialize)]
 pub struct Ranking {
     pub settings: RankSettings,
-    /// Rao-Kupper's theta; none when ties count as half wins.
+    /// Rao-Kupper's theta or Davidson's nu; none when ties count as half wins.
     pub tie_parameter: Option<f64>,
+    /// Under `--control length`: logits per standard deviation of the length covariate (positive
+    /// when the judge favours the longer answer), with its bootstrap interval.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub length_coefficient: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub length_coefficient_ci: Option<[f64; 2]>,
     pub invalid: usize,
     /// Bootstrap rounds whose resample had no finite maximum, left out of the intervals.
     pub degenerate_rounds: usize,
     pub ratings: Vec<Rating>,
 }
+
+/// One fit: strengths, the tie parameter, and the length coefficient.
+type Fitted = (Vec<f64>, Option<f64>, Option<f64>);
 
 /// Fits all battles, then `settings.bootstrap` resamples of questions; ratings sorted best first.
 pub fn rank(
@@ -103,46 +125,87 @@ pub fn rank(
         )),
         None => None,
     };
-    let by_question = group_by_question(battles, &index);
-    let counts = |picks: &mut dyn Iterator<Item = usize>| {
-        let mut c = Counts::new(models.len());
-        for q in picks {
-            for &(a, b, outcome, weight) in &by_question[q] {
-                c.add(a, b, outcome, weight);
+    if settings.control_length && settings.ties != Ties::Half {
+        return Err(FitError::Unsupported(
+            "--control length fits ties as half wins; drop --ties or use --ties half".into(),
+        ));
+    }
+    let covariate = if settings.control_length {
+        Some(length_covariate(battles)?)
+    } else {
+        None
+    };
+    let by_question = group_by_question(battles, &index, covariate.as_deref());
+    let n = models.len();
+    let counts = |picks: &[usize]| {
+        let mut c = Counts::new(n);
+        for &q in picks {
+            for b in by_question.get(q) {
+                c.add(b.a, b.b, b.outcome, b.weight);
             }
         }
         c.add_prior(settings.prior);
         c
     };
-    let all = counts(&mut (0..by_question.len()));
-    let fit = |c: &Counts| match settings.ties {
-        Ties::Half => fit_strengths(c, &models).map(|s| (s, None)),
-        Ties::RaoKupper => fit_rao_kupper(c, &models).map(|(s, theta)| (s, Some(theta))),
+    let fit = |picks: &[usize], start: Option<&Fitted>| -> Result<(Counts, Fitted), FitError> {
+        let c = counts(picks);
+        let warm = start.and_then(|f| f.1.map(|t| (f.0.as_slice(), t)));
+        let fitted = match settings.ties {
+            Ties::Half if settings.control_length => {
+                check_connected(&c, &models)?;
+                let rows = control_rows(&by_question, picks, n, settings.prior);
+                let (s, beta) = fit_with_length(
+                    &rows,
+                    n,
+                    start.map(|f| (f.0.as_slice(), f.2.unwrap_or(0.0))),
+                );
+                (s, None, Some(beta))
+            }
+            Ties::Half => (
+                fit_strengths_from(&c, &models, start.map(|f| f.0.as_slice()))?,
+                None,
+                None,
+            ),
+            Ties::RaoKupper => {
+                let (s, theta) = fit_rao_kupper(&c, &models, warm)?;
+                (s, Some(theta), None)
+            }
+            Ties::Davidson => {
+                let (s, nu) = fit_davidson(&c, &models, warm)?;
+                (s, Some(nu), None)
+            }
+        };
+        Ok((c, fitted))
     };
-    let (strengths, tie_parameter) = fit(&all)?;
-    let point = report(&strengths, settings.scale, anchor);
+    let everything: Vec<usize> = (0..by_question.len()).collect();
+    let (all, point_fit) = fit(&everything, None)?;
+    let point = report(&point_fit.0, settings.scale, anchor);
 
     // Each round draws from its own seed, so rounds can run on any thread in any order and the
-    // result is the same.
-    let round = |r: usize| {
-        let mut rng = SeededRng::new(derive_seed(settings.seed, &format!("bootstrap/{r}")));
-        let n = by_question.len();
-        let resample = counts(&mut (0..n).map(|_| rng.below(n)));
-        fit(&resample)
+    // result is the same; each starts from the point fit, which saves most Newton steps.
+    // `picks` is a buffer each thread reuses: a fresh 800 KB vector per round costs page faults.
+    let round = |r: usize, picks: &mut Vec<usize>| {
+        let mut draw = Draw::new(derive_seed(settings.seed, &format!("bootstrap/{r}")));
+        let q = by_question.len();
+        picks.clear();
+        picks.extend((0..q).map(|_| draw.below(q)));
+        fit(picks, Some(&point_fit))
             .ok()
-            .map(|(s, _)| report(&s, settings.scale, anchor))
+            .map(|(_, f)| (report(&f.0, settings.scale, anchor), f.2))
     };
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, settings.bootstrap.max(1));
-    let per_thread: Vec<Vec<Option<Vec<f64>>>> = std::thread::scope(|scope| {
+    type RoundResult = Option<(Vec<f64>, Option<f64>)>;
+    let per_thread: Vec<Vec<RoundResult>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 let round = &round;
                 scope.spawn(move || {
+                    let mut picks = Vec::new();
                     (t..settings.bootstrap)
                         .step_by(threads)
-                        .map(round)
+                        .map(|r| round(r, &mut picks))
                         .collect::<Vec<_>>()
                 })
             })
@@ -153,21 +216,28 @@ pub fn rank(
             .collect()
     });
     // Back into round order: round r ran on thread r % threads.
-    let mut fitted: Vec<Option<Vec<f64>>> = vec![None; settings.bootstrap];
+    let mut fitted: Vec<RoundResult> = vec![None; settings.bootstrap];
     for (t, results) in per_thread.into_iter().enumerate() {
         for (k, result) in results.into_iter().enumerate() {
             fitted[t + k * threads] = result;
         }
     }
     let degenerate = fitted.iter().filter(|r| r.is_none()).count();
-    let rounds: Vec<Vec<f64>> = fitted.into_iter().flatten().collect();
+    let rounds: Vec<(Vec<f64>, Option<f64>)> = fitted.into_iter().flatten().collect();
     let tail = (1.0 - settings.level) / 2.0;
+    let length_coefficient_ci = point_fit.2.map(|beta| {
+        let mut betas: Vec<f64> = rounds.iter().filter_map(|r| r.1).collect();
+        [
+            quantile(&mut betas, tail).unwrap_or(beta),
+            quantile(&mut betas, 1.0 - tail).unwrap_or(beta),
+        ]
+    });
     let mut ratings: Vec<Rating> = models
         .iter()
         .enumerate()
         .map(|(i, model)| {
-            let mut values: Vec<f64> = rounds.iter().map(|r| r[i]).collect();
-            let mut ranks: Vec<f64> = rounds.iter().map(|r| rank_of(r, i) as f64).collect();
+            let mut values: Vec<f64> = rounds.iter().map(|r| r.0[i]).collect();
+            let mut ranks: Vec<f64> = rounds.iter().map(|r| rank_of(&r.0, i) as f64).collect();
             let (battles, wins) = all.record(i);
             Rating {
                 model: model.clone(),
@@ -189,11 +259,72 @@ pub fn rank(
     });
     Ok(Ranking {
         settings,
-        tie_parameter,
+        tie_parameter: point_fit.1,
+        length_coefficient: point_fit.2,
+        length_coefficient_ci,
         invalid,
         degenerate_rounds: degenerate,
         ratings,
     })
+}
+
+/// The standardised `(len_a - len_b) / (len_a + len_b)` of every battle, in input order.
+fn length_covariate(battles: &[Battle]) -> Result<Vec<f64>, FitError> {
+    let raw: Vec<f64> = battles
+        .iter()
+        .map(|b| match b.lengths {
+            Some((0, 0)) => Ok(0.0),
+            Some((a, b)) => Ok((a as f64 - b as f64) / (a + b) as f64),
+            None => Err(FitError::Unsupported(format!(
+                "--control length needs answer lengths, and the battle of `{}` against `{}` on question `{}` has none (Arena battles carry no lengths; judge with `longforge judge` to get them)",
+                b.model_a, b.model_b, b.question
+            ))),
+        })
+        .collect::<Result<_, _>>()?;
+    let mean = raw.iter().sum::<f64>() / raw.len().max(1) as f64;
+    let sd = (raw.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / raw.len().max(1) as f64).sqrt();
+    if sd.is_nan() || sd <= 1e-12 {
+        return Err(FitError::Unsupported(
+            "--control length: every battle has the same length difference, so its effect cannot be told from the models'".into(),
+        ));
+    }
+    Ok(raw.iter().map(|x| (x - mean) / sd).collect())
+}
+
+/// The regression rows of the picked questions, and the prior as virtual ties between every
+/// pair of models at z = 0.
+fn control_rows(by_question: &Questions, picks: &[usize], n: usize, prior: f64) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for &q in picks {
+        for b in by_question.get(q) {
+            let y = match b.outcome {
+                Outcome::AWins => 1.0,
+                Outcome::BWins => 0.0,
+                Outcome::Tie => 0.5,
+            };
+            rows.push(Row {
+                a: b.a,
+                b: b.b,
+                z: b.z,
+                y,
+                weight: b.weight,
+            });
+        }
+    }
+    if prior > 0.0 && n > 1 {
+        for a in 0..n {
+            for b in a + 1..n {
+                rows.push(Row {
+                    a,
+                    b,
+                    z: 0.0,
+                    y: 0.5,
+                    weight: prior / (n - 1) as f64,
+                });
+            }
+        }
+    }
+    rows
 }
 
 /// Strengths on the chosen scale: centred natural logs, or Elo points shifted to the anchor.
@@ -234,19 +365,113 @@ fn quantile(values: &mut [f64], q: f64) -> Option<f64> {
     Some(values[lo] + (values[hi] - values[lo]) * (at - lo as f64))
 }
 
-/// A battle by model numbers: (model a, model b, outcome, weight).
-type IndexedBattle = (usize, usize, Outcome, f64);
+/// A battle by model numbers.
+#[derive(Debug, Clone, Copy)]
+struct IndexedBattle {
+    a: usize,
+    b: usize,
+    outcome: Outcome,
+    weight: f64,
+    /// The standardised length covariate (0 when not controlling for length).
+    z: f64,
+}
 
-/// Battles grouped by question, in a fixed (sorted) order so resampling is reproducible.
-fn group_by_question(battles: &[Battle], index: &BTreeMap<&str, usize>) -> Vec<Vec<IndexedBattle>> {
-    let mut groups: BTreeMap<&str, Vec<IndexedBattle>> = BTreeMap::new();
-    for b in battles {
-        groups.entry(b.question.as_str()).or_default().push((
-            index[b.model_a.as_str()],
-            index[b.model_b.as_str()],
-            b.outcome,
-            b.weight,
-        ));
+/// Battles grouped by question, in a fixed (sorted) order so resampling is reproducible, and
+/// stored contiguously: a round visits every question in random order, and one allocation per
+/// question made each visit a cache miss.
+struct Questions {
+    battles: Vec<IndexedBattle>,
+    /// Question q's battles are `battles[starts[q]..starts[q + 1]]`.
+    starts: Vec<usize>,
+}
+
+impl Questions {
+    fn len(&self) -> usize {
+        self.starts.len() - 1
     }
-    groups.into_values().collect()
+
+    fn get(&self, q: usize) -> &[IndexedBattle] {
+        &self.battles[self.starts[q]..self.starts[q + 1]]
+    }
+}
+
+fn group_by_question(
+    battles: &[Battle],
+    index: &BTreeMap<&str, usize>,
+    covariate: Option<&[f64]>,
+) -> Questions {
+    let mut groups: BTreeMap<&str, Vec<IndexedBattle>> = BTreeMap::new();
+    for (k, b) in battles.iter().enumerate() {
+        groups
+            .entry(b.question.as_str())
+            .or_default()
+            .push(IndexedBattle {
+                a: index[b.model_a.as_str()],
+                b: index[b.model_b.as_str()],
+                outcome: b.outcome,
+                weight: b.weight,
+                z: covariate.map_or(0.0, |z| z[k]),
+            });
+    }
+    let mut out = Questions {
+        battles: Vec::with_capacity(battles.len()),
+        starts: vec![0],
+    };
+    for group in groups.into_values() {
+        out.battles.extend(group);
+        out.starts.push(out.battles.len());
+    }
+    out
+}
+
+/// The bootstrap's question draws: SplitMix64 with Lemire's multiply-shift reduction. A round
+/// draws as many indices as there are questions (100,000 in the bench), and two integer
+/// divisions per draw, as a general-purpose bounded draw makes, were most of a round's time.
+struct Draw(u64);
+
+impl Draw {
+    fn new(seed: u64) -> Self {
+        Draw(seed)
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `0..n` without bias: the high half of a 128-bit product, rejecting the few
+    /// low halves that would over-represent some values.
+    fn below(&mut self, n: usize) -> usize {
+        let n = n as u64;
+        let mut m = u128::from(self.next_u64()) * u128::from(n);
+        if (m as u64) < n {
+            let threshold = n.wrapping_neg() % n;
+            while (m as u64) < threshold {
+                m = u128::from(self.next_u64()) * u128::from(n);
+            }
+        }
+        (m >> 64) as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bootstrap_draws_are_uniform() {
+        let mut d = Draw::new(9);
+        let mut counts = [0usize; 7];
+        for _ in 0..70_000 {
+            counts[d.below(7)] += 1;
+        }
+        // Each expected 10,000, sd about 93: within 5 sd.
+        assert!(
+            counts.iter().all(|&c| c.abs_diff(10_000) < 470),
+            "{counts:?}"
+        );
+    }
 }

@@ -8,11 +8,17 @@
 //! log-likelihood is a sum of log-sigmoids of linear forms plus a term in t alone, and Newton's
 //! method on (s, t) applies as for the plain model.
 
-use super::fit::{check_connected, solve, Counts, FitError};
+use super::fit::{check_connected, Counts, FitError};
+use super::newton::{add_term, maximise};
 
 /// Strengths (centred natural logs) and theta. Without any tie, theta is 1 and the strengths are
-/// the plain Bradley-Terry ones.
-pub fn fit_rao_kupper(c: &Counts, models: &[String]) -> Result<(Vec<f64>, f64), FitError> {
+/// the plain Bradley-Terry ones. `start` (strengths and theta, e.g. the fit on all battles when
+/// fitting a bootstrap resample) saves most of the Newton steps.
+pub fn fit_rao_kupper(
+    c: &Counts,
+    models: &[String],
+    start: Option<(&[f64], f64)>,
+) -> Result<(Vec<f64>, f64), FitError> {
     let n = c.n();
     if n < 2 {
         return Ok((vec![0.0; n], 1.0));
@@ -26,41 +32,37 @@ pub fn fit_rao_kupper(c: &Counts, models: &[String]) -> Result<(Vec<f64>, f64), 
         return super::fit_strengths(c, models).map(|s| (s, 1.0));
     }
     // x = (s_0 .. s_{n-2}, t); s_{n-1} is held at 0.
-    let m = n;
-    let mut x = vec![0.0; m];
-    x[m - 1] = 0.5;
-    let mut ll = log_likelihood(c, &x, tie_total);
-    for _ in 0..200 {
-        let (g, h) = derivatives(c, &x, tie_total);
-        let mut a: Vec<f64> = h.iter().map(|v| -v).collect();
-        let mut step = g.clone();
-        solve(&mut a, &mut step, m);
-        let decrement: f64 = g.iter().zip(&step).map(|(g, d)| g * d).sum();
-        let mut t = 1.0;
-        loop {
-            let next: Vec<f64> = x.iter().zip(&step).map(|(x, d)| x + t * d).collect();
-            let candidate = if next[m - 1] > 0.0 {
-                log_likelihood(c, &next, tie_total)
+    let x = match start {
+        Some((s, theta)) if s.len() == n && theta > 1.0 => {
+            let mut x: Vec<f64> = s[..n - 1].iter().map(|v| v - s[n - 1]).collect();
+            x.push(theta.ln());
+            x
+        }
+        _ => {
+            // Equal strengths and the theta that explains the overall share of ties r:
+            // P(tie) = (theta - 1) / (theta + 1) between equals.
+            let played: f64 = (0..n * n).map(|k| c.decisive[k]).sum::<f64>() + tie_total;
+            let r = (tie_total / played).clamp(1e-6, 1.0 - 1e-6);
+            let mut x = vec![0.0; n - 1];
+            x.push(((1.0 + r) / (1.0 - r)).ln());
+            x
+        }
+    };
+    let x = maximise(
+        x,
+        |x| {
+            if x[n - 1] > 0.0 {
+                log_likelihood(c, x, tie_total)
             } else {
                 f64::NEG_INFINITY
-            };
-            if candidate >= ll || t < 1e-10 {
-                if candidate.is_finite() {
-                    x = next;
-                    ll = candidate;
-                }
-                break;
             }
-            t /= 2.0;
-        }
-        if decrement / 2.0 < 1e-10 {
-            break;
-        }
-    }
-    let mut s: Vec<f64> = x[..m - 1].to_vec();
+        },
+        |x| derivatives(c, x, tie_total),
+    );
+    let mut s: Vec<f64> = x[..n - 1].to_vec();
     s.push(0.0);
     let mean = s.iter().sum::<f64>() / n as f64;
-    Ok((s.iter().map(|v| v - mean).collect(), x[m - 1].exp()))
+    Ok((s.iter().map(|v| v - mean).collect(), x[n - 1].exp()))
 }
 
 fn log_sigmoid(u: f64) -> f64 {
@@ -140,13 +142,7 @@ fn derivatives(c: &Counts, x: &[f64], tie_total: f64) -> (Vec<f64>, Vec<f64>) {
             k += 1;
         }
         coef[k] = (m - 1, -1.0);
-        let coef = &coef[..=k];
-        for &(a, ca) in coef {
-            g[a] += d1 * ca;
-            for &(b, cb) in coef {
-                h[a * m + b] += d2 * ca * cb;
-            }
-        }
+        add_term(&mut g, &mut h, &coef[..=k], d1, d2);
     });
     (g, h)
 }
@@ -182,7 +178,7 @@ mod tests {
             c.add(i, j, outcome, 1.0);
         }
         let names: Vec<String> = (0..n).map(|i| format!("m{i}")).collect();
-        let (s, fitted_theta) = fit_rao_kupper(&c, &names).unwrap();
+        let (s, fitted_theta) = fit_rao_kupper(&c, &names, None).unwrap();
         assert!((fitted_theta - theta).abs() < 0.03, "theta {fitted_theta}");
         let mean = truth.iter().sum::<f64>() / n as f64;
         for (got, want) in s.iter().zip(truth) {
@@ -197,7 +193,7 @@ mod tests {
             c.add(0, 1, Outcome::AWins, 1.0);
         }
         c.add(0, 1, Outcome::BWins, 1.0);
-        let (s, theta) = fit_rao_kupper(&c, &["a".into(), "b".into()]).unwrap();
+        let (s, theta) = fit_rao_kupper(&c, &["a".into(), "b".into()], None).unwrap();
         assert_eq!(theta, 1.0);
         assert!((s[0] - s[1] - 3f64.ln()).abs() < 1e-9);
     }

@@ -1,0 +1,136 @@
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{bail, Result};
+use longforge_datasets::{jsonl, read_samples, Grade, Sample};
+use longforge_judges::absolute::{
+    grade_all, mean_grades, rule_grade, GradeShowing, Grader, RULE_GRADER,
+};
+use longforge_judges::pairwise::Template;
+use longforge_judges::{reference_text, AnswerSheet};
+use longforge_llm::{Client, Sampling};
+
+use crate::serving::{group_endpoints, progress_bar, ServerArgs};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The dataset the predictions answer.
+    #[arg(long)]
+    dataset: PathBuf,
+    /// Prediction files (from `run`).
+    #[arg(long, num_args = 1.., required = true)]
+    predictions: Vec<PathBuf>,
+    /// `rule` (1 + 9 x the task's own score) or NAME=BASE_URL[,model=...][,key_env=...].
+    #[arg(long = "judge", required = true)]
+    judges: Vec<String>,
+    /// Grades, one JSON object per line.
+    #[arg(long)]
+    out: PathBuf,
+    /// A minijinja rubric template (variables: question, reference, answer, tag).
+    #[arg(long)]
+    template: Option<PathBuf>,
+    /// Do not show the reference answer to the grader.
+    #[arg(long)]
+    no_reference: bool,
+    #[command(flatten)]
+    server: ServerArgs,
+    #[arg(long, default_value_t = 0.0)]
+    temperature: f64,
+    #[arg(long, default_value_t = 1024)]
+    max_tokens: u32,
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+}
+
+/// Exit status as for `judge`: 3 when some requests failed.
+pub fn run(args: Args) -> Result<ExitCode> {
+    let samples = read_samples(&args.dataset)?;
+    let sheet = AnswerSheet::read(&samples, &args.predictions)?;
+    let by_id: HashMap<&str, &Sample> = samples.iter().map(|s| (s.id.as_str(), s)).collect();
+    let answers: Vec<(&Sample, &longforge_judges::Answer)> = sheet
+        .by_question
+        .iter()
+        .filter_map(|(q, models)| by_id.get(q.as_str()).map(|s| (*s, models)))
+        .flat_map(|(s, models)| models.values().map(move |a| (s, a)))
+        .collect();
+    if answers.is_empty() {
+        bail!("no answers to grade");
+    }
+    let grades: Vec<Grade> = if args.judges == [RULE_GRADER] {
+        answers.iter().map(|(s, a)| rule_grade(s, a)).collect()
+    } else {
+        let groups = group_endpoints(&args.judges)?;
+        if groups.len() != 1 {
+            bail!(
+                "--judge names {} graders; grade with one at a time",
+                groups.len()
+            );
+        }
+        let Some((name, endpoints)) = groups.into_iter().next() else {
+            bail!("give --judge rule or --judge NAME=BASE_URL");
+        };
+        let template = match &args.template {
+            Some(path) => Template::from_file(path)?,
+            None => Template::grade(),
+        };
+        let showings = answers
+            .iter()
+            .map(|(s, a)| {
+                let reference = reference_text(&s.reference);
+                GradeShowing::render(
+                    &template,
+                    s,
+                    (!args.no_reference).then_some(reference.as_str()),
+                    a,
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let grader = Arc::new(Grader {
+            name: name.clone(),
+            client: Client::new(endpoints, args.server.client_options())?,
+            sampling: Sampling {
+                temperature: args.temperature,
+                top_p: 1.0,
+                max_tokens: args.max_tokens,
+                seed: args.seed,
+            },
+        });
+        let store = Arc::new(args.server.open_store()?);
+        let bar = progress_bar(&name, showings.len());
+        let on_done = {
+            let bar = bar.clone();
+            Arc::new(move |_: &Grade| bar.inc(1))
+        };
+        let runtime = tokio::runtime::Runtime::new()?;
+        let work = grade_all(showings, grader, store.clone(), on_done);
+        let done = runtime.block_on(async {
+            tokio::select! {
+                done = work => Some(done),
+                _ = tokio::signal::ctrl_c() => None,
+            }
+        });
+        bar.finish_and_clear();
+        let Some(done) = done else {
+            eprintln!(
+                "interrupted: every grade received so far is in {}; run the same command again to resume",
+                store.path().display()
+            );
+            return Ok(ExitCode::from(130));
+        };
+        done
+    };
+    jsonl::write(&args.out, &grades)?;
+    println!("| model | mean grade | graded | without a grade |\n|---|---:|---:|---:|");
+    for (model, mean, n, missing) in mean_grades(&grades) {
+        println!("| {model} | {mean:.2} | {n} | {missing} |");
+    }
+    let failed = grades.iter().filter(|g| g.raw.is_none()).count();
+    eprintln!("{} grades -> {}", grades.len(), args.out.display());
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(3)
+    })
+}

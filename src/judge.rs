@@ -1,0 +1,243 @@
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{bail, Result};
+use longforge_datasets::{atomic, jsonl, read_samples, Judgment, Verdict};
+use longforge_judges::pairwise::{
+    self, judge_all, matchups, position_bias, Evaluator, PairTexts, Pairing, PositionBias, Showing,
+    Template, VerdictMode, RULE_JUDGE,
+};
+use longforge_judges::{reference_text, AnswerSheet};
+use longforge_llm::{Client, Sampling, ServerKind};
+
+use crate::serving::{group_endpoints, progress_bar, ServerArgs};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The dataset the predictions answer.
+    #[arg(long)]
+    dataset: PathBuf,
+    /// Prediction files (from `run`), any number; each model may answer a sample once.
+    #[arg(long, num_args = 1.., required = true)]
+    predictions: Vec<PathBuf>,
+    /// `rule` (the offline judge: the task's scorer decides) or
+    /// NAME=BASE_URL[,model=SERVED_NAME][,key_env=VAR][,revision=TEXT]; repeat with the same
+    /// NAME to spread requests over several servers.
+    #[arg(long = "judge", required = true)]
+    judges: Vec<String>,
+    /// Judgments, one JSON object per line; position bias is written beside it (.bias.json).
+    #[arg(long)]
+    out: PathBuf,
+    /// Compare each model against this one only (default: all pairs).
+    #[arg(long, conflicts_with = "pairs_per_question")]
+    baseline: Option<String>,
+    /// Compare K pairs per question, drawn with --seed (default: all pairs).
+    #[arg(long)]
+    pairs_per_question: Option<usize>,
+    /// A minijinja prompt template (variables: question, reference, answer_a, answer_b, tag,
+    /// verdict_mode) instead of the shipped one.
+    #[arg(long)]
+    template: Option<PathBuf>,
+    /// Use the shipped template without the reference answer.
+    #[arg(long)]
+    no_reference: bool,
+    /// label: free text ending in [[A>B]]-style labels; logprob: one code 1-5 under constrained
+    /// decoding, with a soft verdict from the codes' log-probabilities.
+    #[arg(long, default_value = "label", value_parser = ["label", "logprob"])]
+    verdict_mode: String,
+    #[command(flatten)]
+    server: ServerArgs,
+    #[arg(long, default_value_t = 0.0)]
+    temperature: f64,
+    #[arg(long, default_value_t = 1024)]
+    max_tokens: u32,
+    /// Seeds the judge's sampling and the draw of --pairs-per-question.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Print the first request that would be sent, and exit.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+/// Exit status: 0 when every showing was judged (valid or invalid), 3 when some requests failed,
+/// 1 on a usage or input error, 130 when interrupted.
+pub fn run(args: Args) -> Result<ExitCode> {
+    let samples = read_samples(&args.dataset)?;
+    let sheet = AnswerSheet::read(&samples, &args.predictions)?;
+    let pairing = match (&args.baseline, args.pairs_per_question) {
+        (Some(b), _) => Pairing::Baseline(b.clone()),
+        (None, Some(0)) => bail!("--pairs-per-question must be at least 1"),
+        (None, Some(k)) => Pairing::Sample {
+            per_question: k,
+            seed: args.seed,
+        },
+        (None, None) => Pairing::All,
+    };
+    let matchups = matchups(&sheet, &pairing)?;
+    let judgments = if args.judges == [RULE_JUDGE] {
+        pairwise::rule::judge_all(&samples, &sheet, &matchups)
+    } else {
+        let Some(judgments) = ask_evaluator(&args, &samples, &sheet, &matchups)? else {
+            return Ok(ExitCode::from(130));
+        };
+        judgments
+    };
+    if judgments.is_empty() {
+        // Only a dry run gets here.
+        return Ok(ExitCode::SUCCESS);
+    }
+    jsonl::write(&args.out, &judgments)?;
+    let bias = position_bias(&judgments);
+    let bias_path = args.out.with_extension("bias.json");
+    let mut text = serde_json::to_vec_pretty(&bias)?;
+    text.push(b'\n');
+    atomic::write(&bias_path, &text)?;
+    print_bias(&bias);
+    let failed = judgments
+        .iter()
+        .filter(|j| j.error.is_some() && j.raw.is_none())
+        .count();
+    let invalid = judgments
+        .iter()
+        .filter(|j| j.verdict == Verdict::Invalid)
+        .count();
+    eprintln!(
+        "{} judgments ({} matchups, both orders), {invalid} invalid of which {failed} failed requests -> {}",
+        judgments.len(),
+        matchups.len(),
+        args.out.display()
+    );
+    if let Some(first) = judgments.iter().find_map(|j| j.error.as_deref()) {
+        eprintln!("first failure: {first}");
+    }
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(3)
+    })
+}
+
+/// Renders every showing (a template error stops the run before anything is sent), then asks
+/// the evaluator. None when interrupted; an empty list after a dry run.
+fn ask_evaluator(
+    args: &Args,
+    samples: &[longforge_datasets::Sample],
+    sheet: &AnswerSheet,
+    matchups: &[pairwise::Matchup],
+) -> Result<Option<Vec<Judgment>>> {
+    let groups = group_endpoints(&args.judges)?;
+    if groups.len() != 1 {
+        bail!(
+            "--judge names {} judges ({}); judge with one at a time, and compare them with `longforge agree`",
+            groups.len(),
+            groups.keys().cloned().collect::<Vec<_>>().join(", ")
+        );
+    }
+    let Some((name, endpoints)) = groups.into_iter().next() else {
+        bail!("give --judge rule or --judge NAME=BASE_URL");
+    };
+    let template = match &args.template {
+        Some(path) => Template::from_file(path)?,
+        None => Template::pairwise(!args.no_reference),
+    };
+    let mode = if args.verdict_mode == "logprob" {
+        VerdictMode::Logprob
+    } else {
+        VerdictMode::Label
+    };
+    let by_id: HashMap<&str, &longforge_datasets::Sample> =
+        samples.iter().map(|s| (s.id.as_str(), s)).collect();
+    let mut showings = Vec::with_capacity(matchups.len() * 2);
+    for m in matchups {
+        let (Some(sample), Some(a), Some(b)) = (
+            by_id.get(m.question_id.as_str()),
+            sheet.answer(&m.question_id, &m.model_a),
+            sheet.answer(&m.question_id, &m.model_b),
+        ) else {
+            continue;
+        };
+        let reference = reference_text(&sample.reference);
+        let texts = PairTexts {
+            question: &sample.question,
+            reference: (!args.no_reference).then_some(reference.as_str()),
+            answer_a: a.text(),
+            answer_b: b.text(),
+        };
+        for (m, order) in m.orders() {
+            showings.push(Showing::render(&template, mode, &m, order, &texts)?);
+        }
+    }
+    let evaluator = Evaluator {
+        name: name.clone(),
+        client: Client::new(endpoints, args.server.client_options())?,
+        template,
+        mode,
+        sampling: Sampling {
+            temperature: args.temperature,
+            top_p: 1.0,
+            max_tokens: args.max_tokens,
+            seed: args.seed,
+        },
+    };
+    if args.dry_run {
+        let (Some(showing), Some(e)) = (showings.first(), evaluator.client.endpoints().next())
+        else {
+            bail!("nothing to judge");
+        };
+        let kind = args.server.server_kind().unwrap_or(ServerKind::OpenAi);
+        println!(
+            "POST {}/chat/completions  (judge {name}, question {}, {} vs {}, order {:?})",
+            e.base_url,
+            showing.matchup.question_id,
+            showing.matchup.model_a,
+            showing.matchup.model_b,
+            showing.order
+        );
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&evaluator.request(showing).body(&e.served_model, kind))?
+        );
+        return Ok(Some(Vec::new()));
+    }
+    let store = Arc::new(args.server.open_store()?);
+    let bar = progress_bar(&name, showings.len());
+    let on_done = {
+        let bar = bar.clone();
+        Arc::new(move |_: &Judgment| bar.inc(1))
+    };
+    let runtime = tokio::runtime::Runtime::new()?;
+    let work = judge_all(showings, Arc::new(evaluator), store.clone(), on_done);
+    let done = runtime.block_on(async {
+        tokio::select! {
+            done = work => Some(done),
+            _ = tokio::signal::ctrl_c() => None,
+        }
+    });
+    bar.finish_and_clear();
+    if done.is_none() {
+        eprintln!(
+            "interrupted: every verdict received so far is in {}; run the same command again to resume",
+            store.path().display()
+        );
+    }
+    Ok(done)
+}
+
+fn print_bias(bias: &[PositionBias]) {
+    println!("| judge | judgments | invalid | pairs in both orders | flip rate | reversed | first-shown win rate |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for b in bias {
+        println!(
+            "| {} | {} | {} | {} | {:.3} | {} | {:.3} |",
+            b.judge,
+            b.judgments,
+            b.invalid,
+            b.pairs,
+            b.flip_rate,
+            b.reversed,
+            b.first_shown_win_rate
+        );
+    }
+}

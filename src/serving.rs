@@ -1,0 +1,80 @@
+//! What `run`, `judge` and `grade` share about reaching models: endpoint specs grouped by name,
+//! client options, the request store, and a progress bar.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Result;
+use longforge_llm::{default_store_path, ClientOptions, Endpoint, ServerKind, Store};
+
+#[derive(clap::Args, Clone)]
+pub struct ServerArgs {
+    /// The request store folder (default: $XDG_CACHE_HOME/longforge/requests).
+    #[arg(long)]
+    pub store: Option<PathBuf>,
+    /// auto asks the server on the first request that is really sent.
+    #[arg(long, default_value = "auto", value_parser = ["auto", "vllm", "vllm-legacy", "llamacpp", "openai"])]
+    pub server_kind: String,
+    /// Requests in flight per endpoint.
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+    /// Seconds for one attempt.
+    #[arg(long, default_value_t = 600.0)]
+    pub timeout: f64,
+    #[arg(long, default_value_t = 5)]
+    pub max_attempts: u32,
+}
+
+impl ServerArgs {
+    pub fn server_kind(&self) -> Option<ServerKind> {
+        match self.server_kind.as_str() {
+            "vllm" => Some(ServerKind::Vllm),
+            "vllm-legacy" => Some(ServerKind::VllmLegacy),
+            "llamacpp" => Some(ServerKind::LlamaCpp),
+            "openai" => Some(ServerKind::OpenAi),
+            _ => None,
+        }
+    }
+
+    pub fn client_options(&self) -> ClientOptions {
+        ClientOptions {
+            concurrency: self.concurrency,
+            timeout: Duration::from_secs_f64(self.timeout),
+            max_attempts: self.max_attempts,
+            server_kind: self.server_kind(),
+            ..ClientOptions::default()
+        }
+    }
+
+    /// Opens the store, printing what was repaired in it.
+    pub fn open_store(&self) -> Result<Store> {
+        let dir = self.store.clone().unwrap_or_else(default_store_path);
+        let (store, warnings) = Store::open(&dir)?;
+        for w in warnings {
+            eprintln!("warning: {w}");
+        }
+        Ok(store)
+    }
+}
+
+/// Endpoint specs grouped by model name; one name with several URLs spreads its requests.
+pub fn group_endpoints(specs: &[String]) -> Result<BTreeMap<String, Vec<Endpoint>>> {
+    let mut groups: BTreeMap<String, Vec<Endpoint>> = BTreeMap::new();
+    for spec in specs {
+        let e = Endpoint::parse(spec)?;
+        groups.entry(e.name.clone()).or_default().push(e);
+    }
+    Ok(groups)
+}
+
+pub fn progress_bar(name: &str, len: usize) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(len as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{prefix} [{bar:30}] {pos}/{len} {per_sec} eta {eta}",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_prefix(name.to_string());
+    bar
+}
