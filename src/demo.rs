@@ -3,9 +3,13 @@ use std::time::Instant;
 
 use anyhow::Result;
 use longforge_baselines::{answer_all, Baseline};
-use longforge_datasets::{atomic, atomic::StagedDir, jsonl, read_samples, Manifest, Sample};
+use longforge_datasets::{
+    atomic, atomic::StagedDir, jsonl, read_samples, Manifest, Sample, Verdict,
+};
 use longforge_generators::{family, Inputs};
-use longforge_judges::{score_all, summarise};
+use longforge_judges::pairwise::{self, matchups, Pairing};
+use longforge_judges::rank::{rank, Battle, RankSettings, Scale, Ties};
+use longforge_judges::{score_all, summarise, AnswerSheet};
 use longforge_reports::{markdown, DatasetLine};
 use serde_json::json;
 
@@ -57,6 +61,7 @@ pub fn run(args: Args) -> Result<()> {
     ];
     let mut all_samples: Vec<Sample> = Vec::new();
     let mut all_scores = Vec::new();
+    let mut all_judgments = Vec::new();
     let mut lines = Vec::new();
     for (name, mut params) in datasets {
         params["seed"] = json!(args.seed);
@@ -71,30 +76,71 @@ pub fn run(args: Args) -> Result<()> {
         let pred_path = root.join("predictions").join(format!("{name}.jsonl"));
         jsonl::write(&pred_path, &predictions)?;
         let scores = score_all(&samples, &predictions, &pred_path.display().to_string())?;
+        // The offline judge compares every pair of baselines on every question, both orders.
+        let mut sheet = AnswerSheet::default();
+        sheet.add(&samples, predictions, &pred_path)?;
+        let judgments =
+            pairwise::rule::judge_all(&samples, &sheet, &matchups(&sheet, &Pairing::All)?);
+        jsonl::write(
+            &root.join("judgments").join(format!("{name}.jsonl")),
+            &judgments,
+        )?;
+        all_judgments.extend(judgments);
         jsonl::write(&root.join("scores").join(format!("{name}.jsonl")), &scores)?;
         lines.push(DatasetLine::from_manifest(name, &Manifest::read(&dir)?));
         all_samples.extend(samples);
         all_scores.extend(scores);
     }
     let summary = summarise(&all_samples, &all_scores);
+    let invalid = all_judgments
+        .iter()
+        .filter(|j| j.verdict == Verdict::Invalid)
+        .count();
+    let battles: Vec<Battle> = all_judgments
+        .iter()
+        .filter_map(|j| Battle::from_judgment(j.clone(), 1.0))
+        .collect();
+    let ranking = rank(
+        &battles,
+        invalid,
+        RankSettings {
+            ties: Ties::Half,
+            scale: Scale::Elo,
+            anchor: None,
+            bootstrap: 200,
+            seed: args.seed,
+            level: 0.95,
+            prior: 0.0,
+            strong_win_weight: 1.0,
+            control_length: false,
+        },
+    )?;
+    let mut ranking_json = serde_json::to_vec_pretty(&ranking)?;
+    ranking_json.push(b'\n');
+    atomic::write(&root.join("ranking.json"), &ranking_json)?;
     let report = markdown(
         "longforge demo: NeedleBench with the built-in baselines",
         &lines,
         &summary,
+        Some(&ranking),
     )?;
     atomic::write(&root.join("report.md"), report.as_bytes())?;
     stage.commit()?;
     for line in report
         .lines()
         .skip_while(|l| !l.starts_with("## Leaderboard"))
-        .take_while(|l| !l.starts_with("Scores are"))
+        .take_while(|l| {
+            !l.starts_with("## ") || l.starts_with("## Leaderboard") || l.starts_with("## Pairwise")
+        })
+        .filter(|l| !l.starts_with("Scores are") && !l.starts_with("An answer counts"))
     {
         println!("{line}");
     }
     println!(
-        "{} samples, {} scores in {:.1} s; report: {}",
+        "{} samples, {} scores, {} judgments in {:.1} s; report: {}",
         all_samples.len(),
         all_scores.len(),
+        all_judgments.len(),
         started.elapsed().as_secs_f64(),
         args.out.join("report.md").display()
     );

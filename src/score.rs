@@ -46,6 +46,7 @@ pub fn run(args: Args) -> Result<()> {
             "longforge scores",
             &[DatasetLine::from_manifest(&name, &manifest)],
             &summary,
+            None,
         )?;
         atomic::write(path, report.as_bytes())?;
         eprintln!("report -> {}", path.display());

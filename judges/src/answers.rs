@@ -2,7 +2,7 @@
 //! compare or grade answers rather than score them one by one.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use longforge_datasets::{jsonl, Prediction, Reference, Sample};
 
@@ -34,40 +34,50 @@ impl AnswerSheet {
     /// Reads prediction files; every prediction must name a sample of `samples`, and a model may
     /// answer a sample only once across all files.
     pub fn read(samples: &[Sample], files: &[PathBuf]) -> Result<Self, JudgeError> {
-        let known: std::collections::HashSet<&str> =
-            samples.iter().map(|s| s.id.as_str()).collect();
         let mut sheet = AnswerSheet::default();
         for file in files {
-            let predictions: Vec<Prediction> = jsonl::read(file)?;
-            for (i, p) in predictions.into_iter().enumerate() {
-                if !known.contains(p.sample_id.as_str()) {
-                    return Err(JudgeError::UnknownSample {
-                        file: format!("{}:{}", file.display(), i + 1),
-                        sample_id: p.sample_id,
-                        model: p.model,
-                    });
-                }
-                let origin = format!("{}:{}", file.display(), i + 1);
-                let models = sheet.by_question.entry(p.sample_id.clone()).or_default();
-                if let Some(first) = models.get(&p.model) {
-                    return Err(JudgeError::duplicate(
-                        file,
-                        i + 1,
-                        &first.origin,
-                        &p.sample_id,
-                        &p.model,
-                    ));
-                }
-                models.insert(
-                    p.model.clone(),
-                    Answer {
-                        prediction: p,
-                        origin,
-                    },
-                );
-            }
+            sheet.add(samples, jsonl::read(file)?, file)?;
         }
         Ok(sheet)
+    }
+
+    /// Adds predictions read from `file` (named in errors), with the same checks as [`Self::read`].
+    pub fn add(
+        &mut self,
+        samples: &[Sample],
+        predictions: Vec<Prediction>,
+        file: &Path,
+    ) -> Result<(), JudgeError> {
+        let known: std::collections::HashSet<&str> =
+            samples.iter().map(|s| s.id.as_str()).collect();
+        for (i, p) in predictions.into_iter().enumerate() {
+            if !known.contains(p.sample_id.as_str()) {
+                return Err(JudgeError::UnknownSample {
+                    file: format!("{}:{}", file.display(), i + 1),
+                    sample_id: p.sample_id,
+                    model: p.model,
+                });
+            }
+            let origin = format!("{}:{}", file.display(), i + 1);
+            let models = self.by_question.entry(p.sample_id.clone()).or_default();
+            if let Some(first) = models.get(&p.model) {
+                return Err(JudgeError::duplicate(
+                    file,
+                    i + 1,
+                    &first.origin,
+                    &p.sample_id,
+                    &p.model,
+                ));
+            }
+            models.insert(
+                p.model.clone(),
+                Answer {
+                    prediction: p,
+                    origin,
+                },
+            );
+        }
+        Ok(())
     }
 
     /// Every model with at least one answer, sorted.

@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use longforge_datasets::Manifest;
+use longforge_judges::rank::Ranking;
 use longforge_judges::Summary;
 use serde::Serialize;
 
@@ -78,6 +79,7 @@ pub fn markdown(
     title: &str,
     datasets: &[DatasetLine],
     summary: &Summary,
+    ranking: Option<&Ranking>,
 ) -> Result<String, ReportError> {
     let tasks: Vec<String> = summary
         .overall
@@ -120,7 +122,7 @@ pub fn markdown(
     let mut env = minijinja::Environment::new();
     env.add_template("report", REPORT)?;
     let out = env.get_template("report")?.render(minijinja::context! {
-        title, datasets, tasks, grids,
+        title, datasets, tasks, grids, ranking,
         leaderboard => leaderboard.into_iter().map(|(_, r)| r).collect::<Vec<_>>(),
     })?;
     Ok(out)

@@ -1,5 +1,6 @@
 //! A loopback chat-completions server for the end-to-end tests: answers every request with
-//! `\boxed{x}` after a delay, keeping the header lines it saw and counting chat requests.
+//! `\boxed{x}` after a delay, or as a test scripts it, keeping the header lines it saw and
+//! counting chat requests.
 // Each test file uses a different part of it.
 #![allow(dead_code)]
 
@@ -22,7 +23,27 @@ impl Seen {
     }
 }
 
+/// A server that answers every chat request with `\boxed{x}` after `delay`.
 pub fn chat_server(delay: Duration) -> (String, Arc<Seen>) {
+    serve(delay, |_| {
+        serde_json::json!({
+            "choices": [{"message": {"role": "assistant", "content": "\\boxed{x}"}, "finish_reason": "stop"}],
+            "usage": {"prompt_tokens": 1, "completion_tokens": 1},
+        })
+    })
+}
+
+/// A server whose reply body `respond` makes from the request body.
+pub fn scripted_server(
+    respond: fn(&serde_json::Value) -> serde_json::Value,
+) -> (String, Arc<Seen>) {
+    serve(Duration::ZERO, respond)
+}
+
+fn serve(
+    delay: Duration,
+    respond: fn(&serde_json::Value) -> serde_json::Value,
+) -> (String, Arc<Seen>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/v1", listener.local_addr().unwrap());
     let seen = Arc::new(Seen::default());
@@ -58,7 +79,9 @@ pub fn chat_server(delay: Duration) -> (String, Arc<Seen>) {
                         log.chats.fetch_add(1, Ordering::SeqCst);
                     }
                     std::thread::sleep(delay);
-                    let reply = r#"{"choices":[{"message":{"role":"assistant","content":"\\boxed{x}"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1,"completion_tokens":1}}"#;
+                    let request: serde_json::Value =
+                        serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
+                    let reply = respond(&request).to_string();
                     let head = format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n", reply.len());
                     if stream
                         .write_all(head.as_bytes())

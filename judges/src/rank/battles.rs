@@ -31,6 +31,28 @@ pub struct Battle {
     pub lengths: Option<(usize, usize)>,
 }
 
+impl Battle {
+    /// The battle a judgment records; none for an invalid verdict.
+    pub fn from_judgment(j: Judgment, strong_win_weight: f64) -> Option<Battle> {
+        let (outcome, weight) = match j.verdict {
+            Verdict::MuchBetter => (Outcome::AWins, strong_win_weight),
+            Verdict::Better => (Outcome::AWins, 1.0),
+            Verdict::Tie => (Outcome::Tie, 1.0),
+            Verdict::Worse => (Outcome::BWins, 1.0),
+            Verdict::MuchWorse => (Outcome::BWins, strong_win_weight),
+            Verdict::Invalid => return None,
+        };
+        Some(Battle {
+            question: j.question_id,
+            model_a: j.model_a,
+            model_b: j.model_b,
+            outcome,
+            weight,
+            lengths: Some((j.length_a, j.length_b)),
+        })
+    }
+}
+
 /// What a set of battle files holds: the battles, and the verdicts left out as invalid.
 #[derive(Debug, Clone, Default)]
 pub struct BattleSet {
@@ -75,24 +97,12 @@ pub fn read_battles(path: &Path, strong_win_weight: f64) -> Result<BattleSet, Da
             .is_some_and(|v| v.get("verdict").is_some());
         let battle = if is_judgment {
             let j: Judgment = longforge_datasets::jsonl::parse_line(path, i + 1, line)?;
-            let (outcome, weight) = match j.verdict {
-                Verdict::MuchBetter => (Outcome::AWins, strong_win_weight),
-                Verdict::Better => (Outcome::AWins, 1.0),
-                Verdict::Tie => (Outcome::Tie, 1.0),
-                Verdict::Worse => (Outcome::BWins, 1.0),
-                Verdict::MuchWorse => (Outcome::BWins, strong_win_weight),
-                Verdict::Invalid => {
+            match Battle::from_judgment(j, strong_win_weight) {
+                Some(b) => b,
+                None => {
                     set.invalid += 1;
                     continue;
                 }
-            };
-            Battle {
-                question: j.question_id,
-                model_a: j.model_a,
-                model_b: j.model_b,
-                outcome,
-                weight,
-                lengths: Some((j.length_a, j.length_b)),
             }
         } else {
             let b: ArenaLine = longforge_datasets::jsonl::parse_line(path, i + 1, line)?;
