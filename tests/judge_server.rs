@@ -1,7 +1,8 @@
 //! The client and `run` against a real llama.cpp server (llama-cpp-python running SmolLM2-135M),
 //! started by this test through `scripts/judge-server-cpu.sh` (which builds its venv on first
 //! use, about 6 minutes). The model is far too small to judge anything: these checks are about
-//! the pipeline (plain text, logprobs, JSON schema, context skips, resume), never its answers.
+//! the pipeline (plain text, logprobs, JSON schema, context skips, resume, judging in both
+//! orders, grading), never its answers.
 
 use std::path::Path;
 use std::process::Command;
@@ -198,5 +199,165 @@ fn a_real_llama_cpp_server_answers_through_the_whole_pipeline() {
     let parsed: Value =
         serde_json::from_str(&constrained.response.text).expect("constrained output is JSON");
     assert!(parsed["colour"].is_string(), "{parsed}");
+
+    judge_with_the_real_server(&server, &data, tmp.path());
     drop(server);
+}
+
+/// Two baselines' predictions judged by SmolLM2 in both orders, with labels and with logprob
+/// codes; the rerun sends nothing; `rank`, `agree` and `grade` run on the results.
+fn judge_with_the_real_server(server: &Server, data: &Path, dir: &Path) {
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let file = |name: &str| s(&dir.join(name));
+    for b in ["oracle", "random"] {
+        let out = longforge(&[
+            "run",
+            "--dataset",
+            &s(data),
+            "--baseline",
+            b,
+            "--out",
+            &file(&format!("{b}.jsonl")),
+        ]);
+        assert!(out.status.success());
+    }
+    let judge = |url: &str, mode: &str, out: &str| {
+        longforge(&[
+            "judge",
+            "--dataset",
+            &s(data),
+            "--predictions",
+            &file("oracle.jsonl"),
+            &file("random.jsonl"),
+            "--judge",
+            &format!("smol={url},model=smollm2-135m"),
+            "--verdict-mode",
+            mode,
+            "--max-tokens",
+            "48",
+            "--timeout",
+            "120",
+            "--store",
+            &file("judge-store"),
+            "--out",
+            &file(out),
+        ])
+    };
+    let read = |name: &str| -> Vec<Value> {
+        std::fs::read_to_string(dir.join(name))
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    for (mode, out) in [("label", "labels.jsonl"), ("logprob", "codes.jsonl")] {
+        let run = judge(&server.url, mode, out);
+        assert_eq!(
+            run.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let judgments = read(out);
+        // Two questions, one pair, both orders.
+        assert_eq!(judgments.len(), 4, "{judgments:?}");
+        let orders: Vec<&str> = judgments
+            .iter()
+            .map(|j| j["order"].as_str().unwrap())
+            .collect();
+        assert_eq!(orders, ["ab", "ba", "ab", "ba"]);
+        for j in &judgments {
+            assert!(j["raw"].is_string(), "every reply is kept: {j}");
+            let verdict = j["verdict"].as_str().unwrap();
+            assert!(
+                ["A>>B", "A>B", "A=B", "B>A", "B>>A", "invalid"].contains(&verdict),
+                "{j}"
+            );
+            if verdict == "invalid" {
+                assert!(j["raw_verdict"].is_null());
+            }
+            if let Some(p) = j["probabilities"].as_object() {
+                let sum: f64 = p.values().map(|v| v.as_f64().unwrap()).sum();
+                assert!((sum - 1.0).abs() < 1e-9, "{j}");
+            }
+        }
+        if mode == "logprob" {
+            assert!(
+                judgments.iter().any(|j| j["probabilities"].is_object()),
+                "llama.cpp returns top log-probabilities, so soft verdicts exist: {judgments:?}"
+            );
+        }
+    }
+    // The rerun, with the server moved away, is answered from the store, byte for byte.
+    let before = std::fs::read(dir.join("labels.jsonl")).unwrap();
+    let again = judge("http://127.0.0.1:9/v1", "label", "labels.jsonl");
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_eq!(std::fs::read(dir.join("labels.jsonl")).unwrap(), before);
+
+    let rank = longforge(&[
+        "rank",
+        "--battles",
+        &file("labels.jsonl"),
+        &file("codes.jsonl"),
+        "--prior",
+        "1",
+        "--bootstrap",
+        "100",
+        "--out",
+        &file("ranking.json"),
+    ]);
+    assert!(
+        rank.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rank.stderr)
+    );
+    let ranking: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("ranking.json")).unwrap()).unwrap();
+    let invalid = read("labels.jsonl")
+        .iter()
+        .chain(read("codes.jsonl").iter())
+        .filter(|j| j["verdict"] == "invalid")
+        .count();
+    assert_eq!(ranking["invalid"], invalid);
+    let agree = longforge(&["agree", &file("labels.jsonl"), &file("codes.jsonl")]);
+    assert!(
+        agree.status.success(),
+        "{}",
+        String::from_utf8_lossy(&agree.stderr)
+    );
+    assert!(String::from_utf8_lossy(&agree.stdout).contains("showings matched | 4"));
+
+    let grade = longforge(&[
+        "grade",
+        "--dataset",
+        &s(data),
+        "--predictions",
+        &file("oracle.jsonl"),
+        &file("random.jsonl"),
+        "--judge",
+        &format!("smol={},model=smollm2-135m", server.url),
+        "--max-tokens",
+        "48",
+        "--store",
+        &file("judge-store"),
+        "--out",
+        &file("grades.jsonl"),
+    ]);
+    assert_eq!(
+        grade.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&grade.stderr)
+    );
+    let grades = read("grades.jsonl");
+    assert_eq!(grades.len(), 4);
+    for g in &grades {
+        assert!(g["raw"].is_string());
+        assert!(g["grade"].is_null() || (1..=10).contains(&g["grade"].as_u64().unwrap()));
+    }
 }
