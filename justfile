@@ -13,7 +13,8 @@ test:
     just peers
 
 # Peers in a venv of their own: samples.parquet read by pyarrow, polars and Hugging Face
-# datasets; the Bradley-Terry fit against choix and a logistic regression (scikit-learn).
+# datasets; the Bradley-Terry fit against choix and a logistic regression (scikit-learn), with
+# and without the length covariate.
 peers:
     #!/usr/bin/env bash
     set -euo pipefail
@@ -26,6 +27,9 @@ peers:
     "$py" tests/peers/make_battles.py "$out/battles.jsonl" 20000 12 7
     cargo run --quiet -- rank --battles "$out/battles.jsonl" --scale logit --bootstrap 50 --out "$out/rank.json" >/dev/null
     "$py" tests/peers/bradley_terry.py "$out/battles.jsonl" "$out/rank.json"
+    "$py" tests/peers/length_control.py make "$out/judgments.jsonl"
+    cargo run --quiet -- rank --battles "$out/judgments.jsonl" --scale logit --control length --bootstrap 20 --out "$out/length.json" >/dev/null
+    "$py" tests/peers/length_control.py check "$out/judgments.jsonl" "$out/length.json"
 
 # 1M-token samples beside the original's Python path; the chat client beside AsyncOpenAI;
 # rank beside choix and a logistic regression.
