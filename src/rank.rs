@@ -109,6 +109,12 @@ pub fn run(args: Args) -> Result<()> {
             "length coefficient {beta:.3} ({lo:.3} to {hi:.3}) logits per standard deviation of the length difference"
         );
     }
+    if ranking.rounds_without_a_model > 0 {
+        eprintln!(
+            "{} of {} bootstrap rounds left some model without a battle",
+            ranking.rounds_without_a_model, ranking.settings.bootstrap
+        );
+    }
     if ranking.degenerate_rounds > 0 {
         eprintln!(
             "{} of {} bootstrap rounds had no finite fit and were left out of the intervals",

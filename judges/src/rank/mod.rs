@@ -93,6 +93,9 @@ pub struct Ranking {
     pub invalid: usize,
     /// Bootstrap rounds whose resample had no finite maximum, left out of the intervals.
     pub degenerate_rounds: usize,
+    /// Bootstrap rounds whose resample left some model without a battle (its rating then rests
+    /// on the prior alone, or the round had no finite fit).
+    pub rounds_without_a_model: usize,
     pub ratings: Vec<Rating>,
 }
 
@@ -189,14 +192,20 @@ pub fn rank(
         let q = by_question.len();
         picks.clear();
         picks.extend((0..q).map(|_| draw.below(q)));
-        fit(picks, Some(&point_fit))
-            .ok()
-            .map(|(_, f)| (report(&f.0, settings.scale, anchor), f.2))
+        let absent = |c: &Counts| (0..n).any(|i| c.record(i).0 == 0.0);
+        match fit(picks, Some(&point_fit)) {
+            Ok((c, f)) => (
+                absent(&c),
+                Some((report(&f.0, settings.scale, anchor), f.2)),
+            ),
+            Err(_) => (absent(&counts(picks)), None),
+        }
     };
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, settings.bootstrap.max(1));
-    type RoundResult = Option<(Vec<f64>, Option<f64>)>;
+    /// Whether some model had no battle in the round, and the round's fit if it had one.
+    type RoundResult = (bool, Option<(Vec<f64>, Option<f64>)>);
     let per_thread: Vec<Vec<RoundResult>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
@@ -216,14 +225,15 @@ pub fn rank(
             .collect()
     });
     // Back into round order: round r ran on thread r % threads.
-    let mut fitted: Vec<RoundResult> = vec![None; settings.bootstrap];
+    let mut fitted: Vec<RoundResult> = vec![(false, None); settings.bootstrap];
     for (t, results) in per_thread.into_iter().enumerate() {
         for (k, result) in results.into_iter().enumerate() {
             fitted[t + k * threads] = result;
         }
     }
-    let degenerate = fitted.iter().filter(|r| r.is_none()).count();
-    let rounds: Vec<(Vec<f64>, Option<f64>)> = fitted.into_iter().flatten().collect();
+    let degenerate = fitted.iter().filter(|r| r.1.is_none()).count();
+    let without_a_model = fitted.iter().filter(|r| r.0).count();
+    let rounds: Vec<(Vec<f64>, Option<f64>)> = fitted.into_iter().filter_map(|r| r.1).collect();
     let tail = (1.0 - settings.level) / 2.0;
     let length_coefficient_ci = point_fit.2.map(|beta| {
         let mut betas: Vec<f64> = rounds.iter().filter_map(|r| r.1).collect();
@@ -264,6 +274,7 @@ pub fn rank(
         length_coefficient_ci,
         invalid,
         degenerate_rounds: degenerate,
+        rounds_without_a_model: without_a_model,
         ratings,
     })
 }
@@ -460,6 +471,56 @@ impl Draw {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rounds_that_lose_a_model_are_counted() {
+        let battle = |q: usize, a: &str, b: &str, outcome| Battle {
+            question: format!("q{q}"),
+            model_a: a.into(),
+            model_b: b.into(),
+            outcome,
+            weight: 1.0,
+            lengths: None,
+        };
+        let mut battles: Vec<Battle> = (0..50)
+            .map(|q| {
+                let o = if q % 3 == 0 {
+                    Outcome::BWins
+                } else {
+                    Outcome::AWins
+                };
+                battle(q, "a", "b", o)
+            })
+            .collect();
+        // `rare` plays on one question of 51 only.
+        battles.push(battle(50, "rare", "a", Outcome::Tie));
+        battles.push(battle(50, "rare", "b", Outcome::Tie));
+        let settings = |prior| RankSettings {
+            ties: Ties::Half,
+            scale: Scale::Logit,
+            anchor: None,
+            bootstrap: 300,
+            seed: 4,
+            level: 0.95,
+            prior,
+            strong_win_weight: 1.0,
+            control_length: false,
+        };
+        // A question is left out of a resample with probability (50/51)^51, about 0.364.
+        let with_prior = rank(&battles, 0, settings(1.0)).unwrap();
+        assert!(
+            (80..140).contains(&with_prior.rounds_without_a_model),
+            "{}",
+            with_prior.rounds_without_a_model
+        );
+        assert_eq!(with_prior.degenerate_rounds, 0);
+        let without = rank(&battles, 0, settings(0.0)).unwrap();
+        assert_eq!(without.degenerate_rounds, without.rounds_without_a_model);
+        assert_eq!(
+            without.rounds_without_a_model,
+            with_prior.rounds_without_a_model
+        );
+    }
 
     #[test]
     fn bootstrap_draws_are_uniform() {
