@@ -1,16 +1,18 @@
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::Result;
 use longforge_baselines::{answer_all, Baseline};
 use longforge_datasets::{
-    atomic, atomic::StagedDir, jsonl, read_samples, Manifest, Sample, Verdict,
+    atomic, atomic::StagedDir, jsonl, read_samples, Grade, Manifest, Sample, Verdict,
 };
 use longforge_generators::{family, Inputs};
+use longforge_judges::absolute::{mean_grades, rule_grade};
 use longforge_judges::pairwise::{self, matchups, Pairing};
 use longforge_judges::rank::{rank, Battle, RankSettings, Scale, Ties};
 use longforge_judges::{score_all, summarise, AnswerSheet};
-use longforge_reports::{markdown, DatasetLine};
+use longforge_reports::{markdown, DatasetLine, Judging};
 use serde_json::json;
 
 use crate::generate::generate_into;
@@ -62,6 +64,7 @@ pub fn run(args: Args) -> Result<()> {
     let mut all_samples: Vec<Sample> = Vec::new();
     let mut all_scores = Vec::new();
     let mut all_judgments = Vec::new();
+    let mut all_grades = Vec::new();
     let mut lines = Vec::new();
     for (name, mut params) in datasets {
         params["seed"] = json!(args.seed);
@@ -86,6 +89,16 @@ pub fn run(args: Args) -> Result<()> {
             &judgments,
         )?;
         all_judgments.extend(judgments);
+        // The same answers graded one at a time, for the absolute side of the comparison.
+        let by_id: HashMap<&str, &Sample> = samples.iter().map(|s| (s.id.as_str(), s)).collect();
+        let grades: Vec<Grade> = sheet
+            .by_question
+            .iter()
+            .filter_map(|(q, models)| by_id.get(q.as_str()).map(|s| (*s, models)))
+            .flat_map(|(s, models)| models.values().map(move |a| rule_grade(s, a)))
+            .collect();
+        jsonl::write(&root.join("grades").join(format!("{name}.jsonl")), &grades)?;
+        all_grades.extend(grades);
         jsonl::write(&root.join("scores").join(format!("{name}.jsonl")), &scores)?;
         lines.push(DatasetLine::from_manifest(name, &Manifest::read(&dir)?));
         all_samples.extend(samples);
@@ -122,7 +135,13 @@ pub fn run(args: Args) -> Result<()> {
         "longforge demo: NeedleBench with the built-in baselines",
         &lines,
         &summary,
-        Some(&ranking),
+        Some(&Judging {
+            ranking: &ranking,
+            mean_grades: mean_grades(&all_grades)
+                .into_iter()
+                .map(|(model, mean, _, _)| (model, mean))
+                .collect(),
+        }),
     )?;
     atomic::write(&root.join("report.md"), report.as_bytes())?;
     stage.commit()?;

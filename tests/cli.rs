@@ -523,7 +523,21 @@ fn the_demo_runs_offline_and_reports() {
         "atc-zh",
     ] {
         ok(&["verify", s(&out.join("datasets").join(d))]);
+        assert!(out.join("judgments").join(format!("{d}.jsonl")).exists());
+        assert!(out.join("grades").join(format!("{d}.jsonl")).exists());
     }
-    // Running it again replaces its own folder.
+    // The rule judge's verdicts rank the oracle first, and the report shows it with grades.
+    let ranking: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("ranking.json")).unwrap()).unwrap();
+    assert_eq!(ranking["ratings"][0]["model"], "oracle");
+    assert_eq!(ranking["ratings"].as_array().unwrap().len(), 4);
+    assert!(report.contains("## Pairwise ranking"), "{report}");
+    assert!(
+        report.contains("| 1 | oracle |") && report.contains("| 10.0 |"),
+        "{report}"
+    );
+    // Running it again replaces its own folder, byte for byte.
+    let first = std::fs::read(out.join("ranking.json")).unwrap();
     ok(&["demo", "--out", s(&out)]);
+    assert_eq!(std::fs::read(out.join("ranking.json")).unwrap(), first);
 }

@@ -17,6 +17,13 @@ pub enum ReportError {
     Template(#[from] minijinja::Error),
 }
 
+/// The pairwise section of a report: the ranking, and each model's mean rubric grade on the same
+/// answers, so the relative and absolute methods can be read side by side.
+pub struct Judging<'a> {
+    pub ranking: &'a Ranking,
+    pub mean_grades: BTreeMap<String, f64>,
+}
+
 /// A dataset as the report describes it.
 #[derive(Debug, Clone, Serialize)]
 pub struct DatasetLine {
@@ -79,7 +86,7 @@ pub fn markdown(
     title: &str,
     datasets: &[DatasetLine],
     summary: &Summary,
-    ranking: Option<&Ranking>,
+    judging: Option<&Judging>,
 ) -> Result<String, ReportError> {
     let tasks: Vec<String> = summary
         .overall
@@ -122,7 +129,9 @@ pub fn markdown(
     let mut env = minijinja::Environment::new();
     env.add_template("report", REPORT)?;
     let out = env.get_template("report")?.render(minijinja::context! {
-        title, datasets, tasks, grids, ranking,
+        title, datasets, tasks, grids,
+        ranking => judging.map(|j| j.ranking),
+        grades => judging.map(|j| &j.mean_grades),
         leaderboard => leaderboard.into_iter().map(|(_, r)| r).collect::<Vec<_>>(),
     })?;
     Ok(out)
