@@ -76,7 +76,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
         (None, None) => Pairing::All,
     };
     let matchups = matchups(&sheet, &pairing)?;
-    let judgments = if args.judges == [RULE_JUDGE] {
+    let rule = args.judges == [RULE_JUDGE];
+    if rule && (args.template.is_some() || args.verdict_mode != "label" || args.dry_run) {
+        bail!("--judge rule asks no model: --template, --verdict-mode and --dry-run apply to an LLM judge (--judge NAME=URL)");
+    }
+    let judgments = if rule {
         pairwise::rule::judge_all(&samples, &sheet, &matchups)
     } else {
         let Some(judgments) = ask_evaluator(&args, &samples, &sheet, &matchups)? else {
