@@ -419,3 +419,85 @@ fn bad_judge_inputs_fail_clearly() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("lengths"));
 }
+
+#[test]
+fn a_killed_judge_resumes_asking_only_what_the_store_lacks() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = |name: &str| tmp.path().join(name).to_str().unwrap().to_string();
+    ok(longforge(&[
+        "generate",
+        "needlebench",
+        "--task",
+        "atc",
+        "--lengths",
+        "none",
+        "--needles",
+        "4",
+        "--count",
+        "15",
+        "--out",
+        &p("d"),
+    ]));
+    for b in ["oracle", "random"] {
+        ok(longforge(&[
+            "run",
+            "--dataset",
+            &p("d"),
+            "--baseline",
+            b,
+            "--out",
+            &p(&format!("{b}.jsonl")),
+        ]));
+    }
+    // 15 questions, one pair, two orders: 30 showings, 2 at a time, 150 ms each.
+    let (url, seen) = support::chat_server(std::time::Duration::from_millis(150));
+    let judge = format!("slow={url}");
+    let args = [
+        "judge",
+        "--dataset",
+        &p("d"),
+        "--predictions",
+        &p("oracle.jsonl"),
+        &p("random.jsonl"),
+        "--judge",
+        &judge,
+        "--server-kind",
+        "openai",
+        "--concurrency",
+        "2",
+        "--store",
+        &p("store"),
+        "--out",
+        &p("j.jsonl"),
+    ];
+    let mut child = Command::new(env!("CARGO_BIN_EXE_longforge"))
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(900));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        !tmp.path().join("j.jsonl").exists(),
+        "a killed judge writes no judgments"
+    );
+    let stored = std::fs::read_to_string(tmp.path().join("store/answers.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .count();
+    assert!(stored > 0 && stored < 30, "{stored} stored before the kill");
+    let before = seen.chats();
+    ok(longforge(&args));
+    assert_eq!(
+        seen.chats() - before,
+        30 - stored,
+        "the rerun asks exactly what the store lacks"
+    );
+    let judgments = std::fs::read_to_string(tmp.path().join("j.jsonl")).unwrap();
+    assert_eq!(judgments.lines().count(), 30);
+    // The server only ever says \boxed{x}: every verdict is invalid, and every reply is kept.
+    assert_eq!(judgments.matches("\"verdict\":\"invalid\"").count(), 30);
+    assert_eq!(judgments.matches("\"raw\":\"\\\\boxed{x}\"").count(), 30);
+}
