@@ -96,6 +96,14 @@ pub fn run(args: Args) -> Result<()> {
     let table = markdown(&ranking);
     atomic::write(&args.out.with_extension("md"), table.as_bytes())?;
     print!("{table}");
+    if let Some(t) = ranking.tie_parameter {
+        let name = if ranking.settings.ties == Ties::Davidson {
+            "nu"
+        } else {
+            "theta"
+        };
+        eprintln!("tie parameter {name} = {t:.4}");
+    }
     if ranking.invalid > 0 {
         eprintln!(
             "{} invalid verdicts were left out of the fit",
