@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use longforge_datasets::{Judgment, Order, Verdict};
 use serde::Serialize;
 
-use crate::JudgeError;
+use crate::{share, JudgeError};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Agreement {
@@ -122,7 +122,7 @@ pub fn agree(
     let chance: f64 = (0..3)
         .map(|k| marginal[0][k] / n * marginal[1][k] / n)
         .sum();
-    let observed = ratio(same, compared);
+    let observed = share(same, compared);
     let kappa = (compared > 0 && chance < 1.0).then(|| (observed - chance) / (1.0 - chance));
     Ok(Agreement {
         matched,
@@ -132,20 +132,12 @@ pub fn agree(
         compared,
         agreement: observed,
         decisive: decisive.len(),
-        agreement_without_ties: ratio(same_winner, decisive.len()),
-        exact_agreement: ratio(exact, compared),
+        agreement_without_ties: share(same_winner, decisive.len()),
+        exact_agreement: share(exact, compared),
         kappa,
         flips,
-        flip_rate: ratio(flips, compared),
+        flip_rate: share(flips, compared),
     })
-}
-
-fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 {
-        0.0
-    } else {
-        a as f64 / b as f64
-    }
 }
 
 #[cfg(test)]

@@ -20,3 +20,13 @@ pub use answers::{reference_text, Answer, AnswerSheet};
 pub use error::JudgeError;
 pub use metrics::{summarise, CellSummary, Summary};
 pub use scorers::{score, score_all};
+
+/// `part / whole`, and 0 for an empty whole (a rate over nothing is reported as 0, beside the
+/// count that shows it was nothing).
+pub(crate) fn share(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}

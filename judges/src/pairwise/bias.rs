@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use longforge_datasets::{Judgment, Order, Verdict};
 use serde::Serialize;
 
+use crate::share;
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PositionBias {
     pub judge: String,
@@ -72,21 +74,13 @@ pub fn position_bias(judgments: &[Judgment]) -> Vec<PositionBias> {
                 invalid: js.iter().filter(|j| j.verdict == Verdict::Invalid).count(),
                 pairs: both,
                 inconsistent,
-                flip_rate: ratio(inconsistent, both),
+                flip_rate: share(inconsistent, both),
                 reversed,
                 decisive,
-                first_shown_win_rate: ratio(first_wins, decisive),
+                first_shown_win_rate: share(first_wins, decisive),
             }
         })
         .collect()
-}
-
-fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 {
-        0.0
-    } else {
-        a as f64 / b as f64
-    }
 }
 
 #[cfg(test)]

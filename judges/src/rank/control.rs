@@ -7,7 +7,7 @@
 //! The covariate is per battle, so counts cannot be aggregated by pair; the fit runs on rows.
 //! Each row touches three variables, so a Newton step costs O(rows + models^3).
 
-use super::newton::{add_term, maximise};
+use super::newton::{add_term, log_sigmoid, maximise, sigmoid};
 
 /// One battle as a row of the regression; a tie is y = 1/2 (half a win each way).
 #[derive(Debug, Clone, Copy)]
@@ -71,23 +71,6 @@ pub fn fit_with_length(rows: &[Row], n: usize, start: Option<(&[f64], f64)>) -> 
     s.push(0.0);
     let mean = s.iter().sum::<f64>() / n as f64;
     (s.iter().map(|v| v - mean).collect(), x[n - 1])
-}
-
-fn log_sigmoid(u: f64) -> f64 {
-    if u >= 0.0 {
-        -(-u).exp().ln_1p()
-    } else {
-        u - u.exp().ln_1p()
-    }
-}
-
-fn sigmoid(u: f64) -> f64 {
-    if u >= 0.0 {
-        1.0 / (1.0 + (-u).exp())
-    } else {
-        let e = u.exp();
-        e / (1.0 + e)
-    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! The maximum-likelihood Bradley-Terry fit on aggregated counts.
 
+use super::newton::{log_sigmoid, sigmoid};
 use super::Outcome;
 
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -176,28 +177,13 @@ pub fn fit_strengths_from(
     Ok(s.iter().map(|x| x - mean).collect())
 }
 
-fn sigmoid(x: f64) -> f64 {
-    if x >= 0.0 {
-        1.0 / (1.0 + (-x).exp())
-    } else {
-        let e = x.exp();
-        e / (1.0 + e)
-    }
-}
-
 fn log_likelihood(c: &Counts, s: &[f64]) -> f64 {
     let mut ll = 0.0;
     for i in 0..c.n {
         for j in 0..c.n {
             let w = c.w(i, j);
             if i != j && w > 0.0 {
-                // log sigmoid(s_i - s_j), computed stably.
-                let d = s[i] - s[j];
-                ll += w * if d >= 0.0 {
-                    -(-d).exp().ln_1p()
-                } else {
-                    d - d.exp().ln_1p()
-                };
+                ll += w * log_sigmoid(s[i] - s[j]);
             }
         }
     }

@@ -1,4 +1,5 @@
-//! Newton's method for the concave log-likelihoods of the tie models.
+//! Newton's method for the concave log-likelihoods of the fits, and the logistic functions they
+//! share.
 
 use super::fit::solve;
 
@@ -44,6 +45,25 @@ pub(super) fn maximise(
         }
     }
     x
+}
+
+/// The logistic function, without overflow for large arguments of either sign.
+pub(super) fn sigmoid(u: f64) -> f64 {
+    if u >= 0.0 {
+        1.0 / (1.0 + (-u).exp())
+    } else {
+        let e = u.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// ln(sigmoid(u)), without overflow or cancellation.
+pub(super) fn log_sigmoid(u: f64) -> f64 {
+    if u >= 0.0 {
+        -(-u).exp().ln_1p()
+    } else {
+        u - u.exp().ln_1p()
+    }
 }
 
 /// How far apart two evaluations of the same log-likelihood can be from rounding alone: a sum

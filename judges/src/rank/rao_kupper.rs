@@ -9,7 +9,7 @@
 //! method on (s, t) applies as for the plain model.
 
 use super::fit::{check_connected, Counts, FitError};
-use super::newton::{add_term, maximise};
+use super::newton::{add_term, log_sigmoid, maximise, sigmoid};
 
 /// Strengths (centred natural logs) and theta. Without any tie, theta is 1 and the strengths are
 /// the plain Bradley-Terry ones. `start` (strengths and theta, e.g. the fit on all battles when
@@ -63,23 +63,6 @@ pub fn fit_rao_kupper(
     s.push(0.0);
     let mean = s.iter().sum::<f64>() / n as f64;
     Ok((s.iter().map(|v| v - mean).collect(), x[n - 1].exp()))
-}
-
-fn log_sigmoid(u: f64) -> f64 {
-    if u >= 0.0 {
-        -(-u).exp().ln_1p()
-    } else {
-        u - u.exp().ln_1p()
-    }
-}
-
-fn sigmoid(u: f64) -> f64 {
-    if u >= 0.0 {
-        1.0 / (1.0 + (-u).exp())
-    } else {
-        let e = u.exp();
-        e / (1.0 + e)
-    }
 }
 
 /// s_i from the variables: the last model's strength is fixed at 0.
