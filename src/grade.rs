@@ -12,7 +12,7 @@ use longforge_judges::pairwise::Template;
 use longforge_judges::{reference_text, AnswerSheet};
 use longforge_llm::{Client, Sampling};
 
-use crate::serving::{group_endpoints, progress_bar, ServerArgs};
+use crate::serving::{group_endpoints, until_interrupted, ServerArgs};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -98,25 +98,12 @@ pub fn run(args: Args) -> Result<ExitCode> {
             },
         });
         let store = Arc::new(args.server.open_store()?);
-        let bar = progress_bar(&name, showings.len());
-        let on_done = {
-            let bar = bar.clone();
-            Arc::new(move |_: &Grade| bar.inc(1))
-        };
         let runtime = tokio::runtime::Runtime::new()?;
-        let work = grade_all(showings, grader, store.clone(), on_done);
-        let done = runtime.block_on(async {
-            tokio::select! {
-                done = work => Some(done),
-                _ = tokio::signal::ctrl_c() => None,
-            }
+        let total = showings.len();
+        let done = until_interrupted(&runtime, &name, total, &store, "grade", |on_done| {
+            grade_all(showings, grader, store.clone(), on_done)
         });
-        bar.finish_and_clear();
         let Some(done) = done else {
-            eprintln!(
-                "interrupted: every grade received so far is in {}; run the same command again to resume",
-                store.path().display()
-            );
             return Ok(ExitCode::from(130));
         };
         done

@@ -12,7 +12,7 @@ use longforge_judges::pairwise::{
 use longforge_judges::{reference_text, AnswerSheet};
 use longforge_llm::{Client, Sampling, ServerKind};
 
-use crate::serving::{group_endpoints, progress_bar, ServerArgs};
+use crate::serving::{group_endpoints, until_interrupted, ServerArgs};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -206,27 +206,16 @@ fn ask_evaluator(
         return Ok(Some(Vec::new()));
     }
     let store = Arc::new(args.server.open_store()?);
-    let bar = progress_bar(&name, showings.len());
-    let on_done = {
-        let bar = bar.clone();
-        Arc::new(move |_: &Judgment| bar.inc(1))
-    };
     let runtime = tokio::runtime::Runtime::new()?;
-    let work = judge_all(showings, Arc::new(evaluator), store.clone(), on_done);
-    let done = runtime.block_on(async {
-        tokio::select! {
-            done = work => Some(done),
-            _ = tokio::signal::ctrl_c() => None,
-        }
-    });
-    bar.finish_and_clear();
-    if done.is_none() {
-        eprintln!(
-            "interrupted: every verdict received so far is in {}; run the same command again to resume",
-            store.path().display()
-        );
-    }
-    Ok(done)
+    let total = showings.len();
+    Ok(until_interrupted(
+        &runtime,
+        &name,
+        total,
+        &store,
+        "verdict",
+        |on_done| judge_all(showings, Arc::new(evaluator), store.clone(), on_done),
+    ))
 }
 
 fn print_bias(bias: &[PositionBias]) {

@@ -8,7 +8,7 @@ use longforge_datasets::{jsonl, read_samples, Prediction};
 use longforge_llm::runner::{self, request_for, ModelRun};
 use longforge_llm::{Client, Sampling, ServerKind};
 
-use crate::serving::{group_endpoints, progress_bar, ServerArgs};
+use crate::serving::{group_endpoints, until_interrupted, ServerArgs};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -101,21 +101,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
     for (name, endpoints) in groups {
         let client = Client::new(endpoints, options.clone())?;
         let model = Arc::new(ModelRun::new(name.clone(), client)?);
-        let bar = progress_bar(&name, samples.len());
-        let on_done = {
-            let bar = bar.clone();
-            Arc::new(move |_: &Prediction| bar.inc(1))
-        };
-        let work = runner::answer_all(samples.clone(), model, store.clone(), sampling, on_done);
-        let done = runtime.block_on(async {
-            tokio::select! {
-                done = work => Some(done),
-                _ = tokio::signal::ctrl_c() => None,
-            }
-        });
-        bar.finish_and_clear();
+        let done = until_interrupted(
+            &runtime,
+            &name,
+            samples.len(),
+            &store,
+            "answer",
+            |on_done| runner::answer_all(samples.clone(), model, store.clone(), sampling, on_done),
+        );
         let Some(done) = done else {
-            eprintln!("interrupted: every answer received so far is in {}; run the same command again to resume", store.path().display());
             return Ok(ExitCode::from(130));
         };
         report(&name, &done);

@@ -2,7 +2,9 @@
 //! client options, the request store, and a progress bar.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Result;
@@ -77,4 +79,42 @@ pub fn progress_bar(name: &str, len: usize) -> indicatif::ProgressBar {
     }
     bar.set_prefix(name.to_string());
     bar
+}
+
+/// Runs the asking work that `start` builds, with a progress bar of `total` steps advanced by
+/// the callback `start` is given, until it finishes or Ctrl-C comes first. On Ctrl-C the work is
+/// dropped (aborting requests in flight), the user is told that every `what` received so far is
+/// in the store, and None comes back.
+pub fn until_interrupted<T, R, F>(
+    runtime: &tokio::runtime::Runtime,
+    name: &str,
+    total: usize,
+    store: &Store,
+    what: &str,
+    start: impl FnOnce(Arc<dyn Fn(&T) + Send + Sync>) -> F,
+) -> Option<R>
+where
+    T: 'static,
+    F: Future<Output = R>,
+{
+    let bar = progress_bar(name, total);
+    let on_done = {
+        let bar = bar.clone();
+        Arc::new(move |_: &T| bar.inc(1))
+    };
+    let work = start(on_done);
+    let done = runtime.block_on(async {
+        tokio::select! {
+            done = work => Some(done),
+            _ = tokio::signal::ctrl_c() => None,
+        }
+    });
+    bar.finish_and_clear();
+    if done.is_none() {
+        eprintln!(
+            "interrupted: every {what} received so far is in {}; run the same command again to resume",
+            store.path().display()
+        );
+    }
+    done
 }

@@ -405,6 +405,131 @@ fn bad_judge_inputs_fail_clearly() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("t.j2") && err.contains("answer_b"), "{err}");
     assert!(!tmp.path().join("j.jsonl").exists());
+    // More refusals, each with exit 1 and a message that names the problem.
+    std::fs::write(
+        tmp.path().join("stranger.jsonl"),
+        "{\"sample_id\":\"no-such-sample\",\"model\":\"m\",\"output\":\"x\"}\n",
+    )
+    .unwrap();
+    let (po, pr) = (p("o.jsonl"), p("r.jsonl"));
+    let judge = |extra: &[&str]| -> Vec<String> {
+        let mut a: Vec<String> = [
+            "judge",
+            "--dataset",
+            &p("d"),
+            "--predictions",
+            &po,
+            &pr,
+            "--out",
+            &p("j.jsonl"),
+        ]
+        .iter()
+        .map(|x| x.to_string())
+        .collect();
+        a.extend(extra.iter().map(|x| x.to_string()));
+        a
+    };
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            judge(&["--judge", "rule", "--pairs-per-question", "0"]),
+            "at least 1",
+        ),
+        (
+            judge(&["--judge", "rule", "--baseline", "nobody"]),
+            "nobody",
+        ),
+        (
+            judge(&["--judge", "rule", "--verdict-mode", "logprob"]),
+            "asks no model",
+        ),
+        (
+            judge(&[
+                "--judge",
+                "a=http://127.0.0.1:9/v1",
+                "--judge",
+                "b=http://127.0.0.1:9/v1",
+            ]),
+            "one at a time",
+        ),
+        (
+            [
+                "judge",
+                "--dataset",
+                &p("d"),
+                "--predictions",
+                &po,
+                &p("stranger.jsonl"),
+                "--judge",
+                "rule",
+                "--out",
+                &p("j.jsonl"),
+            ]
+            .iter()
+            .map(|x| x.to_string())
+            .collect(),
+            "no-such-sample",
+        ),
+    ];
+    for (args, needle) in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = longforge(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(!tmp.path().join("j.jsonl").exists());
+    }
+    ok(longforge(&[
+        "judge",
+        "--dataset",
+        &p("d"),
+        "--predictions",
+        &po,
+        &pr,
+        "--judge",
+        "rule",
+        "--out",
+        &p("rule.jsonl"),
+    ]));
+    let (rule_file, rank_out) = (p("rule.jsonl"), p("r.json"));
+    let rank = |extra: &[&str]| {
+        let mut a = vec!["rank", "--battles", &rule_file, "--out", &rank_out];
+        a.extend_from_slice(extra);
+        longforge(&a)
+    };
+
+    for (extra, needle) in [
+        (&["--strong-win-weight", "0.5"][..], "at least 1"),
+        (&["--control", "length", "--ties", "davidson"][..], "half"),
+    ] {
+        let out = rank(extra);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{extra:?}: {err}");
+        assert!(err.contains(needle), "{extra:?}: {err}");
+    }
+    // Every battle with the same length difference: the covariate cannot be told from the models.
+    let same: String = (0..6)
+        .map(|q| {
+            let (a, b, v) = if q % 2 == 0 { ("x", "y", "A>B") } else { ("y", "x", "A>B") };
+            format!("{{\"question_id\":\"q{q}\",\"model_a\":\"{a}\",\"model_b\":\"{b}\",\"judge\":\"j\",\"order\":\"ab\",\"verdict\":\"{v}\",\"raw_verdict\":null,\"raw\":null,\"length_a\":7,\"length_b\":7}}\n")
+        })
+        .collect();
+    std::fs::write(tmp.path().join("same.jsonl"), same).unwrap();
+    let out = longforge(&[
+        "rank",
+        "--battles",
+        &p("same.jsonl"),
+        "--out",
+        &p("r.json"),
+        "--control",
+        "length",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("same length difference"));
+    // Two judgment files that share no showing.
+    std::fs::write(tmp.path().join("other.jsonl"), "").unwrap();
+    let out = longforge(&["agree", &p("rule.jsonl"), &p("other.jsonl")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("share no showing"));
     // --control length on Arena battles, which carry no lengths.
     std::fs::write(tmp.path().join("arena.jsonl"), "{\"model_a\":\"x\",\"model_b\":\"y\",\"winner\":\"model_a\"}\n{\"model_a\":\"y\",\"model_b\":\"x\",\"winner\":\"model_a\"}\n").unwrap();
     let out = longforge(&[
