@@ -261,16 +261,24 @@ fn logprob_mode_gives_soft_verdicts_from_the_codes_alone() {
         "--out",
         &p("d"),
     ]));
-    for b in ["oracle", "random"] {
-        ok(longforge(&[
-            "run",
-            "--dataset",
-            &p("d"),
-            "--baseline",
-            b,
-            "--out",
-            &p(&format!("{b}.jsonl")),
-        ]));
+    // Two models that never give the same answer, so the two orders are different prompts
+    // (identical prompts are asked once).
+    let ids: Vec<String> = std::fs::read_to_string(tmp.path().join("d/samples.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    for (model, text) in [("x", "\\boxed{Ada}"), ("y", "\\boxed{Grace}")] {
+        let outputs: Vec<(String, String)> = ids
+            .iter()
+            .map(|id| (id.clone(), text.to_string()))
+            .collect();
+        predictions(&tmp.path().join(format!("{model}.jsonl")), model, &outputs);
     }
     let (url, seen) = support::scripted_server(biased_judge);
     let judge = format!("fake={url}");
@@ -279,8 +287,8 @@ fn logprob_mode_gives_soft_verdicts_from_the_codes_alone() {
         "--dataset",
         &p("d"),
         "--predictions",
-        &p("oracle.jsonl"),
-        &p("random.jsonl"),
+        &p("x.jsonl"),
+        &p("y.jsonl"),
         "--judge",
         &judge,
         "--server-kind",
@@ -608,22 +616,35 @@ fn a_killed_judge_resumes_asking_only_what_the_store_lacks() {
         !tmp.path().join("j.jsonl").exists(),
         "a killed judge writes no judgments"
     );
-    let stored = std::fs::read_to_string(tmp.path().join("store/answers.jsonl"))
-        .unwrap_or_default()
-        .lines()
-        .count();
-    assert!(stored > 0 && stored < 30, "{stored} stored before the kill");
+    // Fingerprints, not lines: where oracle and random gave the same answer, both orders show
+    // the same text and are one request, asked once.
+    let fingerprints = |text: &str, field: &str| -> std::collections::BTreeSet<String> {
+        text.lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .filter_map(|v| v[field].as_str().map(String::from))
+            .collect()
+    };
+    let stored = fingerprints(
+        &std::fs::read_to_string(tmp.path().join("store/answers.jsonl")).unwrap_or_default(),
+        "fingerprint",
+    );
+    assert!(
+        !stored.is_empty() && stored.len() < 30,
+        "{} stored before the kill",
+        stored.len()
+    );
     // Requests the killed process had already written reach the server a moment later: let them
     // be counted before taking the count the rerun is measured from.
     std::thread::sleep(std::time::Duration::from_millis(500));
     let before = seen.chats();
     ok(longforge(&args));
+    let judgments = std::fs::read_to_string(tmp.path().join("j.jsonl")).unwrap();
+    let wanted = fingerprints(&judgments, "fingerprint");
     assert_eq!(
         seen.chats() - before,
-        30 - stored,
+        wanted.difference(&stored).count(),
         "the rerun asks exactly what the store lacks"
     );
-    let judgments = std::fs::read_to_string(tmp.path().join("j.jsonl")).unwrap();
     assert_eq!(judgments.lines().count(), 30);
     // The server only ever says \boxed{x}: every verdict is invalid, and every reply is kept.
     assert_eq!(judgments.matches("\"verdict\":\"invalid\"").count(), 30);

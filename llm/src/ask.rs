@@ -1,5 +1,6 @@
 //! One request through the store: answered from it when it holds the fingerprint, asked and
-//! stored otherwise. `run`, `judge` and `grade` all ask this way, so every one of them resumes.
+//! stored otherwise, and asked once when identical requests are in flight together. `run`,
+//! `judge` and `grade` all ask this way, so every one of them resumes and none pays twice.
 
 use crate::{ChatRequest, ChatResponse, Client, Failure, Store, StoredAnswer};
 
@@ -32,14 +33,21 @@ pub async fn ask(
     request: &ChatRequest,
 ) -> Result<Asked, (String, Failure)> {
     let fingerprint = fingerprint_for(client, request);
+    let from_store = |stored: StoredAnswer, fingerprint: String| Asked {
+        response: stored.response,
+        latency_ms: stored.latency_ms,
+        fingerprint,
+        from_store: true,
+        store_error: None,
+    };
     if let Some(stored) = store.get(&fingerprint) {
-        return Ok(Asked {
-            response: stored.response,
-            latency_ms: stored.latency_ms,
-            fingerprint,
-            from_store: true,
-            store_error: None,
-        });
+        return Ok(from_store(stored, fingerprint));
+    }
+    let flight = store.flight(&fingerprint);
+    let _asking = flight.lock().await;
+    // An identical request may have been answered while this one waited.
+    if let Some(stored) = store.get(&fingerprint) {
+        return Ok(from_store(stored, fingerprint));
     }
     match client.complete(request).await {
         Ok(answer) => {

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +31,9 @@ pub struct Store {
     path: PathBuf,
     answers: RwLock<HashMap<String, StoredAnswer>>,
     file: Mutex<std::fs::File>,
+    /// One lock per fingerprint being asked, so identical requests in flight at the same time
+    /// (two showings whose answers are the same text, say) are sent once.
+    flights: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 /// `$XDG_CACHE_HOME/longforge/requests`, else `~/.cache/longforge/requests`.
@@ -100,6 +103,7 @@ impl Store {
                 path,
                 answers: RwLock::new(answers),
                 file: Mutex::new(file),
+                flights: Mutex::new(HashMap::new()),
             },
             warnings,
         ))
@@ -115,6 +119,16 @@ impl Store {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// The lock to hold while asking `fingerprint`: whoever holds it asks; whoever waited for it
+    /// finds the answer stored (or, after a failure, asks in turn).
+    pub(crate) fn flight(&self, fingerprint: &str) -> Arc<tokio::sync::Mutex<()>> {
+        match self.flights.lock() {
+            Ok(mut f) => f.entry(fingerprint.to_string()).or_default().clone(),
+            // A panicked holder only costs the deduplication, never an answer.
+            Err(_) => Arc::new(tokio::sync::Mutex::new(())),
+        }
     }
 
     pub fn get(&self, fingerprint: &str) -> Option<StoredAnswer> {

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use longforge_datasets::{Reference, Sample};
 use longforge_llm::runner::{answer_all, ModelRun};
 use longforge_llm::{
-    ChatRequest, Client, ClientOptions, Endpoint, Message, Sampling, ServerKind, Store,
+    ask, ChatRequest, Client, ClientOptions, Endpoint, Message, Sampling, ServerKind, Store,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -19,6 +19,8 @@ const OK_BODY: &str = r#"{"choices":[{"message":{"role":"assistant","content":"\
 #[derive(Clone)]
 enum Reply {
     Status(u16, &'static str, String),
+    /// A normal answer, after a pause.
+    Slow(Duration),
     Hang,
     CutBody,
 }
@@ -79,6 +81,13 @@ async fn handle(
         match script(n) {
             Reply::Status(code, extra, body) => {
                 let reply = format!("HTTP/1.1 {code} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{extra}\r\n{body}", body.len());
+                if stream.write_all(reply.as_bytes()).await.is_err() {
+                    return;
+                }
+            }
+            Reply::Slow(pause) => {
+                tokio::time::sleep(pause).await;
+                let reply = format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{OK_BODY}", OK_BODY.len());
                 if stream.write_all(reply.as_bytes()).await.is_err() {
                     return;
                 }
@@ -301,4 +310,30 @@ fn sample(id: &str) -> Sample {
         reference: Reference::Exact("fine".into()),
         meta: Default::default(),
     }
+}
+
+#[tokio::test]
+async fn identical_requests_in_flight_together_are_sent_once() {
+    // Slow answers, so the eight identical requests overlap.
+    let (url, count) = serve(|_| Reply::Slow(Duration::from_millis(200))).await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(dir.path()).unwrap().0);
+    let client = Arc::new(client(&url, 1, 2000));
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let (client, store) = (client.clone(), store.clone());
+        tasks.spawn(async move { ask(&client, &store, &request()).await });
+    }
+    let mut from_store = 0;
+    while let Some(done) = tasks.join_next().await {
+        let asked = done.unwrap().unwrap();
+        from_store += usize::from(asked.from_store);
+    }
+    assert_eq!(
+        count.load(Ordering::SeqCst),
+        1,
+        "one request reached the server"
+    );
+    assert_eq!(from_store, 7);
+    assert_eq!(store.len(), 1);
 }
