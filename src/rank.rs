@@ -167,5 +167,25 @@ fn markdown(r: &Ranking) -> String {
             x.win_rate
         ));
     }
+    let mut notes = vec![
+        format!(
+            "ties counted {}",
+            serde_json::to_value(r.settings.ties)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default()
+        ),
+        format!("{} bootstrap rounds over questions", r.settings.bootstrap),
+        format!("{} invalid verdicts left out", r.invalid),
+    ];
+    if let Some(t) = r.tie_parameter {
+        notes.push(format!("tie parameter {t:.4}"));
+    }
+    if let Some(beta) = r.length_coefficient {
+        notes.push(format!(
+            "length coefficient {beta:.3} logits per standard deviation"
+        ));
+    }
+    out.push_str(&format!("\n{}.\n", notes.join("; ")));
     out
 }
