@@ -8,7 +8,7 @@ use longforge_datasets::{jsonl, read_samples, Grade, Sample};
 use longforge_judges::absolute::{
     grade_all, mean_grades, rule_grade, GradeShowing, Grader, RULE_GRADER,
 };
-use longforge_judges::pairwise::Template;
+use longforge_judges::pairwise::{Purpose, Template};
 use longforge_judges::{reference_text, AnswerSheet};
 use longforge_llm::{Client, Sampling};
 
@@ -72,7 +72,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
             bail!("give --judge rule or --judge NAME=BASE_URL");
         };
         let template = match &args.template {
-            Some(path) => Template::from_file(path)?,
+            Some(path) => Template::from_file(path, Purpose::Grade)?,
             None => Template::grade(),
         };
         let showings = answers

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use anyhow::{bail, Result};
 use longforge_datasets::{atomic, jsonl, read_samples, Judgment, Verdict};
 use longforge_judges::pairwise::{
-    self, judge_all, matchups, position_bias, Evaluator, PairTexts, Pairing, PositionBias, Showing,
-    Template, VerdictMode, RULE_JUDGE,
+    self, judge_all, matchups, position_bias, Evaluator, PairTexts, Pairing, PositionBias, Purpose,
+    Showing, Template, VerdictMode, RULE_JUDGE,
 };
 use longforge_judges::{reference_text, AnswerSheet};
 use longforge_llm::{Client, Sampling, ServerKind};
@@ -143,7 +143,7 @@ fn ask_evaluator(
         bail!("give --judge rule or --judge NAME=BASE_URL");
     };
     let template = match &args.template {
-        Some(path) => Template::from_file(path)?,
+        Some(path) => Template::from_file(path, Purpose::Pairwise)?,
         None => Template::pairwise(!args.no_reference),
     };
     let mode = if args.verdict_mode == "logprob" {

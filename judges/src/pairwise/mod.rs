@@ -19,5 +19,5 @@ pub mod verdict;
 pub use bias::{position_bias, PositionBias};
 pub use evaluator::{judge_all, sort_judgments, Evaluator, PairTexts, Showing};
 pub use pairs::{matchups, Matchup, Pairing};
-pub use prompt::{Template, VerdictMode};
+pub use prompt::{Purpose, Template, VerdictMode};
 pub use rule::RULE_JUDGE;

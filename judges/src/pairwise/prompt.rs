@@ -31,6 +31,15 @@ pub struct Template {
     origin: String,
 }
 
+/// What a template is for; a template is checked for its purpose once, when it is loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Two answers side by side (`answer_a`, `answer_b`).
+    Pairwise,
+    /// One answer on a rubric (`answer`).
+    Grade,
+}
+
 impl Template {
     /// The shipped pairwise template, with or without a reference answer.
     pub fn pairwise(with_reference: bool) -> Self {
@@ -39,26 +48,34 @@ impl Template {
         } else {
             PAIRWISE
         };
-        Self::parse(source.to_string(), "built-in pairwise template")
-            .expect("the shipped template parses")
+        Self::load(
+            source.to_string(),
+            "built-in pairwise template",
+            Purpose::Pairwise,
+        )
+        .expect("the shipped template serves its purpose")
     }
 
     /// The shipped rubric template (the reference is shown when there is one).
     pub fn grade() -> Self {
-        Self::parse(GRADE.to_string(), "built-in grade template")
-            .expect("the shipped template parses")
+        Self::load(GRADE.to_string(), "built-in grade template", Purpose::Grade)
+            .expect("the shipped template serves its purpose")
     }
 
-    /// A user's template file.
-    pub fn from_file(path: &Path) -> Result<Self, JudgeError> {
+    /// A user's template file, checked for `purpose`.
+    pub fn from_file(path: &Path, purpose: Purpose) -> Result<Self, JudgeError> {
         let source = std::fs::read_to_string(path).map_err(|e| JudgeError::Template {
             origin: path.display().to_string(),
             message: format!("cannot read: {e}"),
         })?;
-        Self::parse(source, &path.display().to_string())
+        Self::load(source, &path.display().to_string(), purpose)
     }
 
-    fn parse(source: String, origin: &str) -> Result<Self, JudgeError> {
+    /// Parses, then renders sentinel answers (with and without a reference, in both verdict
+    /// modes) and refuses a template that does not show each answer exactly once or names a
+    /// variable longforge does not supply. Sentinels, not real answers, so an answer that
+    /// happens to repeat text of the template cannot trip the check.
+    fn load(source: String, origin: &str, purpose: Purpose) -> Result<Self, JudgeError> {
         let mut env = Environment::new();
         // A variable the template names but longforge does not supply is an error, not an
         // empty string silently left out of every prompt.
@@ -68,13 +85,40 @@ impl Template {
                 origin: origin.to_string(),
                 message: e.to_string(),
             })?;
-        Ok(Template {
+        let t = Template {
             env,
             origin: origin.to_string(),
-        })
+        };
+        let refuse = |name: &str| JudgeError::Template {
+            origin: origin.to_string(),
+            message: format!("must show `{{{{ {name} }}}}` exactly once"),
+        };
+        let (first, second) = ("\u{1}first\u{1}", "\u{1}second\u{1}");
+        for reference in [Some("reference"), None] {
+            match purpose {
+                Purpose::Pairwise => {
+                    for mode in [VerdictMode::Label, VerdictMode::Logprob] {
+                        let (probe, _) =
+                            t.render_pair("question", reference, first, second, mode)?;
+                        for (name, sentinel) in [("answer_a", first), ("answer_b", second)] {
+                            if probe.matches(sentinel).count() != 1 {
+                                return Err(refuse(name));
+                            }
+                        }
+                    }
+                }
+                Purpose::Grade => {
+                    let (probe, _) = t.render_grade("question", reference, first)?;
+                    if probe.matches(first).count() != 1 {
+                        return Err(refuse("answer"));
+                    }
+                }
+            }
+        }
+        Ok(t)
     }
 
-    /// The pairwise prompt; refuses a template that does not show each answer exactly once.
+    /// The pairwise prompt and the id of its answer blocks.
     pub fn render_pair(
         &self,
         question: &str,
@@ -84,34 +128,18 @@ impl Template {
         mode: VerdictMode,
     ) -> Result<(String, String), JudgeError> {
         let tag = block_id(&[question, reference.unwrap_or(""), first, second]);
-        let render = |a: &str, b: &str| {
-            self.render(context! {
-                question => question,
-                reference => reference,
-                answer_a => a,
-                answer_b => b,
-                tag => tag,
-                verdict_mode => match mode { VerdictMode::Label => "label", VerdictMode::Logprob => "code" },
-            })
-        };
-        // Checked on sentinels, so an answer that happens to repeat text of the template does
-        // not trip the check.
-        let probe = render("\u{1}first\u{1}", "\u{1}second\u{1}")?;
-        for (name, sentinel) in [
-            ("answer_a", "\u{1}first\u{1}"),
-            ("answer_b", "\u{1}second\u{1}"),
-        ] {
-            if probe.matches(sentinel).count() != 1 {
-                return Err(JudgeError::Template {
-                    origin: self.origin.clone(),
-                    message: format!("must show `{{{{ {name} }}}}` exactly once"),
-                });
-            }
-        }
-        Ok((render(first, second)?, tag))
+        let prompt = self.render(context! {
+            question => question,
+            reference => reference,
+            answer_a => first,
+            answer_b => second,
+            tag => tag,
+            verdict_mode => match mode { VerdictMode::Label => "label", VerdictMode::Logprob => "code" },
+        })?;
+        Ok((prompt, tag))
     }
 
-    /// The rubric prompt for one answer.
+    /// The rubric prompt for one answer and the id of its block.
     pub fn render_grade(
         &self,
         question: &str,
@@ -119,22 +147,10 @@ impl Template {
         answer: &str,
     ) -> Result<(String, String), JudgeError> {
         let tag = block_id(&[question, reference.unwrap_or(""), answer]);
-        let render = |a: &str| {
-            self.render(context! {
-                question => question, reference => reference, answer => a, tag => tag,
-            })
-        };
-        if render("\u{1}answer\u{1}")?
-            .matches("\u{1}answer\u{1}")
-            .count()
-            != 1
-        {
-            return Err(JudgeError::Template {
-                origin: self.origin.clone(),
-                message: "must show `{{ answer }}` exactly once".into(),
-            });
-        }
-        Ok((render(answer)?, tag))
+        let prompt = self.render(context! {
+            question => question, reference => reference, answer => answer, tag => tag,
+        })?;
+        Ok((prompt, tag))
     }
 
     fn render(&self, ctx: minijinja::Value) -> Result<String, JudgeError> {
@@ -203,24 +219,37 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.j2");
         std::fs::write(&path, "{{ question }} {{ answer_a }}").unwrap();
-        let err = Template::from_file(&path)
+        let err = Template::from_file(&path, Purpose::Pairwise)
+            .err()
             .unwrap()
-            .render_pair("Q", None, "a", "b", VerdictMode::Label)
-            .unwrap_err()
             .to_string();
         assert!(err.contains("t.j2") && err.contains("answer_b"), "{err}");
+        // Shown only in one verdict mode is not enough.
+        std::fs::write(
+            &path,
+            "{{ answer_a }}{% if verdict_mode == 'label' %}{{ answer_b }}{% endif %}",
+        )
+        .unwrap();
+        assert!(Template::from_file(&path, Purpose::Pairwise).is_err());
+        // A pairwise template is no rubric.
+        std::fs::write(&path, "{{ answer_a }} {{ answer_b }}").unwrap();
+        assert!(Template::from_file(&path, Purpose::Pairwise).is_ok());
+        let err = Template::from_file(&path, Purpose::Grade)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("undefined") || err.contains("answer"), "{err}");
         std::fs::write(
             &path,
             "{{ question }} {{ answer_a }} {{ answer_b }} {{ nonsense }}",
         )
         .unwrap();
-        let err = Template::from_file(&path)
+        let err = Template::from_file(&path, Purpose::Pairwise)
+            .err()
             .unwrap()
-            .render_pair("Q", None, "a", "b", VerdictMode::Label)
-            .unwrap_err()
             .to_string();
         assert!(err.contains("t.j2") && err.contains("undefined"), "{err}");
         std::fs::write(&path, "{% if %}").unwrap();
-        assert!(Template::from_file(&path).is_err());
+        assert!(Template::from_file(&path, Purpose::Pairwise).is_err());
     }
 }
