@@ -10,9 +10,9 @@ use longforge_judges::absolute::{
 };
 use longforge_judges::pairwise::{Purpose, Template};
 use longforge_judges::{reference_text, AnswerSheet};
-use longforge_llm::{Client, Sampling};
+use longforge_llm::Client;
 
-use crate::serving::{group_endpoints, until_interrupted, ServerArgs};
+use crate::serving::{group_endpoints, until_interrupted, EvaluatorSampling, ServerArgs};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -36,12 +36,8 @@ pub struct Args {
     no_reference: bool,
     #[command(flatten)]
     server: ServerArgs,
-    #[arg(long, default_value_t = 0.0)]
-    temperature: f64,
-    #[arg(long, default_value_t = 1024)]
-    max_tokens: u32,
-    #[arg(long, default_value_t = 0)]
-    seed: u64,
+    #[command(flatten)]
+    sampling: EvaluatorSampling,
 }
 
 /// Exit status as for `judge`: 3 when some requests failed.
@@ -90,12 +86,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         let grader = Arc::new(Grader {
             name: name.clone(),
             client: Client::new(endpoints, args.server.client_options())?,
-            sampling: Sampling {
-                temperature: args.temperature,
-                top_p: 1.0,
-                max_tokens: args.max_tokens,
-                seed: args.seed,
-            },
+            sampling: args.sampling.sampling(),
         });
         let store = Arc::new(args.server.open_store()?);
         let runtime = tokio::runtime::Runtime::new()?;

@@ -10,9 +10,9 @@ use longforge_judges::pairwise::{
     Showing, Template, VerdictMode, RULE_JUDGE,
 };
 use longforge_judges::{reference_text, AnswerSheet};
-use longforge_llm::{Client, Sampling, ServerKind};
+use longforge_llm::{Client, ServerKind};
 
-use crate::serving::{group_endpoints, until_interrupted, ServerArgs};
+use crate::serving::{group_endpoints, until_interrupted, EvaluatorSampling, ServerArgs};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -49,13 +49,8 @@ pub struct Args {
     verdict_mode: String,
     #[command(flatten)]
     server: ServerArgs,
-    #[arg(long, default_value_t = 0.0)]
-    temperature: f64,
-    #[arg(long, default_value_t = 1024)]
-    max_tokens: u32,
-    /// Seeds the judge's sampling and the draw of --pairs-per-question.
-    #[arg(long, default_value_t = 0)]
-    seed: u64,
+    #[command(flatten)]
+    sampling: EvaluatorSampling,
     /// Print the first request that would be sent, and exit.
     #[arg(long)]
     dry_run: bool,
@@ -71,7 +66,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         (None, Some(0)) => bail!("--pairs-per-question must be at least 1"),
         (None, Some(k)) => Pairing::Sample {
             per_question: k,
-            seed: args.seed,
+            seed: args.sampling.seed,
         },
         (None, None) => Pairing::All,
     };
@@ -178,12 +173,7 @@ fn ask_evaluator(
         client: Client::new(endpoints, args.server.client_options())?,
         template,
         mode,
-        sampling: Sampling {
-            temperature: args.temperature,
-            top_p: 1.0,
-            max_tokens: args.max_tokens,
-            seed: args.seed,
-        },
+        sampling: args.sampling.sampling(),
     };
     if args.dry_run {
         let (Some(showing), Some(e)) = (showings.first(), evaluator.client.endpoints().next())

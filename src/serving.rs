@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Result;
-use longforge_llm::{default_store_path, ClientOptions, Endpoint, ServerKind, Store};
+use longforge_llm::{default_store_path, ClientOptions, Endpoint, Sampling, ServerKind, Store};
 
 #[derive(clap::Args, Clone)]
 pub struct ServerArgs {
@@ -57,6 +57,29 @@ impl ServerArgs {
             eprintln!("warning: {w}");
         }
         Ok(store)
+    }
+}
+
+/// How the evaluator samples, for `judge` and `grade` (top_p is 1: the temperature says it).
+#[derive(clap::Args, Clone)]
+pub struct EvaluatorSampling {
+    #[arg(long, default_value_t = 0.0)]
+    pub temperature: f64,
+    #[arg(long, default_value_t = 1024)]
+    pub max_tokens: u32,
+    /// Seeds the evaluator's sampling (and, for `judge`, the draw of --pairs-per-question).
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+}
+
+impl EvaluatorSampling {
+    pub fn sampling(&self) -> Sampling {
+        Sampling {
+            temperature: self.temperature,
+            top_p: 1.0,
+            max_tokens: self.max_tokens,
+            seed: self.seed,
+        }
     }
 }
 

@@ -199,6 +199,36 @@ pub struct Judgment {
     pub error: Option<String>,
 }
 
+impl Judgment {
+    /// A judgment of `model_a` against `model_b` shown in `order`, before any verdict is read:
+    /// `invalid`, with nothing recorded yet.
+    pub fn new(
+        question_id: impl Into<String>,
+        model_a: impl Into<String>,
+        model_b: impl Into<String>,
+        judge: impl Into<String>,
+        order: Order,
+    ) -> Self {
+        Judgment {
+            question_id: question_id.into(),
+            model_a: model_a.into(),
+            model_b: model_b.into(),
+            judge: judge.into(),
+            order,
+            verdict: Verdict::Invalid,
+            raw_verdict: None,
+            raw: None,
+            probabilities: None,
+            expected_score: None,
+            missing_codes: Vec::new(),
+            length_a: 0,
+            length_b: 0,
+            fingerprint: None,
+            error: None,
+        }
+    }
+}
+
 /// One rubric grade of one answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -146,21 +146,8 @@ mod tests {
 
     fn j(q: &str, a: &str, b: &str, order: Order, verdict: Verdict) -> Judgment {
         Judgment {
-            question_id: q.into(),
-            model_a: a.into(),
-            model_b: b.into(),
-            judge: "j".into(),
-            order,
             verdict,
-            raw_verdict: None,
-            raw: None,
-            probabilities: None,
-            expected_score: None,
-            missing_codes: Vec::new(),
-            length_a: 0,
-            length_b: 0,
-            fingerprint: None,
-            error: None,
+            ..Judgment::new(q, a, b, "j", order)
         }
     }
 

@@ -87,23 +87,10 @@ pub fn position_bias(judgments: &[Judgment]) -> Vec<PositionBias> {
 mod tests {
     use super::*;
 
-    pub(crate) fn judgment(q: &str, order: Order, verdict: Verdict) -> Judgment {
+    fn judgment(q: &str, order: Order, verdict: Verdict) -> Judgment {
         Judgment {
-            question_id: q.into(),
-            model_a: "x".into(),
-            model_b: "y".into(),
-            judge: "j".into(),
-            order,
             verdict,
-            raw_verdict: None,
-            raw: None,
-            probabilities: None,
-            expected_score: None,
-            missing_codes: Vec::new(),
-            length_a: 0,
-            length_b: 0,
-            fingerprint: None,
-            error: None,
+            ..Judgment::new(q, "x", "y", "j", order)
         }
     }
 

@@ -106,22 +106,17 @@ impl Evaluator {
     pub async fn judge(&self, store: &Store, showing: &Showing) -> Judgment {
         let request = self.request(showing);
         let (length_a, length_b) = showing.lengths();
+        let m = &showing.matchup;
         let mut j = Judgment {
-            question_id: showing.matchup.question_id.clone(),
-            model_a: showing.matchup.model_a.clone(),
-            model_b: showing.matchup.model_b.clone(),
-            judge: self.name.clone(),
-            order: showing.order,
-            verdict: Verdict::Invalid,
-            raw_verdict: None,
-            raw: None,
-            probabilities: None,
-            expected_score: None,
-            missing_codes: Vec::new(),
             length_a,
             length_b,
-            fingerprint: None,
-            error: None,
+            ..Judgment::new(
+                &m.question_id,
+                &m.model_a,
+                &m.model_b,
+                &self.name,
+                showing.order,
+            )
         };
         let asked = match ask(&self.client, store, &request).await {
             Ok(asked) => asked,

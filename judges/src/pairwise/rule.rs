@@ -28,24 +28,15 @@ pub fn judge(sample: &Sample, m: &Matchup, order: Order, a: &Answer, b: &Answer)
         Order::Ba => (sb, sa),
     };
     Judgment {
-        question_id: m.question_id.clone(),
-        model_a: m.model_a.clone(),
-        model_b: m.model_b.clone(),
-        judge: RULE_JUDGE.to_string(),
-        order,
         verdict,
         raw_verdict: Some(shown.label().to_string()),
         raw: Some(format!(
             "score of answer A {first}, of answer B {second}: [[{}]]",
             shown.label()
         )),
-        probabilities: None,
-        expected_score: None,
-        missing_codes: Vec::new(),
         length_a: a.text().chars().count(),
         length_b: b.text().chars().count(),
-        fingerprint: None,
-        error: None,
+        ..Judgment::new(&m.question_id, &m.model_a, &m.model_b, RULE_JUDGE, order)
     }
 }
 

@@ -169,40 +169,28 @@ impl Pairs {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rank::Outcome;
-    use longforge_datasets::SeededRng;
+    use crate::rank::{drawn, Outcome};
 
     #[test]
     fn recovers_nu_and_strengths_from_battles_drawn_from_the_model() {
         let truth = [-1.2, -0.3, 0.0, 0.4, 1.1];
         let nu = 0.7;
         let n = truth.len();
-        let mut rng = SeededRng::new(11);
-        let unit = |rng: &mut SeededRng| (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
-        let mut c = Counts::new(n);
-        for _ in 0..80_000 {
-            let i = rng.below(n);
-            let j = (i + 1 + rng.below(n - 1)) % n;
-            let (pi, pj) = (f64::exp(truth[i]), f64::exp(truth[j]));
+        let c = drawn::battles(&truth, 80_000, 11, |pi, pj, u| {
             let tie = nu * (pi * pj).sqrt();
-            let sum = pi + pj + tie;
-            let r = unit(&mut rng) * sum;
-            let outcome = if r < pi {
+            let r = u * (pi + pj + tie);
+            if r < pi {
                 Outcome::AWins
             } else if r < pi + pj {
                 Outcome::BWins
             } else {
                 Outcome::Tie
-            };
-            c.add(i, j, outcome, 1.0);
-        }
+            }
+        });
         let names: Vec<String> = (0..n).map(|i| format!("m{i}")).collect();
         let (s, fitted) = fit_davidson(&c, &names, None).unwrap();
         assert!((fitted - nu).abs() < 0.03, "nu {fitted}");
-        let mean = truth.iter().sum::<f64>() / n as f64;
-        for (got, want) in s.iter().zip(truth) {
-            assert!((got - (want - mean)).abs() < 0.04, "{s:?} vs {truth:?}");
-        }
+        drawn::assert_recovered(&s, &truth, 0.04);
         // Started from the answer, the fit stays there.
         let (again, nu_again) = fit_davidson(&c, &names, Some((&s, fitted))).unwrap();
         assert!((nu_again - fitted).abs() < 1e-9);

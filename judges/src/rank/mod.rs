@@ -468,6 +468,44 @@ impl Draw {
     }
 }
 
+/// Battles drawn from a known model, for the recovery tests of the fits.
+#[cfg(test)]
+pub(crate) mod drawn {
+    use super::{Counts, Outcome};
+    use longforge_datasets::SeededRng;
+
+    /// `battles` battles between random pairs of models with log-strengths `truth`; `outcome`
+    /// maps (p_i, p_j, a uniform draw) to the result for i against j.
+    pub(crate) fn battles(
+        truth: &[f64],
+        battles: usize,
+        seed: u64,
+        outcome: impl Fn(f64, f64, f64) -> Outcome,
+    ) -> Counts {
+        let n = truth.len();
+        let mut rng = SeededRng::new(seed);
+        let mut c = Counts::new(n);
+        for _ in 0..battles {
+            let i = rng.below(n);
+            let j = (i + 1 + rng.below(n - 1)) % n;
+            let u = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+            c.add(i, j, outcome(truth[i].exp(), truth[j].exp(), u), 1.0);
+        }
+        c
+    }
+
+    /// The recovered strengths match `truth` (centred) within `tolerance`.
+    pub(crate) fn assert_recovered(strengths: &[f64], truth: &[f64], tolerance: f64) {
+        let mean = truth.iter().sum::<f64>() / truth.len() as f64;
+        for (got, want) in strengths.iter().zip(truth) {
+            assert!(
+                (got - (want - mean)).abs() < tolerance,
+                "{strengths:?} vs {truth:?}"
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -133,40 +133,28 @@ fn derivatives(c: &Counts, x: &[f64], tie_total: f64) -> (Vec<f64>, Vec<f64>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rank::Outcome;
-    use longforge_datasets::SeededRng;
+    use crate::rank::{drawn, Outcome};
 
     #[test]
     fn recovers_theta_and_strengths_from_battles_drawn_from_the_model() {
         let truth = [-1.0, -0.4, 0.0, 0.5, 0.9];
         let theta = 1.8;
         let n = truth.len();
-        let mut rng = SeededRng::new(5);
-        let unit = |rng: &mut SeededRng| (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
-        let mut c = Counts::new(n);
-        for _ in 0..80_000 {
-            let i = rng.below(n);
-            let j = (i + 1 + rng.below(n - 1)) % n;
-            let (pi, pj) = (f64::exp(truth[i]), f64::exp(truth[j]));
+        let c = drawn::battles(&truth, 80_000, 5, |pi, pj, u| {
             let win_i = pi / (pi + theta * pj);
             let win_j = pj / (pj + theta * pi);
-            let u = unit(&mut rng);
-            let outcome = if u < win_i {
+            if u < win_i {
                 Outcome::AWins
             } else if u < win_i + win_j {
                 Outcome::BWins
             } else {
                 Outcome::Tie
-            };
-            c.add(i, j, outcome, 1.0);
-        }
+            }
+        });
         let names: Vec<String> = (0..n).map(|i| format!("m{i}")).collect();
         let (s, fitted_theta) = fit_rao_kupper(&c, &names, None).unwrap();
         assert!((fitted_theta - theta).abs() < 0.03, "theta {fitted_theta}");
-        let mean = truth.iter().sum::<f64>() / n as f64;
-        for (got, want) in s.iter().zip(truth) {
-            assert!((got - (want - mean)).abs() < 0.04, "{s:?} vs {truth:?}");
-        }
+        drawn::assert_recovered(&s, &truth, 0.04);
     }
 
     #[test]
