@@ -1,4 +1,3 @@
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -90,12 +89,10 @@ pub fn run(args: Args) -> Result<()> {
         )?;
         all_judgments.extend(judgments);
         // The same answers graded one at a time, for the absolute side of the comparison.
-        let by_id: HashMap<&str, &Sample> = samples.iter().map(|s| (s.id.as_str(), s)).collect();
         let grades: Vec<Grade> = sheet
-            .by_question
-            .iter()
-            .filter_map(|(q, models)| by_id.get(q.as_str()).map(|s| (*s, models)))
-            .flat_map(|(s, models)| models.values().map(move |a| rule_grade(s, a)))
+            .with_samples(&samples)
+            .into_iter()
+            .map(|(s, a)| rule_grade(s, a))
             .collect();
         jsonl::write(&root.join("grades").join(format!("{name}.jsonl")), &grades)?;
         all_grades.extend(grades);

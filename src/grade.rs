@@ -1,10 +1,9 @@
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{bail, Result};
-use longforge_datasets::{jsonl, read_samples, Grade, Sample};
+use longforge_datasets::{jsonl, read_samples, Grade};
 use longforge_judges::absolute::{
     grade_all, mean_grades, rule_grade, GradeShowing, Grader, RULE_GRADER,
 };
@@ -44,13 +43,7 @@ pub struct Args {
 pub fn run(args: Args) -> Result<ExitCode> {
     let samples = read_samples(&args.dataset)?;
     let sheet = AnswerSheet::read(&samples, &args.predictions)?;
-    let by_id: HashMap<&str, &Sample> = samples.iter().map(|s| (s.id.as_str(), s)).collect();
-    let answers: Vec<(&Sample, &longforge_judges::Answer)> = sheet
-        .by_question
-        .iter()
-        .filter_map(|(q, models)| by_id.get(q.as_str()).map(|s| (*s, models)))
-        .flat_map(|(s, models)| models.values().map(move |a| (s, a)))
-        .collect();
+    let answers = sheet.with_samples(&samples);
     if answers.is_empty() {
         bail!("no answers to grade");
     }

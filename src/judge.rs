@@ -1,4 +1,3 @@
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -6,8 +5,8 @@ use std::sync::Arc;
 use anyhow::{bail, Result};
 use longforge_datasets::{atomic, jsonl, read_samples, Judgment, Verdict};
 use longforge_judges::pairwise::{
-    self, judge_all, matchups, position_bias, Evaluator, PairTexts, Pairing, PositionBias, Purpose,
-    Showing, Template, VerdictMode, RULE_JUDGE,
+    self, contests, judge_all, matchups, position_bias, Evaluator, PairTexts, Pairing,
+    PositionBias, Purpose, Showing, Template, VerdictMode, RULE_JUDGE,
 };
 use longforge_judges::{reference_text, AnswerSheet};
 use longforge_llm::{Client, ServerKind};
@@ -146,17 +145,9 @@ fn ask_evaluator(
     } else {
         VerdictMode::Label
     };
-    let by_id: HashMap<&str, &longforge_datasets::Sample> =
-        samples.iter().map(|s| (s.id.as_str(), s)).collect();
     let mut showings = Vec::with_capacity(matchups.len() * 2);
-    for m in matchups {
-        let (Some(sample), Some(a), Some(b)) = (
-            by_id.get(m.question_id.as_str()),
-            sheet.answer(&m.question_id, &m.model_a),
-            sheet.answer(&m.question_id, &m.model_b),
-        ) else {
-            continue;
-        };
+    for c in contests(samples, sheet, matchups) {
+        let (sample, a, b) = (c.sample, c.answer_a, c.answer_b);
         let reference = reference_text(&sample.reference);
         let texts = PairTexts {
             question: &sample.question,
@@ -164,7 +155,7 @@ fn ask_evaluator(
             answer_a: a.text(),
             answer_b: b.text(),
         };
-        for (m, order) in m.orders() {
+        for (m, order) in c.matchup.orders() {
             showings.push(Showing::render(&template, mode, &m, order, &texts)?);
         }
     }

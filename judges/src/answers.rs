@@ -92,6 +92,18 @@ impl AnswerSheet {
         all
     }
 
+    /// Every answer with its sample, by question then model. (Every answer has one: `add`
+    /// refuses predictions for samples it was not given.)
+    pub fn with_samples<'a>(&'a self, samples: &'a [Sample]) -> Vec<(&'a Sample, &'a Answer)> {
+        let by_id: std::collections::HashMap<&str, &Sample> =
+            samples.iter().map(|s| (s.id.as_str(), s)).collect();
+        self.by_question
+            .iter()
+            .filter_map(|(q, models)| by_id.get(q.as_str()).map(|s| (*s, models)))
+            .flat_map(|(s, models)| models.values().map(move |a| (s, a)))
+            .collect()
+    }
+
     pub fn answer(&self, question: &str, model: &str) -> Option<&Answer> {
         self.by_question.get(question)?.get(model)
     }

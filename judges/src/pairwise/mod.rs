@@ -18,6 +18,6 @@ pub mod verdict;
 
 pub use bias::{position_bias, PositionBias};
 pub use evaluator::{judge_all, sort_judgments, Evaluator, PairTexts, Showing};
-pub use pairs::{matchups, Matchup, Pairing};
+pub use pairs::{contests, matchups, Contest, Matchup, Pairing};
 pub use prompt::{Purpose, Template, VerdictMode};
 pub use rule::RULE_JUDGE;

@@ -2,7 +2,9 @@
 
 use longforge_datasets::{derive_seed, Order, SeededRng};
 
-use crate::{AnswerSheet, JudgeError};
+use longforge_datasets::Sample;
+
+use crate::{Answer, AnswerSheet, JudgeError};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Pairing {
@@ -78,10 +80,38 @@ pub fn matchups(sheet: &AnswerSheet, pairing: &Pairing) -> Result<Vec<Matchup>, 
     Ok(out)
 }
 
+/// One matchup with what it compares: the sample and both models' answers.
+pub struct Contest<'a> {
+    pub matchup: &'a Matchup,
+    pub sample: &'a Sample,
+    pub answer_a: &'a Answer,
+    pub answer_b: &'a Answer,
+}
+
+/// Each matchup joined with its sample and answers, in the matchups' order.
+pub fn contests<'a>(
+    samples: &'a [Sample],
+    sheet: &'a AnswerSheet,
+    matchups: &'a [Matchup],
+) -> Vec<Contest<'a>> {
+    let by_id: std::collections::HashMap<&str, &Sample> =
+        samples.iter().map(|s| (s.id.as_str(), s)).collect();
+    matchups
+        .iter()
+        .filter_map(|m| {
+            Some(Contest {
+                matchup: m,
+                sample: by_id.get(m.question_id.as_str())?,
+                answer_a: sheet.answer(&m.question_id, &m.model_a)?,
+                answer_b: sheet.answer(&m.question_id, &m.model_b)?,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::answers::Answer;
     use longforge_datasets::Prediction;
 
     fn sheet(models: &[&str], questions: usize) -> AnswerSheet {

@@ -46,19 +46,10 @@ pub fn judge_all(
     sheet: &crate::AnswerSheet,
     matchups: &[Matchup],
 ) -> Vec<Judgment> {
-    let by_id: std::collections::HashMap<&str, &Sample> =
-        samples.iter().map(|s| (s.id.as_str(), s)).collect();
     let mut out = Vec::new();
-    for m in matchups {
-        let (Some(sample), Some(a), Some(b)) = (
-            by_id.get(m.question_id.as_str()),
-            sheet.answer(&m.question_id, &m.model_a),
-            sheet.answer(&m.question_id, &m.model_b),
-        ) else {
-            continue;
-        };
-        for (m, order) in m.orders() {
-            out.push(judge(sample, &m, order, a, b));
+    for c in super::contests(samples, sheet, matchups) {
+        for (m, order) in c.matchup.orders() {
+            out.push(judge(c.sample, &m, order, c.answer_a, c.answer_b));
         }
     }
     super::sort_judgments(&mut out);
