@@ -43,6 +43,10 @@ bench:
     cargo bench --bench client_overhead
     cargo bench --bench rank_100k
 
+# Rewrite the golden files of the printed table and the Markdown report (review the diff).
+bless:
+    LONGFORGE_BLESS=1 cargo test --test scoring
+
 fmt:
     cargo fmt --all
 

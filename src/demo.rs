@@ -3,14 +3,12 @@ use std::time::Instant;
 
 use anyhow::Result;
 use longforge_baselines::{answer_all, Baseline};
-use longforge_datasets::{
-    atomic, atomic::StagedDir, jsonl, read_samples, Grade, Manifest, Sample, Verdict,
-};
+use longforge_datasets::{atomic, atomic::StagedDir, jsonl, Grade, Sample, Verdict};
 use longforge_generators::{family, Inputs};
 use longforge_judges::absolute::{mean_grades, rule_grade};
 use longforge_judges::pairwise::{self, matchups, Pairing};
 use longforge_judges::rank::{rank, Battle, RankSettings, Scale, Ties};
-use longforge_judges::{score_all, summarise, AnswerSheet};
+use longforge_judges::{summarise, AnswerSheet, Scoring};
 use longforge_reports::{markdown, DatasetLine, Judging};
 use serde_json::json;
 
@@ -65,24 +63,36 @@ pub fn run(args: Args) -> Result<()> {
     let mut all_judgments = Vec::new();
     let mut all_grades = Vec::new();
     let mut lines = Vec::new();
+    let mut scoring = Scoring::default();
     for (name, mut params) in datasets {
         params["seed"] = json!(args.seed);
         let dir = root.join("datasets").join(name);
         generate_into(nb, params, &Inputs::default(), &dir, false, &mut |_, _| {})?;
-        let samples = read_samples(&dir)?;
+        let dataset = longforge_datasets::Dataset::open(&dir)?;
+        scoring.add(nb.name(), &dataset.manifest.scoring)?;
+        let samples = &dataset.samples;
         eprintln!("demo: {name}: {} samples", samples.len());
         let mut predictions = Vec::new();
         for b in baselines {
-            predictions.extend(answer_all(b, &samples));
+            predictions.extend(answer_all(b, samples, &scoring)?);
         }
         let pred_path = root.join("predictions").join(format!("{name}.jsonl"));
         jsonl::write(&pred_path, &predictions)?;
-        let scores = score_all(&samples, &predictions, &pred_path.display().to_string())?;
+        let mut scores = Vec::new();
+        for p in &predictions {
+            if let Some(s) = dataset.sample(&p.sample_id) {
+                scores.extend(scoring.score(s, p)?);
+            }
+        }
         // The offline judge compares every pair of baselines on every question, both orders.
         let mut sheet = AnswerSheet::default();
-        sheet.add(&samples, predictions, &pred_path)?;
-        let judgments =
-            pairwise::rule::judge_all(&samples, &sheet, &matchups(&sheet, &Pairing::All)?);
+        sheet.add(samples, predictions, &pred_path)?;
+        let judgments = pairwise::rule::judge_all(
+            &scoring,
+            samples,
+            &sheet,
+            &matchups(&sheet, &Pairing::All)?,
+        )?;
         jsonl::write(
             &root.join("judgments").join(format!("{name}.jsonl")),
             &judgments,
@@ -90,18 +100,19 @@ pub fn run(args: Args) -> Result<()> {
         all_judgments.extend(judgments);
         // The same answers graded one at a time, for the absolute side of the comparison.
         let grades: Vec<Grade> = sheet
-            .with_samples(&samples)
+            .with_samples(samples)
             .into_iter()
-            .map(|(s, a)| rule_grade(s, a))
-            .collect();
+            .map(|(s, a)| rule_grade(&scoring, s, a))
+            .collect::<Result<_, _>>()?;
         jsonl::write(&root.join("grades").join(format!("{name}.jsonl")), &grades)?;
         all_grades.extend(grades);
         jsonl::write(&root.join("scores").join(format!("{name}.jsonl")), &scores)?;
-        lines.push(DatasetLine::from_manifest(name, &Manifest::read(&dir)?));
-        all_samples.extend(samples);
+        lines.push(DatasetLine::from_manifest(name, &dataset.manifest));
+        all_samples.extend(dataset.samples);
         all_scores.extend(scores);
     }
-    let summary = summarise(&all_samples, &all_scores);
+    let summary = summarise(&all_samples, &all_scores, &scoring, 0.95)?;
+    jsonl::write(&root.join("summary.jsonl"), &summary)?;
     let invalid = all_judgments
         .iter()
         .filter(|j| j.verdict == Verdict::Invalid)
@@ -148,7 +159,7 @@ pub fn run(args: Args) -> Result<()> {
         .take_while(|l| {
             !l.starts_with("## ") || l.starts_with("## Leaderboard") || l.starts_with("## Pairwise")
         })
-        .filter(|l| !l.starts_with("Scores are") && !l.starts_with("An answer counts"))
+        .filter(|l| !l.starts_with("Each task's column"))
     {
         println!("{line}");
     }

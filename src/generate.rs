@@ -2,7 +2,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use longforge_datasets::{atomic::StagedDir, render, GeneratorInfo, Provenance, TokenizerSpec};
-use longforge_generators::{families, family, Family, Inputs};
+use longforge_generators::{families, family, scoring_of, Family, Inputs};
 use serde_json::{Map, Value};
 
 use crate::progress::Progress;
@@ -118,6 +118,7 @@ pub fn generate_into(
     let resolved = family.resolve(params, inputs)?;
     let stage = StagedDir::new(out, force)?;
     let generated = family.generate(&resolved, inputs, progress)?;
+    let scoring = scoring_of(family, &generated.samples)?;
     let rendered = render(
         &generated.samples,
         Provenance {
@@ -126,6 +127,7 @@ pub fn generate_into(
                 version: family.version().into(),
             },
             params: resolved,
+            scoring,
             seed: generated.seed,
             tokenizer: generated.tokenizer,
         },
@@ -145,8 +147,12 @@ fn listing() -> String {
         ));
         for t in f.tasks() {
             out.push_str(&format!(
-                "    {:<16} {} [grid: {}]\n",
-                t.name, t.summary, t.grid
+                "    {:<16} {} [grid: {}; scored by {}, {}]\n",
+                t.name,
+                t.summary,
+                t.grid,
+                t.scorer,
+                t.metrics.join(", ")
             ));
         }
         out.push_str("  parameters:\n");

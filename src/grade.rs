@@ -3,12 +3,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{bail, Result};
-use longforge_datasets::{jsonl, read_samples, Grade};
+use longforge_datasets::{jsonl, Grade};
 use longforge_judges::absolute::{
     grade_all, mean_grades, rule_grade, GradeShowing, Grader, RULE_GRADER,
 };
 use longforge_judges::pairwise::{Purpose, Template};
-use longforge_judges::{reference_text, AnswerSheet};
+use longforge_judges::AnswerSheet;
 use longforge_llm::Client;
 
 use crate::serving::{group_endpoints, until_interrupted, EvaluatorSampling, ServerArgs};
@@ -41,14 +41,18 @@ pub struct Args {
 
 /// Exit status as for `judge`: 3 when some requests failed.
 pub fn run(args: Args) -> Result<ExitCode> {
-    let samples = read_samples(&args.dataset)?;
-    let sheet = AnswerSheet::read(&samples, &args.predictions)?;
-    let answers = sheet.with_samples(&samples);
+    let (dataset, scoring) = crate::scoring::open(&args.dataset)?;
+    let samples = &dataset.samples;
+    let sheet = AnswerSheet::read(samples, &args.predictions)?;
+    let answers = sheet.with_samples(samples);
     if answers.is_empty() {
         bail!("no answers to grade");
     }
     let grades: Vec<Grade> = if args.judges == [RULE_GRADER] {
-        answers.iter().map(|(s, a)| rule_grade(s, a)).collect()
+        answers
+            .iter()
+            .map(|(s, a)| rule_grade(&scoring, s, a))
+            .collect::<Result<_, _>>()?
     } else {
         let groups = group_endpoints(&args.judges)?;
         if groups.len() != 1 {
@@ -67,7 +71,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         let showings = answers
             .iter()
             .map(|(s, a)| {
-                let reference = reference_text(&s.reference);
+                let reference = scoring.task(s)?.scorer.reference_text(s)?;
                 GradeShowing::render(
                     &template,
                     s,

@@ -3,12 +3,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{bail, Result};
-use longforge_datasets::{atomic, jsonl, read_samples, Judgment, Verdict};
+use longforge_datasets::{atomic, jsonl, Judgment, Verdict};
 use longforge_judges::pairwise::{
     self, contests, judge_all, matchups, position_bias, Evaluator, PairTexts, Pairing,
     PositionBias, Purpose, Showing, Template, VerdictMode, RULE_JUDGE,
 };
-use longforge_judges::{reference_text, AnswerSheet};
+use longforge_judges::{AnswerSheet, Scoring};
 use longforge_llm::{Client, ServerKind};
 
 use crate::serving::{group_endpoints, until_interrupted, EvaluatorSampling, ServerArgs};
@@ -58,8 +58,9 @@ pub struct Args {
 /// Exit status: 0 when every showing was judged (valid or invalid), 3 when some requests failed,
 /// 1 on a usage or input error, 130 when interrupted.
 pub fn run(args: Args) -> Result<ExitCode> {
-    let samples = read_samples(&args.dataset)?;
-    let sheet = AnswerSheet::read(&samples, &args.predictions)?;
+    let (dataset, scoring) = crate::scoring::open(&args.dataset)?;
+    let samples = &dataset.samples;
+    let sheet = AnswerSheet::read(samples, &args.predictions)?;
     let pairing = match (&args.baseline, args.pairs_per_question) {
         (Some(b), _) => Pairing::Baseline(b.clone()),
         (None, Some(0)) => bail!("--pairs-per-question must be at least 1"),
@@ -75,9 +76,9 @@ pub fn run(args: Args) -> Result<ExitCode> {
         bail!("--judge rule asks no model: --template, --verdict-mode and --dry-run apply to an LLM judge (--judge NAME=URL)");
     }
     let judgments = if rule {
-        pairwise::rule::judge_all(&samples, &sheet, &matchups)
+        pairwise::rule::judge_all(&scoring, samples, &sheet, &matchups)?
     } else {
-        let Some(judgments) = ask_evaluator(&args, &samples, &sheet, &matchups)? else {
+        let Some(judgments) = ask_evaluator(&args, &scoring, samples, &sheet, &matchups)? else {
             return Ok(ExitCode::from(130));
         };
         judgments
@@ -121,6 +122,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
 /// the evaluator. None when interrupted; an empty list after a dry run.
 fn ask_evaluator(
     args: &Args,
+    scoring: &Scoring,
     samples: &[longforge_datasets::Sample],
     sheet: &AnswerSheet,
     matchups: &[pairwise::Matchup],
@@ -148,7 +150,7 @@ fn ask_evaluator(
     let mut showings = Vec::with_capacity(matchups.len() * 2);
     for c in contests(samples, sheet, matchups) {
         let (sample, a, b) = (c.sample, c.answer_a, c.answer_b);
-        let reference = reference_text(&sample.reference);
+        let reference = scoring.task(sample)?.scorer.reference_text(sample)?;
         let texts = PairTexts {
             question: &sample.question,
             reference: (!args.no_reference).then_some(reference.as_str()),

@@ -10,6 +10,7 @@ mod progress;
 mod rank;
 mod run;
 mod score;
+mod scoring;
 mod serving;
 mod verify;
 
@@ -33,7 +34,7 @@ enum Command {
     Verify(verify::Args),
     /// Answer a dataset with models behind OpenAI-compatible endpoints, or a built-in baseline.
     Run(run::Args),
-    /// Score predictions against a dataset and print accuracy by length and depth.
+    /// Score predictions against a dataset; print and write figures by model, task and cell.
     Score(score::Args),
     /// Compare models' answers in pairs, in both orders, with an LLM evaluator or the rule judge.
     Judge(judge::Args),

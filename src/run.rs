@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Result};
 use longforge_baselines::{answer_all, Baseline};
-use longforge_datasets::{jsonl, read_samples, Prediction};
+use longforge_datasets::{jsonl, Prediction, Status};
 use longforge_llm::runner::{self, request_for, ModelRun};
 use longforge_llm::{Client, Sampling, ServerKind};
 
@@ -49,14 +49,15 @@ pub struct Args {
 /// Exit status: 0 when every sample was answered, 3 when the run finished with recorded failures
 /// or skips, 1 on a usage or input error, 130 when interrupted.
 pub fn run(args: Args) -> Result<ExitCode> {
-    let mut samples = read_samples(&args.dataset)?;
+    let (dataset, scoring) = crate::scoring::open(&args.dataset)?;
+    let mut samples = dataset.samples;
     samples.sort_by(|a, b| a.id.cmp(&b.id));
     if let Some(n) = args.limit {
         samples.truncate(n);
     }
     if let Some(name) = &args.baseline {
         let baseline = Baseline::parse(name, args.error_rate)?;
-        let predictions = answer_all(baseline, &samples);
+        let predictions = answer_all(baseline, &samples, &scoring)?;
         jsonl::write(&args.out, &predictions)?;
         eprintln!(
             "{}: answered {} samples -> {}",
@@ -117,7 +118,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     predictions.sort_by(|a, b| (&a.model, &a.sample_id).cmp(&(&b.model, &b.sample_id)));
     jsonl::write(&args.out, &predictions)?;
-    let failed = predictions.iter().filter(|p| p.error.is_some()).count();
+    let failed = predictions
+        .iter()
+        .filter(|p| p.status != Status::Answered)
+        .count();
     eprintln!(
         "{} predictions -> {}",
         predictions.len(),
@@ -131,18 +135,18 @@ pub fn run(args: Args) -> Result<ExitCode> {
 }
 
 fn report(model: &str, predictions: &[Prediction]) {
-    let skipped = predictions
-        .iter()
-        .filter(|p| p.error.as_deref().is_some_and(|e| e.starts_with("skipped")))
-        .count();
-    let failed = predictions.iter().filter(|p| p.error.is_some()).count() - skipped;
+    let count = |status: Status| predictions.iter().filter(|p| p.status == status).count();
+    let truncated = predictions.iter().filter(|p| p.truncated()).count();
     eprintln!(
-        "{model}: {} answered, {failed} failed, {skipped} skipped for context",
-        predictions.len() - failed - skipped
+        "{model}: {} answered ({truncated} cut off by --max-tokens), {} failed, {} skipped for context",
+        count(Status::Answered),
+        count(Status::Failed),
+        count(Status::Skipped)
     );
     if let Some(first) = predictions
         .iter()
-        .find_map(|p| p.error.as_deref().filter(|e| !e.starts_with("skipped")))
+        .filter(|p| p.status == Status::Failed)
+        .find_map(|p| p.error.as_deref())
     {
         eprintln!("{model}: first failure: {first}");
     }

@@ -4,7 +4,7 @@ use anyhow::{bail, Context, Result};
 use longforge_datasets::{
     render, Manifest, Provenance, TokenizerSpec, MANIFEST_FILE, SAMPLES_JSONL,
 };
-use longforge_generators::{family, Inputs};
+use longforge_generators::{as_version, family, scoring_of, Inputs};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -25,12 +25,9 @@ pub fn run(args: Args) -> Result<()> {
     let manifest = Manifest::read(&args.dir)?;
     manifest.check_files(&args.dir)?;
     let family = family(&manifest.generator.name)?;
-    if family.version() != manifest.generator.version {
-        bail!(
-            "{} was made by {} generator {}, this longforge has {}: it cannot regenerate the same bytes; use longforge {}",
-            args.dir.display(), family.name(), manifest.generator.version, family.version(), manifest.generator.version
-        );
-    }
+    // Fails early, naming the versions this longforge reproduces, before any work.
+    as_version(family, &manifest.generator.version, &mut [])
+        .with_context(|| args.dir.display().to_string())?;
     let inputs = Inputs {
         haystack: args.haystack.clone(),
         tokenizer: args.tokenizer.as_deref().map(TokenizerSpec::parse),
@@ -43,12 +40,19 @@ pub fn run(args: Args) -> Result<()> {
             family.version()
         );
     }
-    let generated = family.generate(&resolved, &inputs, &mut |_, _| {})?;
+    let mut generated = family.generate(&resolved, &inputs, &mut |_, _| {})?;
+    let recorded_scoring = as_version(family, &manifest.generator.version, &mut generated.samples)?;
+    let scoring = if recorded_scoring {
+        scoring_of(family, &generated.samples)?
+    } else {
+        Default::default()
+    };
     let rendered = render(
         &generated.samples,
         Provenance {
             generator: manifest.generator.clone(),
             params: resolved,
+            scoring,
             seed: generated.seed,
             tokenizer: generated.tokenizer,
         },

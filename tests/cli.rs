@@ -1,50 +1,11 @@
 //! End-to-end: the `longforge` binary run as a user would, on small sizes and real files.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use serde_json::Value;
-
-fn longforge(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_longforge"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn ok(args: &[&str]) -> Output {
-    let out = longforge(args);
-    assert!(
-        out.status.success(),
-        "longforge {args:?} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-/// Runs a command that must fail with exit code 1, returning its stderr.
-fn fails(args: &[&str]) -> String {
-    let out = longforge(args);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "longforge {args:?} should fail; stdout: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
-
-fn read_lines(path: &Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
+use support::cli::{fails, ok, read_lines, s};
 
 fn entries(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
@@ -440,11 +401,15 @@ fn baselines_answer_and_the_scorer_reports_by_cell() {
         "{table}"
     );
     let scores = read_lines(&scores);
-    assert_eq!(scores.len(), 36);
+    assert_eq!(
+        scores.len(),
+        72,
+        "a headline and an extraction row per answer"
+    );
     let oracle: Vec<&Value> = scores.iter().filter(|s| s["model"] == "oracle").collect();
-    assert!(oracle
-        .iter()
-        .all(|s| s["value"] == 1.0 && s["metric"] == "exact_match"));
+    assert!(oracle.iter().all(|s| s["value"] == 1.0));
+    assert_eq!(oracle[0]["metric"], "exact_match");
+    assert_eq!(oracle[1]["metric"], "extraction_rate");
     assert!(std::fs::read_to_string(&report)
         .unwrap()
         .contains("## Leaderboard"));

@@ -3,14 +3,14 @@
 //! Rendering is separate from writing so that `verify` can regenerate a folder in memory and
 //! compare it with the files on disk byte for byte.
 
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
 use crate::{
     atomic, jsonl, samples_parquet_bytes, DatasetError, FileDigest, GeneratorInfo, Manifest,
-    Sample, MANIFEST_FILE, SAMPLES_JSONL, SAMPLES_PARQUET,
+    Sample, ScoringSpec, MANIFEST_FILE, SAMPLES_JSONL, SAMPLES_PARQUET,
 };
 
 /// Every file of a dataset folder, in memory, with the manifest that describes them.
@@ -26,6 +26,8 @@ pub struct RenderedDataset {
 pub struct Provenance {
     pub generator: GeneratorInfo,
     pub params: Value,
+    /// By task; empty for generator versions that did not record it.
+    pub scoring: BTreeMap<String, ScoringSpec>,
     pub seed: u64,
     pub tokenizer: String,
 }
@@ -45,6 +47,7 @@ pub fn render(samples: &[Sample], provenance: Provenance) -> Result<RenderedData
         manifest_version: Manifest::VERSION,
         generator: provenance.generator,
         params: provenance.params,
+        scoring: provenance.scoring,
         seed: provenance.seed,
         tokenizer: provenance.tokenizer,
         counts,
@@ -78,4 +81,54 @@ pub fn read_samples(dir: &Path) -> Result<Vec<Sample>, DatasetError> {
         });
     }
     jsonl::read(&path)
+}
+
+/// A dataset folder read for scoring and judging: its manifest and samples, indexed by id once
+/// (so every stage looks samples up the same way), in file order.
+#[derive(Debug, Clone)]
+pub struct Dataset {
+    pub dir: PathBuf,
+    pub manifest: Manifest,
+    pub samples: Vec<Sample>,
+    index: HashMap<String, usize>,
+}
+
+impl Dataset {
+    /// Reads `manifest.json` and `samples.jsonl` of `dir`. Two samples with one id are an error
+    /// naming the line of the second.
+    pub fn open(dir: &Path) -> Result<Self, DatasetError> {
+        let samples = read_samples(dir)?;
+        let manifest = Manifest::read(dir)?;
+        Self::new(dir, manifest, samples)
+    }
+
+    /// A dataset from parts already in memory (tests, the demo).
+    pub fn new(dir: &Path, manifest: Manifest, samples: Vec<Sample>) -> Result<Self, DatasetError> {
+        let mut index = HashMap::with_capacity(samples.len());
+        for (i, s) in samples.iter().enumerate() {
+            if index.insert(s.id.clone(), i).is_some() {
+                return Err(DatasetError::Invalid {
+                    path: dir.join(SAMPLES_JSONL),
+                    message: format!("line {}: sample id `{}` is used twice", i + 1, s.id),
+                });
+            }
+        }
+        Ok(Dataset {
+            dir: dir.to_path_buf(),
+            manifest,
+            samples,
+            index,
+        })
+    }
+
+    pub fn sample(&self, id: &str) -> Option<&Sample> {
+        self.index.get(id).map(|&i| &self.samples[i])
+    }
+
+    /// The folder's name, for reports.
+    pub fn name(&self) -> String {
+        self.dir
+            .file_name()
+            .map_or_else(|| "dataset".into(), |n| n.to_string_lossy().into_owned())
+    }
 }

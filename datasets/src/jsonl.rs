@@ -105,7 +105,7 @@ mod tests {
 
         std::fs::write(
             &path,
-            r#"{"id":"x","family":"f","task":"t","lang":"en","question":"q","prompt":"p","reference":{"kind":"exact","value":3},"meta":{}}"#,
+            r#"{"id":"x","family":"f","task":"t","lang":"en","question":"q","prompt":"p","reference":{"kind":"exact"},"meta":{}}"#,
         )
         .unwrap();
         let err = read::<Sample>(&path).unwrap_err().to_string();

@@ -23,16 +23,16 @@ mod record;
 mod seed;
 mod tokenizer;
 
-pub use dataset::{read_samples, render, Provenance, RenderedDataset};
+pub use dataset::{read_samples, render, Dataset, Provenance, RenderedDataset};
 pub use error::DatasetError;
 pub use length::TokenLength;
-pub use manifest::{sha256_hex, FileDigest, GeneratorInfo, Manifest, MANIFEST_FILE};
+pub use manifest::{sha256_hex, FileDigest, GeneratorInfo, Manifest, ScoringSpec, MANIFEST_FILE};
 pub use parquet::{
     read_sample_ids_parquet, samples_parquet_bytes, write_samples_parquet, SAMPLES_PARQUET,
 };
 pub use record::{
-    char_len, Evidence, Grade, Judgment, Order, Prediction, Reference, Sample, Score, Verdict,
-    SAMPLES_JSONL,
+    char_len, Evidence, Grade, Judgment, Order, Prediction, Reference, Sample, Score, Status,
+    Verdict, SAMPLES_JSONL,
 };
 pub use seed::{derive_seed, SeededRng};
 pub use tokenizer::{is_piece_boundary, TokenCounter, TokenizerSpec};

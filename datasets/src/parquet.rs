@@ -83,7 +83,7 @@ mod tests {
             context_id: None,
             question: "q".into(),
             prompt: "p".into(),
-            reference: Reference::Exact("答案".into()),
+            reference: Reference::exact("答案"),
             meta: serde_json::Map::new(),
         }
     }

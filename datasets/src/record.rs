@@ -29,15 +29,47 @@ pub struct Sample {
     pub meta: Map<String, Value>,
 }
 
-/// The graded answer, always written as `{"kind": ..., "value": ...}` so that a reader can
-/// dispatch on `kind` without knowing the family.
+/// The graded answer, always written as `{"kind": ..., "value": ...}`.
+///
+/// The set of kinds is open: a family writes whatever its task's scorer reads (`exact`: one
+/// string; `needles`: a list of strings; a list of rows; a claim's truth; program tests ...).
+/// Which scorer reads it is not guessed from `kind`: the manifest's scoring spec names it per
+/// task, and the scorer checks that the kind is one it reads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
-pub enum Reference {
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    pub kind: String,
+    pub value: Value,
+}
+
+impl Reference {
     /// One exact answer string, compared after cleaning.
-    Exact(String),
-    /// Every listed key must be found in the answer; the score is the share found.
-    Needles(Vec<String>),
+    pub fn exact(answer: impl Into<String>) -> Self {
+        Reference {
+            kind: "exact".into(),
+            value: Value::String(answer.into()),
+        }
+    }
+
+    /// Every listed value must be found in the answer.
+    pub fn needles(values: Vec<String>) -> Self {
+        Reference {
+            kind: "needles".into(),
+            value: values.into(),
+        }
+    }
+}
+
+impl Sample {
+    /// The sample's cell in its dataset's grid: `meta.axes`, an ordered map of axis name to
+    /// value (NeedleBench: `lang`, `length`, then `depth` or `links`). Summaries group by it and
+    /// reports draw from it without knowing the family. Empty when the sample has none.
+    pub fn axes(&self) -> Map<String, Value> {
+        match self.meta.get("axes") {
+            Some(Value::Object(axes)) => axes.clone(),
+            _ => Map::new(),
+        }
+    }
 }
 
 /// Where one piece of needed information sits in a context, in Unicode scalar values.
@@ -50,21 +82,111 @@ pub struct Evidence {
 
 /// One model's answer to one sample.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(from = "PredictionOnDisk")]
 pub struct Prediction {
     pub sample_id: String,
     pub model: String,
-    /// Null when the request failed; `error` then says why.
+    /// Whether the model answered. Files written before this field existed read as: `skipped`
+    /// when `error` starts with "skipped", `failed` when there is no output, else `answered`.
+    pub status: Status,
+    /// Null when the request failed or was skipped; `error` then says why. An answered reply
+    /// may be empty (a reasoning model cut off before it wrote its answer).
     pub output: Option<String>,
+    /// The server's `finish_reason` (`stop`, `length`, ...): `length` tells an answer cut off by
+    /// `max_tokens` from one that missed the format. Null for baselines and older files.
+    #[serde(default)]
+    pub finish_reason: Option<String>,
     #[serde(default)]
     pub usage: Option<Value>,
     #[serde(default)]
     pub latency_ms: Option<f64>,
+    /// Why there is no output; or, beside an output, what went wrong after it came (not stored).
     #[serde(default)]
     pub error: Option<String>,
     /// Hash of the exact request, for caching and resume; null for offline baselines.
     #[serde(default)]
     pub fingerprint: Option<String>,
+}
+
+/// What became of a request for one answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The model replied; `output` holds its text (possibly empty).
+    Answered,
+    /// The request failed after its retries; `error` says why. A rerun asks it again.
+    Failed,
+    /// Never sent (the prompt does not fit the model's context); `error` says why.
+    Skipped,
+}
+
+/// A prediction as read from disk, where `status` may be missing (files from before it existed).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PredictionOnDisk {
+    sample_id: String,
+    model: String,
+    #[serde(default)]
+    status: Option<Status>,
+    output: Option<String>,
+    #[serde(default)]
+    finish_reason: Option<String>,
+    #[serde(default)]
+    usage: Option<Value>,
+    #[serde(default)]
+    latency_ms: Option<f64>,
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    fingerprint: Option<String>,
+}
+
+impl From<PredictionOnDisk> for Prediction {
+    fn from(p: PredictionOnDisk) -> Self {
+        let status = p.status.unwrap_or(match (&p.output, p.error.as_deref()) {
+            (_, Some(e)) if e.starts_with("skipped") => Status::Skipped,
+            (None, _) => Status::Failed,
+            (Some(_), _) => Status::Answered,
+        });
+        Prediction {
+            sample_id: p.sample_id,
+            model: p.model,
+            status,
+            output: p.output,
+            finish_reason: p.finish_reason,
+            usage: p.usage,
+            latency_ms: p.latency_ms,
+            error: p.error,
+            fingerprint: p.fingerprint,
+        }
+    }
+}
+
+impl Prediction {
+    /// An answered prediction with nothing else recorded (baselines, tests).
+    pub fn answered(sample_id: &str, model: &str, output: impl Into<String>) -> Self {
+        Prediction {
+            sample_id: sample_id.to_string(),
+            model: model.to_string(),
+            status: Status::Answered,
+            output: Some(output.into()),
+            finish_reason: None,
+            usage: None,
+            latency_ms: None,
+            error: None,
+            fingerprint: None,
+        }
+    }
+
+    /// The text to score or show a judge: the output, or empty when there is none.
+    pub fn text(&self) -> &str {
+        self.output.as_deref().unwrap_or("")
+    }
+
+    /// Cut off by the server's token limit.
+    pub fn truncated(&self) -> bool {
+        self.finish_reason.as_deref() == Some("length")
+    }
 }
 
 /// One metric for one prediction.
@@ -243,4 +365,54 @@ pub struct Grade {
     pub fingerprint: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn predictions_without_status_read_as_before() {
+        let read = |line: &str| serde_json::from_str::<Prediction>(line).unwrap();
+        let old = read(
+            r#"{"sample_id":"s","model":"m","output":"x","usage":null,"latency_ms":1.0,"error":null,"fingerprint":null}"#,
+        );
+        assert_eq!(old.status, Status::Answered);
+        assert_eq!(old.finish_reason, None);
+        let failed = read(r#"{"sample_id":"s","model":"m","output":null,"error":"HTTP 500"}"#);
+        assert_eq!(failed.status, Status::Failed);
+        let skipped = read(
+            r#"{"sample_id":"s","model":"m","output":null,"error":"skipped for context: 9 > 8"}"#,
+        );
+        assert_eq!(skipped.status, Status::Skipped);
+        let new = read(
+            r#"{"sample_id":"s","model":"m","status":"answered","output":"","finish_reason":"length"}"#,
+        );
+        assert_eq!(new.status, Status::Answered);
+        assert!(new.truncated());
+        assert!(serde_json::from_str::<Prediction>(
+            r#"{"sample_id":"s","model":"m","output":"x","colour":1}"#
+        )
+        .is_err());
+        assert!(serde_json::from_str::<Prediction>(
+            r#"{"sample_id":"s","model":"m","status":"lost","output":"x"}"#
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn references_keep_their_on_disk_shape() {
+        let r = Reference::exact("Ann");
+        assert_eq!(
+            serde_json::to_string(&r).unwrap(),
+            r#"{"kind":"exact","value":"Ann"}"#
+        );
+        let n = Reference::needles(vec!["a".into(), "b".into()]);
+        assert_eq!(
+            serde_json::to_string(&n).unwrap(),
+            r#"{"kind":"needles","value":["a","b"]}"#
+        );
+        let open: Reference = serde_json::from_str(r#"{"kind":"rows","value":[[1,"x"]]}"#).unwrap();
+        assert_eq!(open.kind, "rows");
+    }
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use longforge_datasets::{jsonl, Prediction, Reference, Sample};
+use longforge_datasets::{jsonl, Prediction, Sample};
 
 use crate::JudgeError;
 
@@ -20,7 +20,7 @@ impl Answer {
     /// What the judge is shown. A failed or skipped request is shown as an empty answer: the
     /// model gave nothing, and a leaderboard that dropped such pairs would reward failing.
     pub fn text(&self) -> &str {
-        self.prediction.output.as_deref().unwrap_or("")
+        self.prediction.text()
     }
 }
 
@@ -106,13 +106,5 @@ impl AnswerSheet {
 
     pub fn answer(&self, question: &str, model: &str) -> Option<&Answer> {
         self.by_question.get(question)?.get(model)
-    }
-}
-
-/// The reference as a judge reads it: the exact answer, or the needed values joined.
-pub fn reference_text(reference: &Reference) -> String {
-    match reference {
-        Reference::Exact(s) => s.clone(),
-        Reference::Needles(values) => values.join("; "),
     }
 }

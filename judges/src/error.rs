@@ -17,6 +17,19 @@ pub enum JudgeError {
         sample_id: String,
         model: String,
     },
+    #[error("sample `{sample_id}`: scorer `{scorer}`: {message}")]
+    Reference {
+        sample_id: String,
+        scorer: &'static str,
+        message: String,
+    },
+    #[error("unknown {what} `{name}`{suggestion}; known: {known}")]
+    Unknown {
+        what: &'static str,
+        name: String,
+        suggestion: String,
+        known: String,
+    },
     #[error("template {origin}: {message}")]
     Template { origin: String, message: String },
     #[error("{0}")]
@@ -28,6 +41,22 @@ pub enum JudgeError {
 }
 
 impl JudgeError {
+    /// An unknown registry name, with the closest known one suggested when it is close.
+    pub(crate) fn unknown(what: &'static str, name: &str, known: &[&str]) -> Self {
+        let closest = known
+            .iter()
+            .map(|k| (strsim::levenshtein(name, k), *k))
+            .min()
+            .filter(|(d, k)| *d <= k.len() / 3 + 1);
+        JudgeError::Unknown {
+            what,
+            name: name.to_string(),
+            suggestion: closest
+                .map_or_else(String::new, |(_, k)| format!(" (did you mean `{k}`?)")),
+            known: known.join(", "),
+        }
+    }
+
     pub(crate) fn duplicate(
         file: &Path,
         line: usize,

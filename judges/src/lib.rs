@@ -1,10 +1,11 @@
 //! Judging model answers: rule-based scorers, the pairwise evaluator, rubric grades,
 //! Bradley-Terry ranking and agreement between judges.
 //!
-//! Scorers grade one prediction against its sample's reference and return a [`Score`]
-//! (`scorers`); metrics aggregate scores into the tables people read (`metrics`). The two are
-//! kept apart so a log of predictions can be re-scored, and re-aggregated, without asking a model
-//! again.
+//! Scorers grade one prediction against its sample's reference and give one
+//! [`longforge_datasets::Score`] row per value (`scorers`); metrics aggregate scores into the
+//! figures people read (`metrics`). Both are plug-ins registered by name, and a dataset's
+//! manifest says which apply to each task ([`Scoring`]). The two are kept apart so a log of
+//! predictions can be re-scored, and re-aggregated, without asking a model again.
 
 pub mod absolute;
 pub mod agreement;
@@ -16,10 +17,10 @@ pub mod rank;
 pub mod scorers;
 
 pub use agreement::{agree, Agreement};
-pub use answers::{reference_text, Answer, AnswerSheet};
+pub use answers::{Answer, AnswerSheet};
 pub use error::JudgeError;
-pub use metrics::{summarise, CellSummary, Summary};
-pub use scorers::{score, score_all};
+pub use metrics::{metric, metrics, summarise, Metric, SummaryRow};
+pub use scorers::{scorer, scorers, Scorer, Scoring};
 
 /// `part / whole`, and 0 for an empty whole (a rate over nothing is reported as 0, beside the
 /// count that shows it was nothing).

@@ -8,10 +8,12 @@
 
 use std::sync::Arc;
 
-use longforge_datasets::{Prediction, Sample, TokenCounter, TokenizerSpec};
-use serde_json::json;
+use longforge_datasets::{Prediction, Sample, Status, TokenCounter, TokenizerSpec};
+use serde_json::{json, Value};
 
-use crate::{ask, fingerprint_for, ChatRequest, Client, LlmError, Message, Sampling, Store};
+use crate::{
+    ask, fingerprint_for, ChatRequest, ChatResponse, Client, LlmError, Message, Sampling, Store,
+};
 
 /// Added to a `cl100k_base` count when the model's own tokenizer is unknown.
 pub const UNKNOWN_TOKENIZER_MARGIN: f64 = 0.25;
@@ -99,23 +101,25 @@ async fn answer_one(
 ) -> Prediction {
     let request = request_for(sample, sampling);
     let fingerprint = fingerprint_for(&model.client, &request);
-    let prediction =
-        |output: Option<String>, usage, latency_ms, error: Option<String>| Prediction {
-            sample_id: sample.id.clone(),
-            model: model.name.clone(),
-            output,
-            usage,
-            latency_ms,
-            error,
-            fingerprint: Some(fingerprint.clone()),
-        };
+    let answered = |response: ChatResponse, latency_ms: f64, error: Option<String>| Prediction {
+        status: Status::Answered,
+        finish_reason: response.finish_reason,
+        usage: response.usage,
+        latency_ms: Some(latency_ms),
+        error,
+        fingerprint: Some(fingerprint.clone()),
+        ..Prediction::answered(&sample.id, &model.name, response.text)
+    };
+    let unanswered = |status: Status, usage: Option<Value>, error: String| Prediction {
+        status,
+        output: None,
+        usage,
+        error: Some(error),
+        fingerprint: Some(fingerprint.clone()),
+        ..Prediction::answered(&sample.id, &model.name, "")
+    };
     if let Some(stored) = store.get(&fingerprint) {
-        return prediction(
-            Some(stored.response.text),
-            stored.response.usage,
-            Some(stored.latency_ms),
-            None,
-        );
+        return answered(stored.response, stored.latency_ms, None);
     }
     if let Some(limit) = model.max_context {
         let (tokens, how) = match &model.tokenizer {
@@ -139,24 +143,22 @@ async fn answer_one(
                     "skipped for context: prompt {tokens} tokens (counted with {how}) + max_tokens {} > max_context {limit}",
                     sampling.max_tokens
                 );
-                return prediction(
-                    None,
+                return unanswered(
+                    Status::Skipped,
                     Some(json!({"prompt_tokens_counted": tokens})),
-                    None,
-                    Some(why),
+                    why,
                 );
             }
         }
     }
     match ask(&model.client, store, &request).await {
-        Ok(asked) => prediction(
-            Some(asked.response.text),
-            asked.response.usage,
-            Some(asked.latency_ms),
+        Ok(asked) => answered(
+            asked.response,
+            asked.latency_ms,
             asked
                 .store_error
                 .map(|e| format!("answered, but not stored: {e}")),
         ),
-        Err((_, failure)) => prediction(None, None, None, Some(failure.cause)),
+        Err((_, failure)) => unanswered(Status::Failed, None, failure.cause),
     }
 }

@@ -307,7 +307,7 @@ fn sample(id: &str) -> Sample {
         context_id: None,
         question: "q".into(),
         prompt: format!("prompt for {id}"),
-        reference: Reference::Exact("fine".into()),
+        reference: Reference::exact("fine"),
         meta: Default::default(),
     }
 }

@@ -1,12 +1,18 @@
-//! Reports for people: the Markdown report `longforge demo` and `longforge score --report`
-//! write, from the summary the judges produced. Templates are minijinja files shipped in the
-//! binary, so the layout can be read and changed without touching the code.
+//! Reports for people, from the summary rows `score --summary` writes (see
+//! [`longforge_judges::SummaryRow`]): the terminal table, and the Markdown report that
+//! `longforge demo` and `longforge score --report` write. Nothing here knows a family: grids
+//! are drawn from each sample's `axes`, headers from the figures' names. Templates are minijinja
+//! files shipped in the binary, so the layout can be read and changed without touching code.
 
-use std::collections::{BTreeMap, BTreeSet};
+mod table;
+
+pub use table::{axes_text, axis_text, cells, score_table, value_text, Table, UNDEFINED};
+
+use std::collections::BTreeMap;
 
 use longforge_datasets::Manifest;
 use longforge_judges::rank::Ranking;
-use longforge_judges::Summary;
+use longforge_judges::SummaryRow;
 use serde::Serialize;
 
 const REPORT: &str = include_str!("../templates/report.md.j2");
@@ -41,12 +47,7 @@ impl DatasetLine {
         DatasetLine {
             name: name.to_string(),
             family: m.generator.name.clone(),
-            task: m
-                .params
-                .get("task")
-                .and_then(|t| t.as_str())
-                .unwrap_or("-")
-                .to_string(),
+            task: m.scoring.keys().cloned().collect::<Vec<_>>().join(", "),
             samples: m.counts.get("samples").copied().unwrap_or(0),
             generator: m.generator.version.clone(),
             seed: m.seed,
@@ -62,74 +63,115 @@ struct LeaderRow {
     mean: String,
 }
 
+/// A task's headline as the leaderboard's column heading explains it.
+#[derive(Serialize)]
+struct TaskColumn {
+    label: String,
+    figure: String,
+}
+
+/// One task drawn as a grid: rows are a model and every axis but the last, columns the last
+/// axis's values, entries the headline figure; the other figures follow as columns over the row.
 #[derive(Serialize)]
 struct Grid {
     task: String,
-    column_name: &'static str,
+    figure: String,
+    row_axes: Vec<String>,
+    column_axis: String,
     columns: Vec<String>,
+    others: Vec<String>,
     rows: Vec<GridRow>,
 }
-
-/// Per row (model, length order, length): per column (score sum, samples), extracted sum, samples.
-type RowSums = BTreeMap<(String, u64, String), (BTreeMap<String, (f64, usize)>, f64, usize)>;
 
 #[derive(Serialize)]
 struct GridRow {
     model: String,
-    length: String,
+    keys: Vec<String>,
     values: Vec<String>,
-    extracted: String,
+    others: Vec<String>,
 }
 
-/// Renders the Markdown report. Models are ranked by their mean over tasks, best first.
+/// Renders the Markdown report: the leaderboard (each task's headline figure over the whole
+/// task, models ranked by their mean over tasks, best first), the pairwise ranking when given,
+/// a grid per task with axes, and every figure of every cell.
 pub fn markdown(
     title: &str,
     datasets: &[DatasetLine],
-    summary: &Summary,
+    summary: &[SummaryRow],
     judging: Option<&Judging>,
 ) -> Result<String, ReportError> {
-    let tasks: Vec<String> = summary
-        .overall
-        .iter()
-        .map(|c| task_label(&c.key))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let mut per_model: BTreeMap<&str, BTreeMap<String, f64>> = BTreeMap::new();
-    for c in &summary.overall {
+    let cells = cells(summary);
+    // Tasks in first-seen order, keyed by (family, task).
+    let mut tasks: Vec<(String, String, String)> = Vec::new();
+    for c in &cells {
+        let key = (c[0].family.clone(), c[0].task.clone(), c[0].metric.clone());
+        if !tasks.iter().any(|t| t.0 == key.0 && t.1 == key.1) {
+            tasks.push(key);
+        }
+    }
+    let families: std::collections::BTreeSet<&String> = tasks.iter().map(|t| &t.0).collect();
+    let label = |family: &str, task: &str| {
+        if families.len() > 1 {
+            format!("{family}/{task}")
+        } else {
+            task.to_string()
+        }
+    };
+    // Per model, per task: the headline over the whole task and the samples missing.
+    let mut per_model: BTreeMap<&str, BTreeMap<usize, (Option<f64>, usize)>> = BTreeMap::new();
+    for c in cells.iter().filter(|c| c[0].axes.is_empty()) {
+        let t = tasks
+            .iter()
+            .position(|t| t.0 == c[0].family && t.1 == c[0].task)
+            .unwrap_or(0);
         per_model
-            .entry(&c.key.model)
+            .entry(&c[0].model)
             .or_default()
-            .insert(task_label(&c.key), c.score);
+            .insert(t, (c[0].value, c[0].missing));
     }
     let mut leaderboard: Vec<(f64, LeaderRow)> = per_model
         .iter()
-        .map(|(model, scores)| {
-            let mean = scores.values().sum::<f64>() / scores.len().max(1) as f64;
-            let cells = tasks
-                .iter()
-                .map(|t| scores.get(t).map_or("-".into(), |v| format!("{v:.3}")))
+        .map(|(model, values)| {
+            let defined: Vec<f64> = values.values().filter_map(|v| v.0).collect();
+            let mean =
+                (!defined.is_empty()).then(|| defined.iter().sum::<f64>() / defined.len() as f64);
+            let cells = (0..tasks.len())
+                .map(|t| match values.get(&t) {
+                    None => "-".into(),
+                    Some((v, 0)) => value_text(*v),
+                    Some((v, missing)) => format!("{} ({missing} missing)", value_text(*v)),
+                })
                 .collect();
             (
-                mean,
+                mean.unwrap_or(f64::NEG_INFINITY),
                 LeaderRow {
                     model: model.to_string(),
                     cells,
-                    mean: format!("{mean:.3}"),
+                    mean: value_text(mean),
                 },
             )
         })
         .collect();
     leaderboard.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.model.cmp(&b.1.model)));
-
-    let grids = tasks
+    let grids: Vec<Grid> = tasks
         .iter()
-        .map(|task| grid(task, summary))
-        .collect::<Vec<_>>();
+        .filter_map(|(family, task, _)| grid(&label(family, task), family, task, &cells))
+        .collect();
+    let columns: Vec<TaskColumn> = tasks
+        .iter()
+        .map(|(f, t, figure)| TaskColumn {
+            label: label(f, t),
+            figure: figure.clone(),
+        })
+        .collect();
+    let level = summary.first().map_or(0.95, |r| r.level);
     let mut env = minijinja::Environment::new();
     env.add_template("report", REPORT)?;
     let out = env.get_template("report")?.render(minijinja::context! {
-        title, datasets, tasks, grids,
+        title, datasets, grids,
+        tasks => columns,
+        level_percent => (level * 100.0).round() as i64,
+        figures => score_table(summary).to_markdown(),
         ranking => judging.map(|j| j.ranking),
         grades => judging.map(|j| &j.mean_grades),
         leaderboard => leaderboard.into_iter().map(|(_, r)| r).collect::<Vec<_>>(),
@@ -137,78 +179,87 @@ pub fn markdown(
     Ok(out)
 }
 
-fn grid(task: &str, summary: &Summary) -> Grid {
-    let cells: Vec<_> = summary
-        .cells
+fn grid(label: &str, family: &str, task: &str, cells: &[Vec<&SummaryRow>]) -> Option<Grid> {
+    let cells: Vec<&Vec<&SummaryRow>> = cells
         .iter()
-        .filter(|c| task_label(&c.key) == task)
+        .filter(|c| c[0].family == family && c[0].task == task && !c[0].axes.is_empty())
         .collect();
-    let by_links =
-        cells.iter().any(|c| c.key.links != "-") && cells.iter().all(|c| c.key.depth == "-");
-    let column = |c: &&longforge_judges::CellSummary| {
-        if by_links {
-            c.key.links.clone()
-        } else {
-            c.key.depth.clone()
-        }
+    let axis_names: Vec<String> = cells.first()?[0].axes.keys().cloned().collect();
+    let (column_axis, row_axes) = axis_names.split_last()?;
+    let figure = cells[0][0].metric.clone();
+    let others: Vec<String> = cells[0].iter().skip(1).map(|r| r.metric.clone()).collect();
+    let value_of = |c: &Vec<&SummaryRow>, name: &str| -> String {
+        c[0].axes.get(name).map_or_else(|| "-".into(), axis_text)
     };
-    let mut columns: Vec<String> = cells
-        .iter()
-        .map(column)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    columns.sort_by_key(|c| (c.parse::<f64>().unwrap_or(f64::MAX) * 1000.0) as i64);
-    let mut rows: RowSums = BTreeMap::new();
+    let mut columns: Vec<String> = Vec::new();
+    // Rows keyed by model and row-axis values, in first-seen order: per column the headline,
+    // and per other figure its (n-weighted sum, n) over the row.
+    type Row = (
+        String,
+        Vec<String>,
+        BTreeMap<String, String>,
+        Vec<(f64, usize)>,
+    );
+    let mut rows: Vec<Row> = Vec::new();
     for c in &cells {
-        let length_order = length_order(&c.key.length);
-        let row = rows
-            .entry((c.key.model.clone(), length_order, c.key.length.clone()))
-            .or_default();
-        let e = row.0.entry(column(c)).or_insert((0.0, 0));
-        e.0 += c.score * c.samples as f64;
-        e.1 += c.samples;
-        row.1 += c.extracted * c.samples as f64;
-        row.2 += c.samples;
+        let column = value_of(c, column_axis);
+        if !columns.contains(&column) {
+            columns.push(column.clone());
+        }
+        let keys: Vec<String> = row_axes.iter().map(|a| value_of(c, a)).collect();
+        let at = match rows.iter().position(|r| r.0 == c[0].model && r.1 == keys) {
+            Some(at) => at,
+            None => {
+                rows.push((
+                    c[0].model.clone(),
+                    keys,
+                    BTreeMap::new(),
+                    vec![(0.0, 0); others.len()],
+                ));
+                rows.len() - 1
+            }
+        };
+        let row = &mut rows[at];
+        let headline = c[0]
+            .value
+            .map_or_else(|| UNDEFINED.into(), |v| format!("{v:.2}"));
+        row.2.insert(column, headline);
+        for (i, name) in others.iter().enumerate() {
+            if let Some(r) = c.iter().find(|r| &r.metric == name) {
+                if let Some(v) = r.value {
+                    row.3[i].0 += v * r.n as f64;
+                    row.3[i].1 += r.n;
+                }
+            }
+        }
     }
-    Grid {
-        task: task.to_string(),
-        column_name: if by_links { "links" } else { "depth" },
+    Some(Grid {
+        task: label.to_string(),
+        figure,
+        row_axes: row_axes.to_vec(),
+        column_axis: column_axis.clone(),
         rows: rows
             .into_iter()
-            .map(|((model, _, length), (values, ex, n))| GridRow {
+            .map(|(model, keys, values, sums)| GridRow {
                 model,
-                length,
+                keys,
                 values: columns
                     .iter()
-                    .map(|c| {
-                        values
-                            .get(c)
-                            .map_or("-".into(), |(s, n)| format!("{:.2}", s / *n as f64))
+                    .map(|c| values.get(c).cloned().unwrap_or_else(|| "-".into()))
+                    .collect(),
+                others: sums
+                    .iter()
+                    .map(|(s, n)| {
+                        if *n == 0 {
+                            UNDEFINED.into()
+                        } else {
+                            format!("{:.2}", s / *n as f64)
+                        }
                     })
                     .collect(),
-                extracted: format!("{:.2}", ex / n.max(1) as f64),
             })
             .collect(),
         columns,
-    }
-}
-
-/// `atc` for English, `atc (zh)` for another language.
-fn task_label(key: &longforge_judges::metrics::CellKey) -> String {
-    if key.lang == "en" {
-        key.task.clone()
-    } else {
-        format!("{} ({})", key.task, key.lang)
-    }
-}
-
-/// Sorts `4k` before `32k` before `1m`, and `none` first.
-fn length_order(label: &str) -> u64 {
-    let (digits, scale) = match label.chars().last() {
-        Some('k') => (&label[..label.len() - 1], 1_000),
-        Some('m') => (&label[..label.len() - 1], 1_000_000),
-        _ => (label, 1),
-    };
-    digits.parse::<u64>().map_or(0, |n| n * scale)
+        others,
+    })
 }

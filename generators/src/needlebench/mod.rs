@@ -34,7 +34,7 @@ use longforge_datasets::{
 use serde_json::{json, Map, Value};
 
 use crate::haystack::{self, Corpus, FactFilter, HaystackSource, Lang, Placement};
-use crate::{Family, GenerateError, Generated, Inputs, ParamInfo, TaskInfo};
+use crate::{EarlierVersion, Family, GenerateError, Generated, Inputs, ParamInfo, TaskInfo};
 
 pub struct NeedleBench;
 
@@ -45,21 +45,29 @@ const TASKS: &[TaskInfo] = &[
         name: "single",
         summary: "one needle at one depth; answer its value",
         grid: "length x depth",
+        scorer: "needle_recall",
+        metrics: &["mean"],
     },
     TaskInfo {
         name: "multi-retrieval",
         summary: "one needle per depth, all asked at once; score = share found",
         grid: "length",
+        scorer: "needle_recall",
+        metrics: &["mean"],
     },
     TaskInfo {
         name: "multi-reasoning",
         summary: "kinship links placed from the depth to the end of the haystack",
         grid: "length x depth x needles",
+        scorer: "boxed_exact",
+        metrics: &["mean"],
     },
     TaskInfo {
         name: "atc",
         summary: "Ancestral Trace Challenge: kinship chain with distractor families and branches",
         grid: "length x needles",
+        scorer: "boxed_exact",
+        metrics: &["mean"],
     },
 ];
 
@@ -131,8 +139,31 @@ impl Family for NeedleBench {
         FAMILY
     }
 
+    /// 0.2.0 added `meta.axes` (the sample's grid cell) and `meta.baseline` (candidates for the
+    /// offline baselines), and records scoring specs in the manifest; everything else is as
+    /// 0.1.0 made it, which is why 0.1.0 folders still verify.
     fn version(&self) -> &'static str {
-        "0.1.0"
+        "0.2.0"
+    }
+
+    fn example(&self, task: &str) -> Value {
+        match task {
+            "atc" => {
+                json!({"task": task, "lengths": ["none", "512"], "needles": [2, 5], "count": 2})
+            }
+            "multi-reasoning" => {
+                json!({"task": task, "lengths": ["1k"], "depths": [0, 50], "needles": [3], "count": 2})
+            }
+            _ => json!({"task": task, "lengths": ["512", "1k"], "depths": [0, 100], "count": 2}),
+        }
+    }
+
+    fn earlier_versions(&self) -> &'static [EarlierVersion] {
+        &[EarlierVersion {
+            version: "0.1.0",
+            meta_added_since: &["axes", "baseline"],
+            recorded_scoring: false,
+        }]
     }
 
     fn tasks(&self) -> &'static [TaskInfo] {
@@ -300,6 +331,7 @@ fn make_sample(
     let seed = derive_seed(p.seed, &id);
     let mut rng = SeededRng::new(seed);
     let mut meta = Map::new();
+    let baseline: Value;
     let (context, question, prompt, reference, evidence, tokens, depths) = match p.task {
         Task::Single | Task::MultiRetrieval => {
             let depths: Vec<f64> = match cell.depth {
@@ -338,7 +370,7 @@ fn make_sample(
                 needles[0].question.clone()
             };
             let prompt = prompt::retrieval(p.lang, &built.context, &question, many);
-            let reference = Reference::Needles(
+            let reference = Reference::needles(
                 needles[..depths.len()]
                     .iter()
                     .map(|n| n.value.clone())
@@ -352,6 +384,20 @@ fn make_sample(
                 .collect();
             meta.insert("distractors".into(), Value::Array(distractor_spans));
             let evidence = built.evidence[..depths.len()].to_vec();
+            // Every needle and distractor value, in the order they sit in the context.
+            let mut by_position: Vec<(usize, &str)> = built
+                .evidence
+                .iter()
+                .zip(&needles)
+                .map(|(e, n)| (e.char_start, n.value.as_str()))
+                .collect();
+            by_position.sort();
+            let candidates: Vec<&str> = by_position.into_iter().map(|(_, v)| v).collect();
+            baseline = json!({
+                "candidates": candidates,
+                "picks": depths.len(),
+                "shortcut": candidates[..depths.len().min(candidates.len())],
+            });
             (
                 built.context,
                 question,
@@ -429,11 +475,12 @@ fn make_sample(
                 meta.insert("other".into(), json!(other));
             }
             meta.insert("plain_chain".into(), json!(plain));
+            baseline = kinship_baseline(&puzzle.links, q.kind);
             (
                 context,
                 q.text.clone(),
                 prompt,
-                Reference::Exact(q.answer.clone()),
+                Reference::exact(q.answer.clone()),
                 evidence,
                 tokens,
                 depths,
@@ -448,6 +495,8 @@ fn make_sample(
     full_meta.insert("depths".into(), json!(depths));
     full_meta.insert("evidence".into(), json!(evidence));
     full_meta.extend(meta);
+    full_meta.insert("axes".into(), Value::Object(axes(p, cell)));
+    full_meta.insert("baseline".into(), baseline);
     Ok(Sample {
         id,
         family: FAMILY.into(),
@@ -460,6 +509,48 @@ fn make_sample(
         reference,
         meta: full_meta,
     })
+}
+
+/// The sample's grid cell, in the order reports draw it: language, length, then the depth
+/// (single, multi-reasoning) and the links per puzzle (multi-reasoning, atc).
+fn axes(p: &Params, cell: &Cell) -> Map<String, Value> {
+    let mut axes = Map::new();
+    axes.insert("lang".into(), json!(p.lang.code()));
+    axes.insert("length".into(), json!(cell.length.to_string()));
+    if let Some(d) = cell.depth {
+        axes.insert("depth".into(), json!(depth_label(d)));
+    }
+    if let Some(k) = cell.links {
+        axes.insert("links".into(), json!(k.to_string()));
+    }
+    axes
+}
+
+/// Candidates for the offline baselines: every person of the puzzle in the order the links name
+/// them (or, for "how many generations", every count from 1 to the chain's total), and the
+/// shortcut a model that skips the question takes: the first elder who is nobody's younger,
+/// which answers the original ATC's eldest-ancestor question perfectly.
+fn kinship_baseline(links: &[KinLink], kind: QuestionType) -> Value {
+    let mut people: Vec<&str> = Vec::new();
+    for link in links {
+        for name in [link.elder.as_str(), link.younger.as_str()] {
+            if !people.contains(&name) {
+                people.push(name);
+            }
+        }
+    }
+    let root = links
+        .iter()
+        .map(|l| l.elder.as_str())
+        .find(|e| !links.iter().any(|l| l.younger == *e))
+        .unwrap_or("");
+    let candidates: Vec<String> = if kind == QuestionType::GenerationsApart {
+        let most: u64 = links.iter().map(|l| u64::from(l.generations)).sum();
+        (1..=most.max(1)).map(|n| n.to_string()).collect()
+    } else {
+        people.iter().map(|p| p.to_string()).collect()
+    };
+    json!({"candidates": candidates, "picks": 1, "shortcut": [root]})
 }
 
 /// The original ATC: the links alone, one per line.

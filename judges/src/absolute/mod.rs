@@ -13,7 +13,8 @@ use longforge_llm::{ask, ChatRequest, Client, Message, Sampling, Store};
 
 use crate::pairwise::verdict::blank_copies;
 use crate::pairwise::Template;
-use crate::{score, Answer, JudgeError};
+use crate::scorers::Scoring;
+use crate::{Answer, JudgeError};
 
 /// The grader name rule grades carry.
 pub const RULE_GRADER: &str = "rule";
@@ -35,11 +36,15 @@ pub fn read_grade(reply: &str, answer: &str, tag: &str) -> Option<u8> {
     found
 }
 
-/// The offline grade of one answer.
-pub fn rule_grade(sample: &Sample, answer: &Answer) -> Grade {
-    let s = score(sample, &answer.prediction).value;
+/// The offline grade of one answer: its task's headline score s mapped to 1 + 9 s.
+pub fn rule_grade(
+    scoring: &Scoring,
+    sample: &Sample,
+    answer: &Answer,
+) -> Result<Grade, JudgeError> {
+    let s = scoring.scored(sample, &answer.prediction)?.headline();
     let grade = (1.0 + 9.0 * s).round().clamp(1.0, 10.0) as u8;
-    Grade {
+    Ok(Grade {
         question_id: sample.id.clone(),
         model: answer.prediction.model.clone(),
         judge: RULE_GRADER.into(),
@@ -47,7 +52,7 @@ pub fn rule_grade(sample: &Sample, answer: &Answer) -> Grade {
         raw: Some(format!("score {s}: [[{grade}]]")),
         fingerprint: None,
         error: None,
-    }
+    })
 }
 
 /// One answer, rendered for the grader.

@@ -121,15 +121,7 @@ mod tests {
                 s.by_question.entry(format!("q{q}")).or_default().insert(
                     m.to_string(),
                     Answer {
-                        prediction: Prediction {
-                            sample_id: format!("q{q}"),
-                            model: m.to_string(),
-                            output: Some("x".into()),
-                            usage: None,
-                            latency_ms: None,
-                            error: None,
-                            fingerprint: None,
-                        },
+                        prediction: Prediction::answered(&format!("q{q}"), m, "x"),
                         origin: String::new(),
                     },
                 );

@@ -6,14 +6,22 @@
 use longforge_datasets::{Judgment, Order, Sample, Verdict};
 
 use super::Matchup;
-use crate::{score, Answer};
+use crate::scorers::Scoring;
+use crate::{Answer, JudgeError};
 
 /// The judge name rule verdicts carry.
 pub const RULE_JUDGE: &str = "rule";
 
-pub fn judge(sample: &Sample, m: &Matchup, order: Order, a: &Answer, b: &Answer) -> Judgment {
-    let sa = score(sample, &a.prediction).value;
-    let sb = score(sample, &b.prediction).value;
+pub fn judge(
+    scoring: &Scoring,
+    sample: &Sample,
+    m: &Matchup,
+    order: Order,
+    a: &Answer,
+    b: &Answer,
+) -> Result<Judgment, JudgeError> {
+    let sa = scoring.scored(sample, &a.prediction)?.headline();
+    let sb = scoring.scored(sample, &b.prediction)?.headline();
     let verdict = match sa.total_cmp(&sb) {
         std::cmp::Ordering::Greater => Verdict::Better,
         std::cmp::Ordering::Less => Verdict::Worse,
@@ -27,7 +35,7 @@ pub fn judge(sample: &Sample, m: &Matchup, order: Order, a: &Answer, b: &Answer)
         Order::Ab => (sa, sb),
         Order::Ba => (sb, sa),
     };
-    Judgment {
+    Ok(Judgment {
         verdict,
         raw_verdict: Some(shown.label().to_string()),
         raw: Some(format!(
@@ -37,21 +45,22 @@ pub fn judge(sample: &Sample, m: &Matchup, order: Order, a: &Answer, b: &Answer)
         length_a: a.text().chars().count(),
         length_b: b.text().chars().count(),
         ..Judgment::new(&m.question_id, &m.model_a, &m.model_b, RULE_JUDGE, order)
-    }
+    })
 }
 
 /// The rule judge on every matchup, both orders, sorted as judgments are written.
 pub fn judge_all(
+    scoring: &Scoring,
     samples: &[Sample],
     sheet: &crate::AnswerSheet,
     matchups: &[Matchup],
-) -> Vec<Judgment> {
+) -> Result<Vec<Judgment>, JudgeError> {
     let mut out = Vec::new();
     for c in super::contests(samples, sheet, matchups) {
         for (m, order) in c.matchup.orders() {
-            out.push(judge(c.sample, &m, order, c.answer_a, c.answer_b));
+            out.push(judge(scoring, c.sample, &m, order, c.answer_a, c.answer_b)?);
         }
     }
     super::sort_judgments(&mut out);
-    out
+    Ok(out)
 }

@@ -21,6 +21,11 @@ pub fn extract_boxed(text: &str) -> Option<&str> {
     None
 }
 
+/// `answer` inside `\boxed{}`, the format NeedleBench's prompts ask for.
+pub(crate) fn boxed(answer: &str) -> String {
+    format!("\\boxed{{{answer}}}")
+}
+
 /// Cleans an answer for comparison: unwraps `\text{}`-style wrappers, strips surrounding quotes,
 /// bold markers and trailing punctuation, collapses white space and lower-cases. Cleaning never
 /// adds or reorders words, so two answers are equal only if they say the same thing.

@@ -1,65 +1,125 @@
-//! Per-sample scorers, chosen by the kind of the sample's reference.
+//! Per-sample scorers: one file per way of scoring, each registered by name in [`scorers`].
 //!
-//! - `exact`: the last `\boxed{}` in the output, cleaned, must equal the cleaned reference
-//!   (`exact_match`).
-//! - `needles`: the share of expected values named inside the last `\boxed{}`
-//!   (`needle_recall`).
+//! A family names, per task, which scorer reads its samples (the manifest's scoring spec), so
+//! scoring never guesses from the shape of a reference. A scorer gives one or more named values
+//! per answer, each in `[0, 1]` with 1 perfect, the headline first (each becomes its own
+//! [`Score`] row); the answer it extracted, if any; and typed details. It also writes the answer
+//! a perfect model would give, in the format the prompt asks for: the oracle baseline answers
+//! with it, and a property test over every family checks that it scores 1.0.
 //!
-//! Both are strict: an answer without a `\boxed{}` is not extracted and scores 0, and the rate of
-//! extraction is reported beside every score, so a model that cannot follow the format is told
-//! apart from one that cannot find the answer.
+//! Registered scorers:
+//! - `boxed_exact` (`exact.rs`): the last `\boxed{}` of the output, cleaned, equals the cleaned
+//!   reference (`exact_match`).
+//! - `needle_recall` (`needles.rs`): the share of expected values named inside the last
+//!   `\boxed{}` (`needle_recall`).
+//!
+//! Both are strict: an answer without a `\boxed{}` is not extracted and scores 0, and the
+//! per-answer `extraction_rate` (1 extracted, 0 not) is written beside every score, so a model
+//! that cannot follow the format is told apart from one that cannot find the answer.
 
 mod boxed;
 mod exact;
 mod needles;
+mod scoring;
 
 pub use boxed::{clean, extract_boxed};
+pub use exact::BoxedExact;
+pub use needles::NeedleRecall;
+pub use scoring::{Scoring, TaskScoring};
 
-use std::collections::HashMap;
-
-use longforge_datasets::{Prediction, Reference, Sample, Score};
+use longforge_datasets::{Reference, Sample};
+use serde_json::Value;
 
 use crate::JudgeError;
 
-/// Scores one prediction. A failed request (no output) scores 0, not extracted.
-pub fn score(sample: &Sample, prediction: &Prediction) -> Score {
-    let output = prediction.output.as_deref().unwrap_or("");
-    let (metric, value, mut details) = match &sample.reference {
-        Reference::Exact(answer) => exact::score(output, answer),
-        Reference::Needles(values) => needles::score(output, values, &sample.meta),
-    };
-    if let Some(error) = &prediction.error {
-        details["error"] = serde_json::Value::String(error.clone());
-    }
-    Score {
-        sample_id: sample.id.clone(),
-        model: prediction.model.clone(),
-        metric: metric.to_string(),
-        value,
-        details,
+/// What a scorer makes of one answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored {
+    /// `(name, value)`, headline first, in the order of [`Scorer::values`]; each in `[0, 1]`.
+    pub values: Vec<(&'static str, f64)>,
+    /// The answer as extracted from the output; `None` when the output holds none.
+    pub answer: Option<String>,
+    /// Scorer-specific facts about the answer (needles found, distractors named ...).
+    pub details: Value,
+}
+
+impl Scored {
+    /// The headline value.
+    pub fn headline(&self) -> f64 {
+        self.values.first().map_or(0.0, |v| v.1)
     }
 }
 
-/// Scores every prediction against the dataset, in the predictions' order. `file` names where
-/// the predictions came from, for the error.
-pub fn score_all(
-    samples: &[Sample],
-    predictions: &[Prediction],
-    file: &str,
-) -> Result<Vec<Score>, JudgeError> {
-    let by_id: HashMap<&str, &Sample> = samples.iter().map(|s| (s.id.as_str(), s)).collect();
-    predictions
+/// A way of scoring one answer against one sample. Implementations are stateless and
+/// deterministic: the same sample and output always give the same [`Scored`].
+pub trait Scorer: Sync {
+    /// The registered name, as scoring specs write it.
+    fn name(&self) -> &'static str;
+    /// One line for listings.
+    fn summary(&self) -> &'static str;
+    /// The reference kinds it reads; any other is an error naming the sample.
+    fn reads(&self) -> &'static [&'static str];
+    /// The names of the values [`Scorer::score`] gives, headline first.
+    fn values(&self) -> &'static [&'static str];
+    /// Scores `output` (the model's whole reply; empty when it gave none) against `sample`.
+    fn score(&self, sample: &Sample, output: &str) -> Result<Scored, JudgeError>;
+    /// The reply a perfect model would write, in the format the prompt asks for.
+    fn perfect_answer(&self, sample: &Sample) -> Result<String, JudgeError>;
+    /// Writes chosen candidate answers (`meta.baseline` values) as a reply in the asked format.
+    fn render_answer(&self, sample: &Sample, picks: &[String]) -> String;
+    /// The reference as a judge reads it beside two answers.
+    fn reference_text(&self, sample: &Sample) -> Result<String, JudgeError>;
+}
+
+/// Every registered scorer.
+pub fn scorers() -> &'static [&'static dyn Scorer] {
+    &[&BoxedExact, &NeedleRecall]
+}
+
+/// The scorer registered as `name`; an unknown name is an error that lists the known ones and
+/// suggests the closest.
+pub fn scorer(name: &str) -> Result<&'static dyn Scorer, JudgeError> {
+    let known: Vec<&str> = scorers().iter().map(|s| s.name()).collect();
+    scorers()
         .iter()
-        .map(|p| {
-            let sample =
-                by_id
-                    .get(p.sample_id.as_str())
-                    .ok_or_else(|| JudgeError::UnknownSample {
-                        file: file.to_string(),
-                        sample_id: p.sample_id.clone(),
-                        model: p.model.clone(),
-                    })?;
-            Ok(score(sample, p))
-        })
-        .collect()
+        .copied()
+        .find(|s| s.name() == name)
+        .ok_or_else(|| JudgeError::unknown("scorer", name, &known))
+}
+
+/// The reference's value as `T`, checking its kind first.
+pub(crate) fn reference_value<T: serde::de::DeserializeOwned>(
+    scorer: &dyn Scorer,
+    sample: &Sample,
+) -> Result<T, JudgeError> {
+    let Reference { kind, value } = &sample.reference;
+    let bad = |message: String| JudgeError::Reference {
+        sample_id: sample.id.clone(),
+        scorer: scorer.name(),
+        message,
+    };
+    if !scorer.reads().contains(&kind.as_str()) {
+        return Err(bad(format!(
+            "its reference is of kind `{kind}`, the scorer reads {}",
+            scorer.reads().join(", ")
+        )));
+    }
+    serde_json::from_value(value.clone())
+        .map_err(|e| bad(format!("reference of kind `{kind}`: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_unknown_names_get_a_suggestion() {
+        let mut names: Vec<&str> = scorers().iter().map(|s| s.name()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), scorers().len());
+        let err = scorer("boxed_exakt").err().unwrap().to_string();
+        assert!(err.contains("did you mean `boxed_exact`"), "{err}");
+        assert!(err.contains("needle_recall"), "{err}");
+    }
 }

@@ -4,22 +4,32 @@
 
 use longforge_baselines::{answer_all, Baseline};
 use longforge_datasets::Sample;
-use longforge_generators::{family, Inputs};
-use longforge_judges::score_all;
+use longforge_generators::{family, scoring_of, Inputs};
+use longforge_judges::Scoring;
 use serde_json::{json, Value};
 
-fn generate(params: Value) -> Vec<Sample> {
+fn generate(params: Value) -> (Vec<Sample>, Scoring) {
     let nb = family("needlebench").unwrap();
     let resolved = nb.resolve(params, &Inputs::default()).unwrap();
-    nb.generate(&resolved, &Inputs::default(), &mut |_, _| {})
+    let samples = nb
+        .generate(&resolved, &Inputs::default(), &mut |_, _| {})
         .unwrap()
-        .samples
+        .samples;
+    let scoring = Scoring::of(nb.name(), &scoring_of(nb, &samples).unwrap()).unwrap();
+    (samples, scoring)
 }
 
-fn mean_score(baseline: Baseline, samples: &[Sample]) -> f64 {
-    let predictions = answer_all(baseline, samples);
-    let scores = score_all(samples, &predictions, "test").unwrap();
-    scores.iter().map(|s| s.value).sum::<f64>() / scores.len() as f64
+/// The mean headline score of `baseline` on the samples.
+fn mean_score(baseline: Baseline, (samples, scoring): &(Vec<Sample>, Scoring)) -> f64 {
+    let predictions = answer_all(baseline, samples, scoring).unwrap();
+    let headline: Vec<f64> = predictions
+        .iter()
+        .map(|p| {
+            let s = samples.iter().find(|s| s.id == p.sample_id).unwrap();
+            scoring.scored(s, p).unwrap().headline()
+        })
+        .collect();
+    headline.iter().sum::<f64>() / headline.len() as f64
 }
 
 #[test]
@@ -92,7 +102,7 @@ fn random_is_a_floor_and_noise_sits_between() {
     );
     // Reproducible: the same samples get the same answers.
     assert_eq!(
-        answer_all(Baseline::Random, &samples),
-        answer_all(Baseline::Random, &samples)
+        answer_all(Baseline::Random, &samples.0, &samples.1).unwrap(),
+        answer_all(Baseline::Random, &samples.0, &samples.1).unwrap()
     );
 }

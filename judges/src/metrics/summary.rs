@@ -1,0 +1,128 @@
+//! Summaries: the figures of every `(model, family, task, axes)` cell, as `score --summary`
+//! writes them and every report reads them.
+
+use std::collections::{BTreeMap, HashMap};
+
+use longforge_datasets::{Sample, Score};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::CellScore;
+use crate::scorers::Scoring;
+use crate::JudgeError;
+
+/// One figure of one model on one cell of a task (or on the whole task, where `axes` is `{}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SummaryRow {
+    pub model: String,
+    pub family: String,
+    pub task: String,
+    /// The figure's name: a scorer value under `mean` (`exact_match`, `extraction_rate`), or a
+    /// grouped metric's own (`pair_accuracy`).
+    pub metric: String,
+    /// In `[0, 1]`; null when the cell has no scored sample.
+    pub value: Option<f64>,
+    /// Samples (or groups, for grouped metrics) behind `value`.
+    pub n: usize,
+    /// Interval bounds at `level`; null where undefined (no samples, or a t interval over one).
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    pub level: f64,
+    /// The cell's axis values in the family's order; `{}` for the task as a whole.
+    pub axes: Map<String, Value>,
+    /// Samples of the cell the model has no prediction for: not scored, not in `n`.
+    pub missing: usize,
+}
+
+/// The figures of every model on every task and cell. `samples` are the datasets' samples (in
+/// file order, which orders the cells), `scores` the rows `score` wrote. A model gets rows for a
+/// task once it has a score on any of its samples; cells it has no prediction for get rows with
+/// `n` 0 and a `missing` count. Rows are sorted by model, family and task; within a task the
+/// whole-task figures come first, then cells in the order their first sample appears.
+pub fn summarise(
+    samples: &[Sample],
+    scores: &[Score],
+    scoring: &Scoring,
+    level: f64,
+) -> Result<Vec<SummaryRow>, JudgeError> {
+    let index: HashMap<&str, &Sample> = samples.iter().map(|s| (s.id.as_str(), s)).collect();
+    // Per (model, sample): the values in the order the scores were written.
+    let mut values: BTreeMap<(&str, &str), Vec<(String, f64)>> = BTreeMap::new();
+    for s in scores {
+        if !index.contains_key(s.sample_id.as_str()) {
+            return Err(JudgeError::UnknownSample {
+                file: "scores".into(),
+                sample_id: s.sample_id.clone(),
+                model: s.model.clone(),
+            });
+        }
+        values
+            .entry((s.model.as_str(), s.sample_id.as_str()))
+            .or_default()
+            .push((s.metric.clone(), s.value));
+    }
+    // Cells of each task, in sample order: (family, task) -> [(axes, samples)].
+    type Cells<'a> = Vec<(Map<String, Value>, Vec<&'a Sample>)>;
+    let mut tasks: BTreeMap<(&str, &str), Cells> = BTreeMap::new();
+    for s in samples {
+        let cells = tasks.entry((&s.family, &s.task)).or_default();
+        let axes = s.axes();
+        match cells.iter_mut().find(|(a, _)| *a == axes) {
+            Some((_, members)) => members.push(s),
+            None => cells.push((axes, vec![s])),
+        }
+    }
+    let models: Vec<&str> = {
+        let mut m: Vec<&str> = values.keys().map(|(m, _)| *m).collect();
+        m.dedup();
+        m
+    };
+    let mut rows = Vec::new();
+    for model in models {
+        for ((family, task), cells) in &tasks {
+            let all: Vec<&Sample> = cells.iter().flat_map(|(_, m)| m.iter().copied()).collect();
+            if !all
+                .iter()
+                .any(|s| values.contains_key(&(model, s.id.as_str())))
+            {
+                continue;
+            }
+            let spec = scoring.task(all[0])?;
+            let names = spec.scorer.values();
+            let whole = (Map::new(), all);
+            // A cell without axes is the whole task again; it is not repeated.
+            let cells = cells.iter().filter(|(axes, _)| !axes.is_empty());
+            for (axes, members) in std::iter::once(&whole).chain(cells) {
+                let cell: Vec<CellScore> = members
+                    .iter()
+                    .filter_map(|s| {
+                        values.get(&(model, s.id.as_str())).map(|v| CellScore {
+                            sample: s,
+                            values: v,
+                        })
+                    })
+                    .collect();
+                let missing = members.len() - cell.len();
+                for metric in &spec.metrics {
+                    for f in metric.aggregate(&cell, names, level) {
+                        rows.push(SummaryRow {
+                            model: model.to_string(),
+                            family: family.to_string(),
+                            task: task.to_string(),
+                            metric: f.metric,
+                            value: f.value,
+                            n: f.n,
+                            ci_low: f.ci_low,
+                            ci_high: f.ci_high,
+                            level,
+                            axes: axes.clone(),
+                            missing,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    Ok(rows)
+}

@@ -1,0 +1,24 @@
+//! Wiring between a dataset folder and the judges' scorers: the specs its manifest records, or,
+//! for folders made before manifests recorded them, the ones its family gives for its tasks.
+
+use anyhow::Result;
+use longforge_datasets::Dataset;
+use longforge_generators::{family, scoring_of};
+use longforge_judges::Scoring;
+
+/// Opens a dataset folder with the scoring of its tasks.
+pub fn open(dir: &std::path::Path) -> Result<(Dataset, Scoring)> {
+    let dataset = Dataset::open(dir)?;
+    let scoring = scoring_for(&dataset)?;
+    Ok((dataset, scoring))
+}
+
+pub fn scoring_for(dataset: &Dataset) -> Result<Scoring> {
+    let name = &dataset.manifest.generator.name;
+    let specs = if dataset.manifest.scoring.is_empty() {
+        scoring_of(family(name)?, &dataset.samples)?
+    } else {
+        dataset.manifest.scoring.clone()
+    };
+    Ok(Scoring::of(name, &specs)?)
+}

@@ -1,0 +1,47 @@
+//! Running the `longforge` binary as a user would, for the end-to-end tests.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+pub fn longforge(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_longforge"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+pub fn ok(args: &[&str]) -> Output {
+    let out = longforge(args);
+    assert!(
+        out.status.success(),
+        "longforge {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Runs a command that must fail with exit code 1, returning its stderr.
+pub fn fails(args: &[&str]) -> String {
+    let out = longforge(args);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "longforge {args:?} should fail; stdout: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+pub fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+pub fn read_lines(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
