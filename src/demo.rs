@@ -4,7 +4,7 @@ use std::time::Instant;
 use anyhow::Result;
 use longforge_baselines::{answer_all, Baseline};
 use longforge_datasets::{atomic, atomic::StagedDir, jsonl, Grade, Sample, Verdict};
-use longforge_generators::{family, Inputs};
+use longforge_generators::Inputs;
 use longforge_judges::absolute::{mean_grades, rule_grade};
 use longforge_judges::pairwise::{self, matchups, Pairing};
 use longforge_judges::rank::{rank, Battle, RankSettings, Scale, Ties};
@@ -25,11 +25,11 @@ pub struct Args {
 }
 
 /// The whole flow offline: small NeedleBench datasets, the four baselines, scores, a report.
-pub fn run(args: Args) -> Result<()> {
+pub fn run(registry: &crate::Registry, args: Args) -> Result<()> {
     let started = Instant::now();
     let stage = StagedDir::new(&args.out, true)?;
     let root = stage.path().to_path_buf();
-    let nb = family("needlebench")?;
+    let nb = registry.get("needlebench")?;
     let datasets = [
         (
             "single",

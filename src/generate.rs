@@ -1,108 +1,212 @@
-use std::path::{Path, PathBuf};
+//! `longforge generate`: the common flags, plus the family's own flags built at run time from
+//! its declared parameters, so no family flag lives in the binary.
 
-use anyhow::{Context, Result};
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::{Arg, ArgAction, ArgMatches};
 use longforge_datasets::{atomic::StagedDir, render, GeneratorInfo, Provenance, TokenizerSpec};
-use longforge_generators::{families, family, scoring_of, Family, Inputs};
+use longforge_generators::{
+    resolve, scoring_of, Family, Inputs, ParamInfo, ParamKind, Registry, COMMON_PARAMS,
+};
 use serde_json::{Map, Value};
 
 use crate::progress::Progress;
 
 #[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
-    /// Benchmark family (see --list).
-    family: Option<String>,
     /// List every family, task and parameter, and exit.
     #[arg(long)]
     list: bool,
-    #[arg(long)]
-    task: Option<String>,
-    /// Context lengths in tokens: 512, 4k, 128k, 1m, or `none` (atc without filler).
-    #[arg(long, value_delimiter = ',')]
-    lengths: Option<Vec<String>>,
-    /// Needle depths, percent of the haystack from its start.
-    #[arg(long, value_delimiter = ',', allow_negative_numbers = true)]
-    depths: Option<Vec<f64>>,
-    /// Kinship links per puzzle (atc, multi-reasoning).
-    #[arg(long, value_delimiter = ',')]
-    needles: Option<Vec<usize>>,
-    /// Near-miss needles per retrieval sample (0 = the original).
-    #[arg(long)]
-    distractors: Option<usize>,
-    /// The original's single chain, without distractor families or branches.
-    #[arg(long)]
-    plain_chain: bool,
-    /// Question types for kinship tasks, in rotation.
-    #[arg(long, value_delimiter = ',')]
-    questions: Option<Vec<String>>,
-    /// Samples per grid cell.
-    #[arg(long)]
-    count: Option<usize>,
-    #[arg(long)]
-    seed: Option<u64>,
-    #[arg(long)]
-    lang: Option<String>,
-    /// cl100k_base, o200k_base, or a path to a Hugging Face tokenizer.json.
-    #[arg(long)]
-    tokenizer: Option<String>,
-    /// Your own filler: plain text or JSON Lines with a `text` field.
-    #[arg(long)]
-    haystack: Option<PathBuf>,
-    /// Output folder; must not exist or be empty, unless --force.
-    #[arg(long)]
-    out: Option<PathBuf>,
-    /// Replace a non-empty output folder.
-    #[arg(long)]
-    force: bool,
+    /// FAMILY [FLAGS]: the family (see --list) and its flags (see `generate FAMILY --help`).
+    #[command(subcommand)]
+    family: Option<FamilyLine>,
 }
 
-pub fn run(args: Args) -> Result<()> {
+#[derive(clap::Subcommand)]
+enum FamilyLine {
+    #[command(external_subcommand)]
+    Family(Vec<OsString>),
+}
+
+pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
     if args.list {
-        print!("{}", listing());
-        return Ok(());
+        print!("{}", listing(registry));
+        return Ok(ExitCode::SUCCESS);
     }
-    let name = args.family.as_deref().context("name a family (e.g. `longforge generate needlebench --task single --out DIR`), or pass --list")?;
-    let family = family(name)?;
-    let out = args
-        .out
-        .clone()
-        .context("pass --out DIR, the folder to write the dataset to")?;
-    let (params, inputs) = params_from(&args);
-    let mut progress = Progress::new(&format!("generating {name}"));
-    let written = generate_into(family, params, &inputs, &out, args.force, &mut |d, t| {
-        progress.update(d, t)
-    })?;
-    eprintln!("wrote {written} samples to {}", out.display());
-    Ok(())
-}
-
-/// Parameters as JSON, only those given: the family fills the defaults and checks them.
-fn params_from(args: &Args) -> (Value, Inputs) {
-    let mut p = Map::new();
-    let mut put = |k: &str, v: Option<Value>| {
-        if let Some(v) = v {
-            p.insert(k.to_string(), v);
+    let Some(FamilyLine::Family(line)) = args.family else {
+        bail!("name a family (e.g. `longforge generate needlebench --task single --out DIR`), or pass --list");
+    };
+    let name = line
+        .first()
+        .and_then(|n| n.to_str())
+        .context("the family name is not UTF-8")?
+        .to_string();
+    let family = registry.get(&name)?;
+    let matches = match command(family).try_get_matches_from(&line) {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = e.print();
+            return Ok(ExitCode::from(e.exit_code() as u8));
         }
     };
-    put("task", args.task.clone().map(Value::from));
-    put("lang", args.lang.clone().map(Value::from));
-    put("lengths", args.lengths.clone().map(Value::from));
-    put("depths", args.depths.clone().map(Value::from));
-    put("needles", args.needles.clone().map(Value::from));
-    put("distractors", args.distractors.map(Value::from));
-    put("plain_chain", args.plain_chain.then_some(Value::Bool(true)));
-    put("questions", args.questions.clone().map(Value::from));
-    put("count", args.count.map(Value::from));
-    put("seed", args.seed.map(Value::from));
-    let mut inputs = Inputs {
-        haystack: args.haystack.clone(),
-        tokenizer: None,
-    };
-    match args.tokenizer.as_deref() {
-        Some(t @ ("cl100k_base" | "o200k_base")) => put("tokenizer", Some(t.into())),
+    let out: PathBuf = matches
+        .get_one::<PathBuf>("out")
+        .cloned()
+        .context("pass --out DIR, the folder to write the dataset to")?;
+    let (params, inputs) = params_from(family, &matches)?;
+    let mut progress = Progress::new(&format!("generating {name}"));
+    let written = generate_into(
+        family,
+        params,
+        &inputs,
+        &out,
+        matches.get_flag("force"),
+        &mut |d, t| progress.update(d, t),
+    )?;
+    eprintln!("wrote {written} samples to {}", out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The command line of one family: the common flags, then the family's.
+fn command(family: &dyn Family) -> clap::Command {
+    let mut cmd = clap::Command::new(family.name().to_string())
+        .bin_name(format!("longforge generate {}", family.name()))
+        .about(format!(
+            "Generate a {} dataset (generator {}); tasks: {}",
+            family.name(),
+            family.version(),
+            family
+                .tasks()
+                .iter()
+                .map(|t| t.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
+        .arg(
+            Arg::new("out")
+                .long("out")
+                .value_parser(clap::value_parser!(PathBuf))
+                .help("Output folder; must not exist or be empty, unless --force"),
+        )
+        .arg(
+            Arg::new("force")
+                .long("force")
+                .action(ArgAction::SetTrue)
+                .help("Replace a non-empty output folder"),
+        )
+        .arg(
+            Arg::new("tokenizer").long("tokenizer").help(
+                "cl100k_base (default), o200k_base, or a path to a Hugging Face tokenizer.json",
+            ),
+        )
+        .arg(
+            Arg::new("params")
+                .long("params")
+                .value_parser(clap::value_parser!(PathBuf))
+                .help(
+                    "A JSON object of parameters (as the manifest records them); flags override it",
+                ),
+        );
+    for p in COMMON_PARAMS.iter().chain(family.params()) {
+        cmd = cmd.arg(flag(p));
+    }
+    cmd
+}
+
+fn flag(p: &ParamInfo) -> Arg {
+    let arg = Arg::new(p.name)
+        .long(p.flag())
+        .help(format!("{} [default: {}]", p.help, p.default));
+    match p.kind {
+        ParamKind::Bool => arg.action(ArgAction::SetTrue),
+        ParamKind::Int => arg.value_parser(clap::value_parser!(u64)),
+        ParamKind::Float => arg
+            .value_parser(clap::value_parser!(f64))
+            .allow_negative_numbers(true),
+        ParamKind::Text => arg,
+        ParamKind::Ints => arg
+            .value_parser(clap::value_parser!(u64))
+            .value_delimiter(','),
+        ParamKind::Floats => arg
+            .value_parser(clap::value_parser!(f64))
+            .value_delimiter(',')
+            .allow_negative_numbers(true),
+        ParamKind::Texts => arg.value_delimiter(','),
+        ParamKind::File => arg.value_parser(clap::value_parser!(PathBuf)),
+    }
+}
+
+/// Parameters as JSON, only those given (from `--params`, then flags): the family fills the
+/// defaults and checks them. File parameters become inputs, named in the manifest by content.
+fn params_from(family: &dyn Family, m: &ArgMatches) -> Result<(Value, Inputs)> {
+    let mut params = Map::new();
+    let mut inputs = Inputs::default();
+    if let Some(path) = m.get_one::<PathBuf>("params") {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading --params {}", path.display()))?;
+        let Value::Object(given) = serde_json::from_str(&text)
+            .with_context(|| format!("--params {}: not JSON", path.display()))?
+        else {
+            bail!(
+                "--params {}: must hold a JSON object of parameters",
+                path.display()
+            );
+        };
+        for (key, value) in given {
+            let file = family
+                .params()
+                .iter()
+                .any(|p| p.name == key && p.kind == ParamKind::File);
+            match (&value, file) {
+                (Value::String(p), true) => {
+                    inputs.files.insert(key, PathBuf::from(p));
+                }
+                _ => {
+                    params.insert(key, value);
+                }
+            }
+        }
+    }
+    for p in COMMON_PARAMS.iter().chain(family.params()) {
+        let value = match p.kind {
+            ParamKind::Bool => m.get_flag(p.name).then_some(Value::Bool(true)),
+            ParamKind::Int => m.get_one::<u64>(p.name).map(|v| (*v).into()),
+            ParamKind::Float => m.get_one::<f64>(p.name).map(|v| (*v).into()),
+            ParamKind::Text => m.get_one::<String>(p.name).map(|v| v.clone().into()),
+            ParamKind::Ints => many::<u64>(m, p.name),
+            ParamKind::Floats => many::<f64>(m, p.name),
+            ParamKind::Texts => many::<String>(m, p.name),
+            ParamKind::File => {
+                if let Some(path) = m.get_one::<PathBuf>(p.name) {
+                    inputs.files.insert(p.name.to_string(), path.clone());
+                }
+                None
+            }
+        };
+        if let Some(v) = value {
+            params.insert(p.name.to_string(), v);
+        }
+    }
+    match m.get_one::<String>("tokenizer").map(String::as_str) {
+        Some(t @ ("cl100k_base" | "o200k_base")) => {
+            params.insert("tokenizer".into(), t.into());
+        }
         Some(path) => inputs.tokenizer = Some(TokenizerSpec::parse(path)),
         None => {}
     }
-    (Value::Object(p), inputs)
+    Ok((Value::Object(params), inputs))
+}
+
+fn many<T: Clone + Into<Value> + Send + Sync + 'static>(
+    m: &ArgMatches,
+    name: &str,
+) -> Option<Value> {
+    m.get_many::<T>(name)
+        .map(|vs| Value::Array(vs.cloned().map(Into::into).collect()))
 }
 
 /// Generates into a staging folder and renames it to `out` only when complete: a failure
@@ -115,7 +219,7 @@ pub fn generate_into(
     force: bool,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<usize> {
-    let resolved = family.resolve(params, inputs)?;
+    let resolved = resolve(family, params, inputs)?;
     let stage = StagedDir::new(out, force)?;
     let generated = family.generate(&resolved, inputs, progress)?;
     let scoring = scoring_of(family, &generated.samples)?;
@@ -137,9 +241,22 @@ pub fn generate_into(
     Ok(generated.samples.len())
 }
 
-fn listing() -> String {
-    let mut out = String::new();
-    for f in families() {
+fn listing(registry: &Registry) -> String {
+    let line = |p: &ParamInfo| {
+        format!(
+            "    --{:<15} {:<28} {}\n",
+            p.flag(),
+            format!("(default {})", p.default),
+            p.help
+        )
+    };
+    let mut out = String::from("common flags:\n");
+    for p in COMMON_PARAMS {
+        out.push_str(&line(p));
+    }
+    out.push_str("    --tokenizer       (default cl100k_base)        cl100k_base | o200k_base | path to a tokenizer.json\n");
+    out.push_str("    --params FILE.json, --out DIR, --force\n");
+    for f in registry.all() {
         out.push_str(&format!(
             "{} (generator {})\n  tasks:\n",
             f.name(),
@@ -157,12 +274,7 @@ fn listing() -> String {
         }
         out.push_str("  parameters:\n");
         for p in f.params() {
-            out.push_str(&format!(
-                "    {:<15} {:<26} {}\n",
-                p.flag,
-                format!("(default {})", p.default),
-                p.help
-            ));
+            out.push_str(&line(p));
         }
     }
     out

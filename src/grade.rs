@@ -40,8 +40,8 @@ pub struct Args {
 }
 
 /// Exit status as for `judge`: 3 when some requests failed.
-pub fn run(args: Args) -> Result<ExitCode> {
-    let (dataset, scoring) = crate::scoring::open(&args.dataset)?;
+pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
+    let (dataset, scoring) = crate::scoring::open(registry, &args.dataset)?;
     let samples = &dataset.samples;
     let sheet = AnswerSheet::read(samples, &args.predictions)?;
     let answers = sheet.with_samples(samples);

@@ -57,8 +57,8 @@ pub struct Args {
 
 /// Exit status: 0 when every showing was judged (valid or invalid), 3 when some requests failed,
 /// 1 on a usage or input error, 130 when interrupted.
-pub fn run(args: Args) -> Result<ExitCode> {
-    let (dataset, scoring) = crate::scoring::open(&args.dataset)?;
+pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
+    let (dataset, scoring) = crate::scoring::open(registry, &args.dataset)?;
     let samples = &dataset.samples;
     let sheet = AnswerSheet::read(samples, &args.predictions)?;
     let pairing = match (&args.baseline, args.pairs_per_question) {

@@ -1,72 +1,7 @@
-//! `longforge`: the command line. Each subcommand lives in its own file and only wires the
-//! crates together; no benchmark logic lives here.
-
-mod agree;
-mod demo;
-mod generate;
-mod grade;
-mod judge;
-mod progress;
-mod rank;
-mod run;
-mod score;
-mod scoring;
-mod serving;
-mod verify;
+//! The `longforge` binary: the command line of [`longforge::run_cli`] with the built-in families.
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-
-/// Regenerate long-context benchmarks from a seed, answer them, and score the answers.
-#[derive(Parser)]
-#[command(name = "longforge", version, about, propagate_version = true)]
-struct Cli {
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Generate a dataset folder (samples.jsonl, samples.parquet, manifest.json).
-    Generate(generate::Args),
-    /// Regenerate a dataset from its manifest and check that every file is identical.
-    Verify(verify::Args),
-    /// Answer a dataset with models behind OpenAI-compatible endpoints, or a built-in baseline.
-    Run(run::Args),
-    /// Score predictions against a dataset; print and write figures by model, task and cell.
-    Score(score::Args),
-    /// Compare models' answers in pairs, in both orders, with an LLM evaluator or the rule judge.
-    Judge(judge::Args),
-    /// Grade each answer alone on a 1-10 rubric, with an LLM evaluator or the rule grader.
-    Grade(grade::Args),
-    /// Agreement between two judgment files: raw agreement, Cohen's kappa, flip rate.
-    Agree(agree::Args),
-    /// Rank models from battles with a Bradley-Terry fit and bootstrap intervals.
-    Rank(rank::Args),
-    /// Generate small NeedleBench datasets, answer them with the baselines, score, and report.
-    Demo(demo::Args),
-}
-
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let done = |r: anyhow::Result<()>| r.map(|()| ExitCode::SUCCESS);
-    let result = match cli.command {
-        Command::Generate(a) => done(generate::run(a)),
-        Command::Verify(a) => done(verify::run(a)),
-        Command::Run(a) => run::run(a),
-        Command::Judge(a) => judge::run(a),
-        Command::Agree(a) => done(agree::run(a)),
-        Command::Grade(a) => grade::run(a),
-        Command::Score(a) => done(score::run(a)),
-        Command::Demo(a) => done(demo::run(a)),
-        Command::Rank(a) => done(rank::run(a)),
-    };
-    match result {
-        Ok(code) => code,
-        Err(err) => {
-            eprintln!("error: {err:#}");
-            ExitCode::from(1)
-        }
-    }
+    longforge::run_cli(&longforge::Registry::builtin(), std::env::args_os())
 }

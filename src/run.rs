@@ -48,8 +48,8 @@ pub struct Args {
 
 /// Exit status: 0 when every sample was answered, 3 when the run finished with recorded failures
 /// or skips, 1 on a usage or input error, 130 when interrupted.
-pub fn run(args: Args) -> Result<ExitCode> {
-    let (dataset, scoring) = crate::scoring::open(&args.dataset)?;
+pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
+    let (dataset, scoring) = crate::scoring::open(registry, &args.dataset)?;
     let mut samples = dataset.samples;
     samples.sort_by(|a, b| a.id.cmp(&b.id));
     if let Some(n) = args.limit {

@@ -29,11 +29,11 @@ pub struct Args {
     level: f64,
 }
 
-pub fn run(args: Args) -> Result<()> {
+pub fn run(registry: &crate::Registry, args: Args) -> Result<()> {
     if !(args.level > 0.0 && args.level < 1.0) {
         bail!("--level {} must lie strictly between 0 and 1", args.level);
     }
-    let (dataset, scoring) = crate::scoring::open(&args.dataset)?;
+    let (dataset, scoring) = crate::scoring::open(registry, &args.dataset)?;
     let sheet = AnswerSheet::read(&dataset.samples, &args.predictions)?;
     let mut scores = Vec::new();
     for (sample, answer) in sheet.with_samples(&dataset.samples) {

@@ -1,10 +1,13 @@
+use std::ffi::OsString;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
+use clap::{Arg, ArgAction};
 use longforge_datasets::{
     render, Manifest, Provenance, TokenizerSpec, MANIFEST_FILE, SAMPLES_JSONL,
 };
-use longforge_generators::{as_version, family, scoring_of, Inputs};
+use longforge_generators::{as_version, resolve, scoring_of, Inputs, ParamKind, Registry};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -13,26 +16,52 @@ pub struct Args {
     /// The tokenizer.json the dataset was counted with, when it was not a built-in one.
     #[arg(long)]
     tokenizer: Option<String>,
-    /// The haystack file the dataset was made from, when it was not the embedded prose.
-    #[arg(long)]
-    haystack: Option<PathBuf>,
+    /// The input files the dataset was made from, by the family's flag (`--haystack FILE`).
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "--FILE-FLAG PATH"
+    )]
+    files: Vec<OsString>,
 }
 
 /// Checks the files against the manifest's digests, then regenerates everything from the
 /// manifest's parameters and compares byte for byte: a sample edited together with its digest
 /// still fails.
-pub fn run(args: Args) -> Result<()> {
+pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
     let manifest = Manifest::read(&args.dir)?;
     manifest.check_files(&args.dir)?;
-    let family = family(&manifest.generator.name)?;
+    let family = registry.get(&manifest.generator.name)?;
     // Fails early, naming the versions this longforge reproduces, before any work.
     as_version(family, &manifest.generator.version, &mut [])
         .with_context(|| args.dir.display().to_string())?;
-    let inputs = Inputs {
-        haystack: args.haystack.clone(),
-        tokenizer: args.tokenizer.as_deref().map(TokenizerSpec::parse),
+    // The family's file flags, and nothing else, may follow the folder.
+    let mut files = clap::Command::new("verify").no_binary_name(true);
+    for p in family.params().iter().filter(|p| p.kind == ParamKind::File) {
+        files = files.arg(
+            Arg::new(p.name)
+                .long(p.flag())
+                .action(ArgAction::Set)
+                .value_parser(clap::value_parser!(PathBuf)),
+        );
+    }
+    let given = match files.try_get_matches_from(&args.files) {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = e.print();
+            return Ok(ExitCode::from(e.exit_code() as u8));
+        }
     };
-    let resolved = family.resolve(manifest.params.clone(), &inputs)?;
+    let mut inputs = Inputs {
+        tokenizer: args.tokenizer.as_deref().map(TokenizerSpec::parse),
+        ..Inputs::default()
+    };
+    for p in family.params().iter().filter(|p| p.kind == ParamKind::File) {
+        if let Some(path) = given.get_one::<PathBuf>(p.name) {
+            inputs.files.insert(p.name.to_string(), path.clone());
+        }
+    }
+    let resolved = resolve(family, manifest.params.clone(), &inputs)?;
     if resolved != manifest.params {
         bail!(
             "{}: `params` are not what generator {} would record for them; the manifest was edited",
@@ -100,5 +129,5 @@ pub fn run(args: Args) -> Result<()> {
         args.dir.display(),
         generated.samples.len()
     );
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }

@@ -12,17 +12,84 @@ pub mod haystack;
 pub mod needlebench;
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use longforge_datasets::{DatasetError, Sample, ScoringSpec, TokenizerSpec};
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
-/// A parameter a task takes, as `--list` shows it.
+/// A parameter a family takes: the CLI builds a `--flag` from it (`plain_chain` becomes
+/// `--plain-chain`), `--list` and `generate FAMILY --help` show it, and `--params FILE.json`
+/// may give it under `name`.
 #[derive(Debug, Clone)]
 pub struct ParamInfo {
-    pub flag: &'static str,
+    /// The key in the parameters JSON (and the manifest), snake_case.
+    pub name: &'static str,
+    pub kind: ParamKind,
+    /// The default as shown to people; the family fills the real one.
     pub default: &'static str,
     pub help: &'static str,
+}
+
+impl ParamInfo {
+    /// The command-line flag, without its dashes: `plain-chain`.
+    pub fn flag(&self) -> String {
+        self.name.replace('_', "-")
+    }
+}
+
+/// How a parameter is written on the command line and in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamKind {
+    /// A switch: `--plain-chain` sets `true`.
+    Bool,
+    Int,
+    Float,
+    Text,
+    /// Comma-separated lists: `--depths 0,50,100`.
+    Ints,
+    Floats,
+    Texts,
+    /// A named input file: read from the path given, recorded in the manifest as
+    /// `{"file": NAME, "sha256": ...}` by [`resolve`], never by path.
+    File,
+}
+
+/// Parameters every family shares; the CLI builds their flags once. A family that does not take
+/// one refuses it in [`Family::resolve`].
+pub const COMMON_PARAMS: &[ParamInfo] = &[
+    ParamInfo {
+        name: "task",
+        kind: ParamKind::Text,
+        default: "(the family's)",
+        help: "which task; may be left out where a family says so",
+    },
+    ParamInfo {
+        name: "lengths",
+        kind: ParamKind::Texts,
+        default: "(the family's)",
+        help: "context lengths in tokens: 512, 4k, 128k, 1m",
+    },
+    ParamInfo {
+        name: "count",
+        kind: ParamKind::Int,
+        default: "1",
+        help: "samples per grid cell",
+    },
+    ParamInfo {
+        name: "seed",
+        kind: ParamKind::Int,
+        default: "42",
+        help: "dataset seed; each sample's seed derives from it and the sample id",
+    },
+];
+
+/// A named input file as the manifest records it: its name and content digest, never a path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputRef {
+    pub file: String,
+    pub sha256: String,
 }
 
 /// A task of a family, as `--list` shows it, and how its samples are scored.
@@ -56,12 +123,20 @@ pub struct EarlierVersion {
     pub recorded_scoring: bool,
 }
 
-/// Files and tokenizers a generation needs besides its parameters. They are named in the
-/// parameters by file name and SHA-256 only, so a manifest never holds a path.
+/// Files and tokenizers a generation needs besides its parameters, by parameter name. They are
+/// named in the parameters by file name and SHA-256 only ([`InputRef`]), so a manifest never
+/// holds a path.
 #[derive(Debug, Clone, Default)]
 pub struct Inputs {
-    pub haystack: Option<PathBuf>,
+    pub files: BTreeMap<String, PathBuf>,
     pub tokenizer: Option<TokenizerSpec>,
+}
+
+impl Inputs {
+    /// The path given for the file parameter `name`.
+    pub fn file(&self, name: &str) -> Option<&Path> {
+        self.files.get(name).map(PathBuf::as_path)
+    }
 }
 
 pub trait Family: Sync {
@@ -76,6 +151,7 @@ pub trait Family: Sync {
     fn earlier_versions(&self) -> &'static [EarlierVersion] {
         &[]
     }
+    /// The family's own parameters, beside [`COMMON_PARAMS`].
     fn params(&self) -> &'static [ParamInfo];
     /// Checks `params` and completes them with defaults and input digests, giving the JSON the
     /// manifest will store. Fails on the first bad parameter, naming it.
@@ -159,24 +235,141 @@ pub struct Generated {
     pub tokenizer: String,
 }
 
-/// Every family longforge can generate.
+/// Every family longforge can generate. Adding one is a module and a line here.
 pub fn families() -> &'static [&'static dyn Family] {
     &[&needlebench::NeedleBench]
 }
 
 pub fn family(name: &str) -> Result<&'static dyn Family, GenerateError> {
-    families()
-        .iter()
-        .copied()
-        .find(|f| f.name() == name)
-        .ok_or_else(|| GenerateError::UnknownFamily {
-            name: name.to_string(),
-            known: families()
-                .iter()
-                .map(|f| f.name())
-                .collect::<Vec<_>>()
-                .join(", "),
-        })
+    Registry::builtin().get(name)
+}
+
+/// The families a run of longforge knows: the built-in ones, plus any a caller adds (a test's
+/// own family, or a program that embeds longforge).
+#[derive(Clone)]
+pub struct Registry {
+    families: Vec<&'static dyn Family>,
+}
+
+impl Registry {
+    pub fn builtin() -> Self {
+        Registry {
+            families: families().to_vec(),
+        }
+    }
+
+    /// Adds `family`; a family of the same name is replaced.
+    pub fn with(mut self, family: &'static dyn Family) -> Self {
+        self.families.retain(|f| f.name() != family.name());
+        self.families.push(family);
+        self
+    }
+
+    pub fn all(&self) -> &[&'static dyn Family] {
+        &self.families
+    }
+
+    pub fn get(&self, name: &str) -> Result<&'static dyn Family, GenerateError> {
+        self.families
+            .iter()
+            .copied()
+            .find(|f| f.name() == name)
+            .ok_or_else(|| GenerateError::UnknownFamily {
+                name: name.to_string(),
+                known: self
+                    .families
+                    .iter()
+                    .map(|f| f.name())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })
+    }
+}
+
+/// Resolves parameters as the manifest will record them: first every file parameter through one
+/// resolver (a path given becomes `{"file", "sha256"}`; on regeneration the file given must have
+/// the recorded digest, and a recorded file must be given), then the family's own checks.
+pub fn resolve(
+    family: &dyn Family,
+    params: Value,
+    inputs: &Inputs,
+) -> Result<Value, GenerateError> {
+    let Value::Object(mut params) = params else {
+        return Err(GenerateError::param(
+            "(all)",
+            "parameters must be a JSON object",
+        ));
+    };
+    for p in family.params().iter().filter(|p| p.kind == ParamKind::File) {
+        resolve_file(p, &mut params, inputs)?;
+    }
+    for name in inputs.files.keys() {
+        if !family
+            .params()
+            .iter()
+            .any(|p| p.kind == ParamKind::File && p.name == name)
+        {
+            return Err(GenerateError::param(
+                name,
+                format!("{} takes no such file", family.name()),
+            ));
+        }
+    }
+    family.resolve(Value::Object(params), inputs)
+}
+
+fn resolve_file(
+    p: &ParamInfo,
+    params: &mut Map<String, Value>,
+    inputs: &Inputs,
+) -> Result<(), GenerateError> {
+    let recorded: Option<InputRef> = match params.get(p.name) {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(serde_json::from_value(v.clone()).map_err(|e| {
+            GenerateError::param(p.name, format!("a recorded input file is {{\"file\", \"sha256\"}} ({e}); give a path with --{}", p.flag()))
+        })?),
+    };
+    let Some(path) = inputs.file(p.name) else {
+        return match recorded {
+            Some(r) => Err(GenerateError::param(
+                p.name,
+                format!(
+                    "this dataset was made from the file {}; pass it with --{}",
+                    r.file,
+                    p.flag()
+                ),
+            )),
+            None => Ok(()),
+        };
+    };
+    let bytes = std::fs::read(path).map_err(|e| GenerateError::Input {
+        path: path.display().to_string(),
+        message: format!("cannot read it ({e})"),
+    })?;
+    let found = InputRef {
+        file: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        sha256: longforge_datasets::sha256_hex(&bytes),
+    };
+    if let Some(r) = recorded {
+        if r.sha256 != found.sha256 {
+            return Err(GenerateError::param(
+                p.name,
+                format!(
+                    "{} is not the file this dataset was made from (its SHA-256 differs from {})",
+                    path.display(),
+                    r.sha256
+                ),
+            ));
+        }
+    }
+    params.insert(
+        p.name.to_string(),
+        serde_json::to_value(found).expect("refs serialise"),
+    );
+    Ok(())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -189,8 +382,10 @@ pub enum GenerateError {
     },
     #[error("unknown family `{name}`; known families: {known} (see `longforge generate --list`)")]
     UnknownFamily { name: String, known: String },
-    #[error("parameter `{param}`: {message}")]
+    #[error("{}: {message}", flag_of(param))]
     Param { param: String, message: String },
+    #[error("{path}: {message}")]
+    Input { path: String, message: String },
     #[error("haystack {path}: {message}")]
     Haystack { path: String, message: String },
     #[error("the haystack holds only about {available} usable tokens but {target} were asked for; give a longer --haystack file or shorter --lengths (paragraphs that mention a needle's names or answers are left out)")]
@@ -201,6 +396,15 @@ pub enum GenerateError {
     NoConvergence { target: usize, got: usize },
     #[error(transparent)]
     Dataset(#[from] DatasetError),
+}
+
+/// `--plain-chain` for `plain_chain`; pseudo-parameters such as `(all)` as they are.
+fn flag_of(param: &str) -> String {
+    if param.starts_with('(') {
+        format!("parameters {param}")
+    } else {
+        format!("--{}", param.replace('_', "-"))
+    }
 }
 
 impl GenerateError {

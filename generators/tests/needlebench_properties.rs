@@ -212,11 +212,11 @@ fn bad_parameters_name_the_parameter() {
     let err = |p: Value| nb.resolve(p, &Inputs::default()).unwrap_err().to_string();
     assert!(err(json!({"task": "sorting"})).contains("unknown task `sorting`"));
     assert!(
-        err(json!({"task": "single", "depths": [120]})).contains("`depths`: 120 is outside 0-100")
+        err(json!({"task": "single", "depths": [120]})).contains("--depths: 120 is outside 0-100")
     );
     assert!(err(json!({"task": "single", "lengths": ["12q"]})).contains("12q"));
     assert!(err(json!({"task": "single", "needles": [3]}))
-        .contains("parameter `needles`: task single does not take it"));
+        .contains("--needles: task single does not take it"));
     assert!(err(json!({"task": "single", "lengths": ["none"]})).contains("for atc only"));
     assert!(err(json!({"task": "atc", "needles": [0]})).contains("at least 1"));
     assert!(err(json!({"task": "atc", "needles": [5000]})).contains("at most 512"));
@@ -242,18 +242,18 @@ fn counts_stay_exact_when_paragraphs_do_not_start_with_letters() {
         .collect();
     std::fs::write(&corpus, text).unwrap();
     let inputs = Inputs {
-        haystack: Some(corpus),
+        files: [("haystack".to_string(), corpus)].into(),
         tokenizer: None,
     };
     let nb = family("needlebench").unwrap();
     let counter = TokenCounter::load(&TokenizerSpec::Cl100kBase).unwrap();
     for len in ["700", "3k"] {
-        let params = nb
-            .resolve(
-                json!({"task": "single", "lengths": [len], "depths": [0, 50, 100]}),
-                &inputs,
-            )
-            .unwrap();
+        let params = longforge_generators::resolve(
+            nb,
+            json!({"task": "single", "lengths": [len], "depths": [0, 50, 100]}),
+            &inputs,
+        )
+        .unwrap();
         for s in nb
             .generate(&params, &inputs, &mut |_, _| {})
             .unwrap()

@@ -34,7 +34,9 @@ use longforge_datasets::{
 use serde_json::{json, Map, Value};
 
 use crate::haystack::{self, Corpus, FactFilter, HaystackSource, Lang, Placement};
-use crate::{EarlierVersion, Family, GenerateError, Generated, Inputs, ParamInfo, TaskInfo};
+use crate::{
+    EarlierVersion, Family, GenerateError, Generated, Inputs, ParamInfo, ParamKind, TaskInfo,
+};
 
 pub struct NeedleBench;
 
@@ -73,62 +75,44 @@ const TASKS: &[TaskInfo] = &[
 
 const PARAMS: &[ParamInfo] = &[
     ParamInfo {
-        flag: "--task",
-        default: "(required)",
-        help: "single | multi-retrieval | multi-reasoning | atc",
-    },
-    ParamInfo {
-        flag: "--lang",
+        name: "lang",
+        kind: ParamKind::Text,
         default: "en",
         help: "en | zh",
     },
     ParamInfo {
-        flag: "--lengths",
-        default: "4k (atc: none)",
-        help: "context lengths in tokens: 512, 4k, 128k, 1m; `none` = no filler (atc)",
-    },
-    ParamInfo {
-        flag: "--depths",
+        name: "depths",
+        kind: ParamKind::Floats,
         default: "0,25,50,75,100",
         help: "needle depths in percent of the haystack (single, multi-*)",
     },
     ParamInfo {
-        flag: "--needles",
+        name: "needles",
+        kind: ParamKind::Ints,
         default: "8 (multi-reasoning: 4)",
         help: "kinship links per puzzle, a list (atc, multi-reasoning)",
     },
     ParamInfo {
-        flag: "--distractors",
+        name: "distractors",
+        kind: ParamKind::Int,
         default: "2",
         help: "near-miss needles per retrieval sample; 0 = the original",
     },
     ParamInfo {
-        flag: "--plain-chain",
+        name: "plain_chain",
+        kind: ParamKind::Bool,
         default: "off",
         help: "the original's single chain, no distractor families or branches",
     },
     ParamInfo {
-        flag: "--questions",
+        name: "questions",
+        kind: ParamKind::Texts,
         default: "all (multi-reasoning: eldest_ancestor)",
         help: "eldest_ancestor, nth_ancestor, nth_descendant, generations_apart",
     },
     ParamInfo {
-        flag: "--count",
-        default: "1",
-        help: "samples per grid cell",
-    },
-    ParamInfo {
-        flag: "--seed",
-        default: "42",
-        help: "dataset seed; each sample's seed derives from it and the sample id",
-    },
-    ParamInfo {
-        flag: "--tokenizer",
-        default: "cl100k_base",
-        help: "cl100k_base | o200k_base | path to a Hugging Face tokenizer.json",
-    },
-    ParamInfo {
-        flag: "--haystack",
+        name: "haystack",
+        kind: ParamKind::File,
         default: "(embedded prose)",
         help: "your own filler: plain text, or JSON Lines with a `text` field",
     },
@@ -183,34 +167,10 @@ impl Family for NeedleBench {
         }
         let counter = load_tokenizer(&p, inputs)?;
         p.tokenizer = counter.name().to_string();
-        p.haystack = match (&inputs.haystack, &p.haystack) {
-            (Some(path), recorded) => {
-                let corpus = Corpus::load(path, p.lang)?;
-                let found = HaystackRef {
-                    file: corpus.file_name.clone(),
-                    sha256: corpus.sha256.clone(),
-                };
-                if let Some(recorded) = recorded {
-                    if recorded.sha256 != found.sha256 {
-                        return Err(GenerateError::param(
-                            "haystack",
-                            format!("{} is not the file this dataset was made from (its SHA-256 differs from {})", path.display(), recorded.sha256),
-                        ));
-                    }
-                }
-                Some(found)
-            }
-            (None, Some(recorded)) => {
-                return Err(GenerateError::param(
-                    "haystack",
-                    format!(
-                        "this dataset was made from the file {}; pass it with --haystack",
-                        recorded.file
-                    ),
-                ))
-            }
-            (None, None) => None,
-        };
+        // `resolve` recorded the file and checked its digest; loading it checks it is a corpus.
+        if let (Some(path), Some(_)) = (inputs.file("haystack"), &p.haystack) {
+            Corpus::load(path, p.lang)?;
+        }
         Ok(serde_json::to_value(&p).expect("params serialise"))
     }
 
@@ -224,7 +184,7 @@ impl Family for NeedleBench {
             GenerateError::param("(all)", format!("not resolved NeedleBench parameters: {e}"))
         })?;
         let counter = load_tokenizer(&p, inputs)?;
-        let source = match &inputs.haystack {
+        let source = match inputs.file("haystack") {
             Some(path) => HaystackSource::Corpus(Arc::new(Corpus::load(path, p.lang)?)),
             None => HaystackSource::Prose(p.lang),
         };

@@ -50,12 +50,7 @@ impl Task {
 }
 
 /// The user's own filler file, named by content so the manifest holds no path.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct HaystackRef {
-    pub file: String,
-    pub sha256: String,
-}
+pub type HaystackRef = crate::InputRef;
 
 /// Resolved parameters. Field order is the order written to the manifest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

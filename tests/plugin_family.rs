@@ -1,0 +1,222 @@
+//! A family written here, in a few dozen lines, goes through the whole flow in the binary's own
+//! code (generate with its own flag, every baseline, score with a summary and a report, the rule
+//! judge, rank, verify) with no file of longforge changed: the plug-in points are enough.
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use longforge::{run_cli, Registry};
+use longforge_datasets::{derive_seed, Reference, Sample, SeededRng};
+use longforge_generators::{
+    Family, GenerateError, Generated, Inputs, ParamInfo, ParamKind, TaskInfo,
+};
+use serde_json::{json, Value};
+
+/// Adding two numbers of a given number of digits; scored by an exact boxed answer.
+struct Sums;
+
+impl Family for Sums {
+    fn name(&self) -> &'static str {
+        "sums"
+    }
+    fn version(&self) -> &'static str {
+        "1.0.0"
+    }
+    fn tasks(&self) -> &'static [TaskInfo] {
+        &[TaskInfo {
+            name: "sum",
+            summary: "add two numbers",
+            grid: "digits",
+            scorer: "boxed_exact",
+            metrics: &["mean"],
+        }]
+    }
+    fn params(&self) -> &'static [ParamInfo] {
+        &[ParamInfo {
+            name: "digits",
+            kind: ParamKind::Ints,
+            default: "1,2",
+            help: "digits per number",
+        }]
+    }
+    fn example(&self, _task: &str) -> Value {
+        json!({"digits": [1, 2], "count": 2})
+    }
+    fn resolve(&self, params: Value, _inputs: &Inputs) -> Result<Value, GenerateError> {
+        let mut p = json!({"task": "sum", "digits": [1, 2], "count": 1, "seed": 42});
+        for (k, v) in params.as_object().into_iter().flatten() {
+            match p.get_mut(k) {
+                Some(slot) => *slot = v.clone(),
+                None => {
+                    return Err(GenerateError::Param {
+                        param: k.clone(),
+                        message: "sums does not take it".into(),
+                    })
+                }
+            }
+        }
+        Ok(p)
+    }
+    fn generate(
+        &self,
+        p: &Value,
+        _inputs: &Inputs,
+        _progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Generated, GenerateError> {
+        let seed = p["seed"].as_u64().unwrap_or(42);
+        let mut samples = Vec::new();
+        for digits in p["digits"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_u64)
+        {
+            for i in 0..p["count"].as_u64().unwrap_or(1) {
+                let id = format!("sums/sum/d{digits}/{i}");
+                let mut rng = SeededRng::new(derive_seed(seed, &id));
+                let top = 10usize.pow(digits as u32);
+                let (a, b) = (rng.below(top), rng.below(top));
+                let question = format!("What is {a} + {b}? Answer in \\boxed{{}}.");
+                let candidates = [a + b, a + b + 1, a.abs_diff(b)].map(|n| n.to_string());
+                samples.push(Sample {
+                    id, family: "sums".into(), task: "sum".into(), lang: "en".into(),
+                    context: None, context_id: None, prompt: question.clone(), question,
+                    reference: Reference::exact((a + b).to_string()),
+                    meta: json!({"seed": seed, "axes": {"digits": digits.to_string()},
+                        "baseline": {"candidates": candidates, "picks": 1, "shortcut": [a.to_string()]}})
+                        .as_object().cloned().unwrap_or_default(),
+                });
+            }
+        }
+        Ok(Generated {
+            samples,
+            seed,
+            tokenizer: "cl100k_base".into(),
+        })
+    }
+}
+
+static SUMS: Sums = Sums;
+
+fn cli(registry: &Registry, args: &[&str]) {
+    let line: Vec<OsString> = std::iter::once("longforge")
+        .chain(args.iter().copied())
+        .map(OsString::from)
+        .collect();
+    let code = run_cli(registry, line);
+    assert_eq!(
+        format!("{code:?}"),
+        format!("{:?}", ExitCode::SUCCESS),
+        "longforge {args:?}"
+    );
+}
+
+#[test]
+fn a_family_defined_in_a_test_goes_through_the_whole_flow() {
+    let registry = Registry::builtin().with(&SUMS);
+    let tmp = tempfile::tempdir().unwrap();
+    let path = |name: &str| tmp.path().join(name).to_str().unwrap().to_string();
+    let data = path("sums");
+    cli(
+        &registry,
+        &[
+            "generate", "sums", "--digits", "1,3", "--count", "5", "--seed", "9", "--out", &data,
+        ],
+    );
+    cli(&registry, &["verify", &data]);
+    let mut predictions = Vec::new();
+    for b in ["oracle", "random", "shortcut", "noisy-oracle"] {
+        predictions.push(path(&format!("{b}.jsonl")));
+        cli(
+            &registry,
+            &[
+                "run",
+                "--dataset",
+                &data,
+                "--baseline",
+                b,
+                "--out",
+                &predictions[predictions.len() - 1],
+            ],
+        );
+    }
+    let (scores, summary, report) = (
+        path("scores.jsonl"),
+        path("summary.jsonl"),
+        path("report.md"),
+    );
+    let mut score = vec![
+        "score",
+        "--dataset",
+        &data,
+        "--out",
+        &scores,
+        "--summary",
+        &summary,
+        "--report",
+        &report,
+        "--predictions",
+    ];
+    score.extend(predictions.iter().map(String::as_str));
+    cli(&registry, &score);
+    let rows: Vec<Value> = std::fs::read_to_string(&summary)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let oracle = rows
+        .iter()
+        .find(|r| r["model"] == "oracle" && r["axes"] == json!({}) && r["metric"] == "exact_match")
+        .unwrap();
+    assert_eq!(
+        (
+            oracle["value"].as_f64(),
+            oracle["n"].as_u64(),
+            oracle["family"].as_str()
+        ),
+        (Some(1.0), Some(10), Some("sums"))
+    );
+    assert!(rows.iter().any(|r| r["axes"] == json!({"digits": "3"})));
+    let shortcut = rows
+        .iter()
+        .find(|r| {
+            r["model"] == "shortcut" && r["axes"] == json!({}) && r["metric"] == "exact_match"
+        })
+        .unwrap();
+    assert!(shortcut["value"].as_f64().unwrap() < 1.0, "{shortcut}");
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        text.contains("## sum: `exact_match` by digits") && text.contains("| digits 3 |"),
+        "{text}"
+    );
+    let judgments = path("judgments.jsonl");
+    let mut judge = vec![
+        "judge",
+        "--dataset",
+        &data,
+        "--judge",
+        "rule",
+        "--out",
+        &judgments,
+        "--predictions",
+    ];
+    judge.extend(predictions.iter().map(String::as_str));
+    cli(&registry, &judge);
+    cli(
+        &registry,
+        &[
+            "rank",
+            "--battles",
+            &judgments,
+            "--out",
+            &path("ranking.json"),
+            "--bootstrap",
+            "20",
+            "--prior",
+            "1",
+        ],
+    );
+    let ranking: Value =
+        serde_json::from_str(&std::fs::read_to_string(path("ranking.json")).unwrap()).unwrap();
+    assert_eq!(ranking["ratings"][0]["model"], "oracle");
+}
