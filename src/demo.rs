@@ -67,7 +67,15 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<()> {
     for (name, mut params) in datasets {
         params["seed"] = json!(args.seed);
         let dir = root.join("datasets").join(name);
-        generate_into(nb, params, &Inputs::default(), &dir, false, &mut |_, _| {})?;
+        generate_into(
+            nb,
+            params,
+            &Inputs::default(),
+            &dir,
+            false,
+            None,
+            &mut |_, _| {},
+        )?;
         let dataset = longforge_datasets::Dataset::open(&dir)?;
         scoring.add(nb.name(), &dataset.manifest.scoring)?;
         let samples = &dataset.samples;

@@ -7,9 +7,9 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use clap::{Arg, ArgAction, ArgMatches};
-use longforge_datasets::{atomic::StagedDir, render, GeneratorInfo, Provenance, TokenizerSpec};
+use longforge_datasets::{atomic::StagedDir, TokenizerSpec};
 use longforge_generators::{
-    resolve, scoring_of, Family, Inputs, ParamInfo, ParamKind, Registry, COMMON_PARAMS,
+    resolve, write_dataset, Family, Inputs, ParamInfo, ParamKind, Registry, COMMON_PARAMS,
 };
 use serde_json::{Map, Value};
 
@@ -58,6 +58,10 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
         .cloned()
         .context("pass --out DIR, the folder to write the dataset to")?;
     let (params, inputs) = params_from(family, &matches)?;
+    let shard = matches
+        .get_one::<String>("shard")
+        .map(|s| parse_shard(s))
+        .transpose()?;
     let mut progress = Progress::new(&format!("generating {name}"));
     let written = generate_into(
         family,
@@ -65,6 +69,7 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
         &inputs,
         &out,
         matches.get_flag("force"),
+        shard,
         &mut |d, t| progress.update(d, t),
     )?;
     eprintln!("wrote {written} samples to {}", out.display());
@@ -102,6 +107,12 @@ fn command(family: &dyn Family) -> clap::Command {
             Arg::new("tokenizer").long("tokenizer").help(
                 "cl100k_base (default), o200k_base, or a path to a Hugging Face tokenizer.json",
             ),
+        )
+        .arg(
+            Arg::new("shard")
+                .long("shard")
+                .value_name("I/N")
+                .help("Only shard I of N (1 <= I <= N): the samples a single run places there; join shards with `longforge merge`"),
         )
         .arg(
             Arg::new("params")
@@ -209,36 +220,41 @@ fn many<T: Clone + Into<Value> + Send + Sync + 'static>(
         .map(|vs| Value::Array(vs.cloned().map(Into::into).collect()))
 }
 
-/// Generates into a staging folder and renames it to `out` only when complete: a failure
-/// leaves nothing behind. Returns the number of samples.
+/// `3/8` as (3, 8).
+fn parse_shard(text: &str) -> Result<(usize, usize)> {
+    let parsed = text
+        .split_once('/')
+        .and_then(|(i, n)| Some((i.trim().parse().ok()?, n.trim().parse().ok()?)));
+    match parsed {
+        Some((i, n)) if i >= 1 && i <= n => Ok((i, n)),
+        _ => bail!("--shard {text}: give I/N with 1 <= I <= N, e.g. --shard 3/8"),
+    }
+}
+
+/// Generates into a staging folder, streaming samples to disk, and renames it to `out` only
+/// when complete: a failure leaves nothing behind. Returns the number of samples.
 pub fn generate_into(
     family: &dyn Family,
     params: Value,
     inputs: &Inputs,
     out: &Path,
     force: bool,
+    shard: Option<(usize, usize)>,
     progress: &mut dyn FnMut(usize, usize),
-) -> Result<usize> {
+) -> Result<u64> {
     let resolved = resolve(family, params, inputs)?;
     let stage = StagedDir::new(out, force)?;
-    let generated = family.generate(&resolved, inputs, progress)?;
-    let scoring = scoring_of(family, &generated.samples)?;
-    let rendered = render(
-        &generated.samples,
-        Provenance {
-            generator: GeneratorInfo {
-                name: family.name().into(),
-                version: family.version().into(),
-            },
-            params: resolved,
-            scoring,
-            seed: generated.seed,
-            tokenizer: generated.tokenizer,
-        },
+    let manifest = write_dataset(
+        family,
+        &resolved,
+        inputs,
+        stage.path(),
+        shard,
+        None,
+        progress,
     )?;
-    rendered.write(stage.path())?;
     stage.commit()?;
-    Ok(generated.samples.len())
+    Ok(manifest.counts.get("samples").copied().unwrap_or(0))
 }
 
 fn listing(registry: &Registry) -> String {

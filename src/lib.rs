@@ -8,6 +8,7 @@ mod demo;
 mod generate;
 mod grade;
 mod judge;
+mod merge;
 mod progress;
 mod rank;
 mod run;
@@ -46,6 +47,8 @@ enum Command {
     Grade(grade::Args),
     /// Agreement between two judgment files: raw agreement, Cohen's kappa, flip rate.
     Agree(agree::Args),
+    /// Join the shards of one generation into the folder a single run writes.
+    Merge(merge::Args),
     /// Rank models from battles with a Bradley-Terry fit and bootstrap intervals.
     Rank(rank::Args),
     /// Generate small NeedleBench datasets, answer them with the baselines, score, and report.
@@ -74,6 +77,7 @@ pub fn run_cli(registry: &Registry, args: impl IntoIterator<Item = OsString>) ->
         Command::Score(a) => done(score::run(registry, a)),
         Command::Demo(a) => done(demo::run(registry, a)),
         Command::Rank(a) => done(rank::run(a)),
+        Command::Merge(a) => done(merge::run(a)),
     };
     match result {
         Ok(code) => code,

@@ -1,13 +1,12 @@
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use clap::{Arg, ArgAction};
-use longforge_datasets::{
-    render, Manifest, Provenance, TokenizerSpec, MANIFEST_FILE, SAMPLES_JSONL,
-};
-use longforge_generators::{as_version, resolve, scoring_of, Inputs, ParamKind, Registry};
+use longforge_datasets::{digest_file, Manifest, TokenizerSpec, MANIFEST_FILE, SAMPLES_JSONL};
+use longforge_generators::{as_version, resolve, write_dataset, Inputs, ParamKind, Registry};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -69,56 +68,32 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
             family.version()
         );
     }
-    let mut generated = family.generate(&resolved, &inputs, &mut |_, _| {})?;
-    let recorded_scoring = as_version(family, &manifest.generator.version, &mut generated.samples)?;
-    let scoring = if recorded_scoring {
-        scoring_of(family, &generated.samples)?
-    } else {
-        Default::default()
-    };
-    let rendered = render(
-        &generated.samples,
-        Provenance {
-            generator: manifest.generator.clone(),
-            params: resolved,
-            scoring,
-            seed: generated.seed,
-            tokenizer: generated.tokenizer,
-        },
+    // Regenerate into a scratch folder beside nothing the user owns, then compare file by file.
+    let scratch = tempfile::tempdir()?;
+    let fresh = write_dataset(
+        family,
+        &resolved,
+        &inputs,
+        scratch.path(),
+        manifest.shard.map(|s| (s.index, s.count)),
+        Some((&manifest.generator.version, manifest.manifest_version)),
+        &mut |_, _| {},
     )?;
-    for (name, bytes) in &rendered.files {
-        let path = args.dir.join(name);
-        let on_disk =
-            std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-        if &on_disk == bytes {
+    for file in &fresh.files {
+        let path = args.dir.join(&file.name);
+        let on_disk = digest_file(&args.dir, &file.name)?;
+        if &on_disk == file {
             continue;
         }
-        if name == SAMPLES_JSONL {
-            let fresh = String::from_utf8_lossy(bytes);
-            let disk = String::from_utf8_lossy(&on_disk);
-            for (i, (a, b)) in fresh.lines().zip(disk.lines()).enumerate() {
-                if a != b {
-                    let id = generated.samples.get(i).map_or("?", |s| s.id.as_str());
-                    bail!(
-                        "{}: line {} (sample `{id}`) differs from what the manifest regenerates",
-                        path.display(),
-                        i + 1
-                    );
-                }
-            }
-            bail!(
-                "{}: holds {} lines, the manifest regenerates {}",
-                path.display(),
-                disk.lines().count(),
-                fresh.lines().count()
-            );
+        if file.name == SAMPLES_JSONL {
+            first_difference(&path, &scratch.path().join(SAMPLES_JSONL))?;
         }
         bail!(
             "{} differs from what the manifest regenerates",
             path.display()
         );
     }
-    if rendered.manifest != manifest {
+    if fresh != manifest {
         bail!(
             "{}: differs from the regenerated manifest (counts or digests were edited)",
             args.dir.join(MANIFEST_FILE).display()
@@ -127,7 +102,40 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
     println!(
         "ok: {} ({} samples) regenerates byte for byte",
         args.dir.display(),
-        generated.samples.len()
+        fresh.counts.get("samples").copied().unwrap_or(0)
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Fails naming the first line (and its sample) where `disk` and `fresh` differ.
+fn first_difference(disk: &Path, fresh: &Path) -> Result<()> {
+    let open = |p: &Path| -> Result<std::io::Lines<BufReader<std::fs::File>>> {
+        Ok(
+            BufReader::new(std::fs::File::open(p).with_context(|| p.display().to_string())?)
+                .lines(),
+        )
+    };
+    let (mut a, mut b) = (open(disk)?, open(fresh)?);
+    let mut line = 0;
+    loop {
+        line += 1;
+        match (a.next().transpose()?, b.next().transpose()?) {
+            (Some(x), Some(y)) if x == y => continue,
+            (Some(_), Some(y)) => {
+                let id = serde_json::from_str::<serde_json::Value>(&y)
+                    .ok()
+                    .and_then(|v| v["id"].as_str().map(str::to_string))
+                    .unwrap_or_else(|| "?".into());
+                bail!(
+                    "{}: line {line} (sample `{id}`) differs from what the manifest regenerates",
+                    disk.display()
+                );
+            }
+            (None, None) => return Ok(()),
+            _ => bail!(
+                "{}: holds a different number of lines than the manifest regenerates (first missing or extra at line {line})",
+                disk.display()
+            ),
+        }
+    }
 }

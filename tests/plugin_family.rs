@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use longforge::{run_cli, Registry};
 use longforge_datasets::{derive_seed, Reference, Sample, SeededRng};
 use longforge_generators::{
-    Family, GenerateError, Generated, Inputs, ParamInfo, ParamKind, TaskInfo,
+    Family, GenerateError, Generated, Inputs, ParamInfo, ParamKind, SampleSource, TaskInfo,
 };
 use serde_json::{json, Value};
 
@@ -57,12 +57,11 @@ impl Family for Sums {
         }
         Ok(p)
     }
-    fn generate(
-        &self,
+    fn prepare<'a>(
+        &'a self,
         p: &Value,
         _inputs: &Inputs,
-        _progress: &mut dyn FnMut(usize, usize),
-    ) -> Result<Generated, GenerateError> {
+    ) -> Result<Box<dyn SampleSource + 'a>, GenerateError> {
         let seed = p["seed"].as_u64().unwrap_or(42);
         let mut samples = Vec::new();
         for digits in p["digits"]
@@ -88,11 +87,11 @@ impl Family for Sums {
                 });
             }
         }
-        Ok(Generated {
+        Ok(Box::new(Generated {
             samples,
             seed,
             tokenizer: "cl100k_base".into(),
-        })
+        }))
     }
 }
 

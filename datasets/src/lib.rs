@@ -18,21 +18,25 @@ mod error;
 pub mod jsonl;
 mod length;
 mod manifest;
+mod merge;
 mod parquet;
 mod record;
 mod seed;
 mod tokenizer;
+mod writer;
 
-pub use dataset::{read_samples, render, Dataset, Provenance, RenderedDataset};
+pub use dataset::{read_samples, Dataset};
 pub use error::DatasetError;
 pub use length::TokenLength;
-pub use manifest::{sha256_hex, FileDigest, GeneratorInfo, Manifest, ScoringSpec, MANIFEST_FILE};
-pub use parquet::{
-    read_sample_ids_parquet, samples_parquet_bytes, write_samples_parquet, SAMPLES_PARQUET,
+pub use manifest::{
+    sha256_hex, FileDigest, GeneratorInfo, Manifest, ScoringSpec, Shard, MANIFEST_FILE,
 };
+pub use merge::merge;
+pub use parquet::{read_sample_ids_parquet, SAMPLES_PARQUET};
 pub use record::{
     char_len, Evidence, Grade, Judgment, Order, Prediction, Reference, Sample, Score, Status,
     Verdict, SAMPLES_JSONL,
 };
 pub use seed::{derive_seed, SeededRng};
 pub use tokenizer::{is_piece_boundary, TokenCounter, TokenizerSpec};
+pub use writer::{digest_file, DatasetWriter, Provenance, RowGroups};

@@ -4,21 +4,16 @@
 //! file. Nested Parquet types differ in how polars, pyarrow and Hugging Face `datasets` map them,
 //! and a flat schema reads the same everywhere.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
-use crate::{atomic, DatasetError, Sample};
+use crate::{DatasetError, Sample};
 
 pub const SAMPLES_PARQUET: &str = "samples.parquet";
 
-/// Encodes `samples` as Parquet bytes. Same samples, same bytes (fixed compression, one row group
-/// per 64K rows, no timestamps).
-pub fn samples_parquet_bytes(samples: &[Sample], path: &Path) -> Result<Vec<u8>, DatasetError> {
-    let err = |e: PolarsError| DatasetError::Parquet {
-        path: path.to_path_buf(),
-        message: e.to_string(),
-    };
+/// The columns of `samples` as one DataFrame (one chunk, so one row group when written).
+pub(crate) fn samples_frame(samples: &[Sample], path: &Path) -> Result<DataFrame, DatasetError> {
     let text = |f: &dyn Fn(&Sample) -> String| samples.iter().map(f).collect::<Vec<_>>();
     let opt = |f: &dyn Fn(&Sample) -> Option<String>| samples.iter().map(f).collect::<Vec<_>>();
     let columns = vec![
@@ -33,21 +28,52 @@ pub fn samples_parquet_bytes(samples: &[Sample], path: &Path) -> Result<Vec<u8>,
         Column::new("reference".into(), text(&|s| to_json(&s.reference))),
         Column::new("meta".into(), text(&|s| to_json(&s.meta))),
     ];
-    let mut df = DataFrame::new(samples.len(), columns).map_err(err)?;
-    let mut bytes = Vec::new();
-    ParquetWriter::new(&mut bytes)
-        .with_compression(ParquetCompression::Zstd(None))
-        .with_row_group_size(Some(65_536))
-        .finish(&mut df)
-        .map_err(err)?;
-    Ok(bytes)
+    DataFrame::new(samples.len(), columns).map_err(|e| parquet_error(path, e))
 }
 
-/// Writes `samples` to `path` atomically and returns the bytes written (for the manifest).
-pub fn write_samples_parquet(samples: &[Sample], path: &Path) -> Result<Vec<u8>, DatasetError> {
-    let bytes = samples_parquet_bytes(samples, path)?;
-    atomic::write(path, &bytes)?;
-    Ok(bytes)
+/// `samples.parquet` written a row group at a time: fixed compression, no timestamps, so the
+/// same row groups give the same bytes.
+pub(crate) struct SamplesParquet {
+    path: PathBuf,
+    writer: BatchedWriter<std::fs::File>,
+}
+
+impl SamplesParquet {
+    pub(crate) fn create(path: &Path) -> Result<Self, DatasetError> {
+        let file = std::fs::File::create(path).map_err(|e| DatasetError::io(path, e))?;
+        let schema = samples_frame(&[], path)?.schema().as_ref().clone();
+        let writer = ParquetWriter::new(file)
+            .with_compression(ParquetCompression::Zstd(None))
+            .with_row_group_size(Some(65_536))
+            .batched(&schema)
+            .map_err(|e| parquet_error(path, e))?;
+        Ok(SamplesParquet {
+            path: path.to_path_buf(),
+            writer,
+        })
+    }
+
+    /// Writes `samples` as one row group.
+    pub(crate) fn write_group(&mut self, samples: &[Sample]) -> Result<(), DatasetError> {
+        let df = samples_frame(samples, &self.path)?;
+        self.writer
+            .write_batch(&df)
+            .map_err(|e| parquet_error(&self.path, e))
+    }
+
+    pub(crate) fn finish(self) -> Result<(), DatasetError> {
+        self.writer
+            .finish()
+            .map_err(|e| parquet_error(&self.path, e))?;
+        Ok(())
+    }
+}
+
+fn parquet_error(path: &Path, e: PolarsError) -> DatasetError {
+    DatasetError::Parquet {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
 }
 
 /// The `id` column of a samples Parquet file, in row order.
@@ -66,36 +92,4 @@ pub fn read_sample_ids_parquet(path: &Path) -> Result<Vec<String>, DatasetError>
 
 fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("contract types serialise")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::Reference;
-
-    fn sample(id: &str) -> Sample {
-        Sample {
-            id: id.into(),
-            family: "needlebench".into(),
-            task: "single".into(),
-            lang: "zh".into(),
-            context: Some("中文上下文".into()),
-            context_id: None,
-            question: "q".into(),
-            prompt: "p".into(),
-            reference: Reference::exact("答案"),
-            meta: serde_json::Map::new(),
-        }
-    }
-
-    #[test]
-    fn round_trips_through_polars_and_is_deterministic() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(SAMPLES_PARQUET);
-        let samples = vec![sample("a"), sample("b")];
-        let first = write_samples_parquet(&samples, &path).unwrap();
-        assert_eq!(read_sample_ids_parquet(&path).unwrap(), vec!["a", "b"]);
-        let second = samples_parquet_bytes(&samples, &path).unwrap();
-        assert_eq!(first, second);
-    }
 }

@@ -14,7 +14,10 @@ pub mod needlebench;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use longforge_datasets::{DatasetError, Sample, ScoringSpec, TokenizerSpec};
+use longforge_datasets::{
+    DatasetError, DatasetWriter, GeneratorInfo, Manifest, Provenance, RowGroups, Sample,
+    ScoringSpec, Shard, TokenizerSpec,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -156,13 +159,150 @@ pub trait Family: Sync {
     /// Checks `params` and completes them with defaults and input digests, giving the JSON the
     /// manifest will store. Fails on the first bad parameter, naming it.
     fn resolve(&self, params: Value, inputs: &Inputs) -> Result<Value, GenerateError>;
-    /// Generates every sample for resolved `params`, calling `progress(done, total)` as it goes.
+    /// Prepares to make the samples of resolved `params` (loads tokenizers and input files
+    /// once). Samples are then made one at a time, by index, so a generation streams to disk
+    /// and a shard makes only its own.
+    fn prepare<'a>(
+        &'a self,
+        params: &Value,
+        inputs: &Inputs,
+    ) -> Result<Box<dyn SampleSource + 'a>, GenerateError>;
+
+    /// Every sample at once, in memory, calling `progress(done, total)` as it goes: for tests and
+    /// small datasets; `write_dataset` streams instead.
     fn generate(
         &self,
         params: &Value,
         inputs: &Inputs,
         progress: &mut dyn FnMut(usize, usize),
-    ) -> Result<Generated, GenerateError>;
+    ) -> Result<Generated, GenerateError> {
+        let source = self.prepare(params, inputs)?;
+        let total = source.len();
+        let mut samples = Vec::with_capacity(total);
+        for i in 0..total {
+            samples.push(source.sample(i)?);
+            progress(i + 1, total);
+        }
+        Ok(Generated {
+            samples,
+            seed: source.seed(),
+            tokenizer: source.tokenizer(),
+        })
+    }
+}
+
+/// The samples of one generation, made on demand. Sample `i` depends only on the parameters and
+/// `i` (its seed derives from the dataset seed and its id), never on which others were made.
+pub trait SampleSource {
+    /// How many samples the whole generation holds.
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Sample `index`, `0 <= index < len()`, in file order.
+    fn sample(&self, index: usize) -> Result<Sample, GenerateError>;
+    fn seed(&self) -> u64;
+    /// The tokenizer's stable name.
+    fn tokenizer(&self) -> String;
+}
+
+/// Samples made in advance serve as a source too (a family that builds all at once).
+impl SampleSource for Generated {
+    fn len(&self) -> usize {
+        self.samples.len()
+    }
+    fn sample(&self, index: usize) -> Result<Sample, GenerateError> {
+        self.samples
+            .get(index)
+            .cloned()
+            .ok_or_else(|| GenerateError::param("(all)", format!("no sample {index}")))
+    }
+    fn seed(&self) -> u64 {
+        self.seed
+    }
+    fn tokenizer(&self) -> String {
+        self.tokenizer.clone()
+    }
+}
+
+/// Generates resolved `params` into `dir` (normally a staging folder), streaming each sample to
+/// disk as it is made; with `shard`, only that shard's samples. Returns the manifest written.
+/// `manifest_version` is [`Manifest::VERSION`] except when `verify` reproduces an older folder;
+/// `version` is the generator version to reproduce (see [`as_version`]).
+pub fn write_dataset(
+    family: &dyn Family,
+    params: &Value,
+    inputs: &Inputs,
+    dir: &Path,
+    shard: Option<(usize, usize)>,
+    reproduce: Option<(&str, u32)>,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Manifest, GenerateError> {
+    let (version, manifest_version) = reproduce.unwrap_or((family.version(), Manifest::VERSION));
+    let source = family.prepare(params, inputs)?;
+    let total = source.len();
+    let shard = match shard {
+        Some((index, count)) => {
+            if count == 0 || index == 0 || index > count {
+                return Err(GenerateError::param(
+                    "shard",
+                    format!("{index}/{count}: give I/N with 1 <= I <= N"),
+                ));
+            }
+            Some(Shard::of(index, count, total))
+        }
+        None => None,
+    };
+    let range = shard.map_or(0..total, |s| s.first..s.end);
+    let mut writer = DatasetWriter::create(dir, RowGroups::of_manifest_version(manifest_version))?;
+    let mut specs = BTreeMap::new();
+    let mut recorded_scoring = true;
+    let n = range.len();
+    for (done, index) in range.enumerate() {
+        let mut sample = [source.sample(index)?];
+        recorded_scoring = as_version(family, version, &mut sample)?;
+        let [sample] = sample;
+        if !specs.contains_key(&sample.task) {
+            specs.insert(sample.task.clone(), task_scoring(family, &sample)?);
+        }
+        writer.push(sample)?;
+        progress(done + 1, n);
+    }
+    Ok(writer.finish(Provenance {
+        generator: GeneratorInfo {
+            name: family.name().into(),
+            version: version.into(),
+        },
+        params: params.clone(),
+        scoring: if recorded_scoring {
+            specs
+        } else {
+            BTreeMap::new()
+        },
+        seed: source.seed(),
+        tokenizer: source.tokenizer(),
+        shard,
+        manifest_version,
+    })?)
+}
+
+fn task_scoring(family: &dyn Family, sample: &Sample) -> Result<ScoringSpec, GenerateError> {
+    family
+        .tasks()
+        .iter()
+        .find(|t| t.name == sample.task)
+        .map(TaskInfo::scoring)
+        .ok_or_else(|| {
+            GenerateError::param(
+                "task",
+                format!(
+                    "sample `{}` is of task `{}`, which {} does not list",
+                    sample.id,
+                    sample.task,
+                    family.name()
+                ),
+            )
+        })
 }
 
 /// The scoring specs, by task, of the tasks `samples` belong to, as the manifest records them.
@@ -172,25 +312,9 @@ pub fn scoring_of(
 ) -> Result<BTreeMap<String, ScoringSpec>, GenerateError> {
     let mut specs = BTreeMap::new();
     for s in samples {
-        if specs.contains_key(&s.task) {
-            continue;
+        if !specs.contains_key(&s.task) {
+            specs.insert(s.task.clone(), task_scoring(family, s)?);
         }
-        let task = family
-            .tasks()
-            .iter()
-            .find(|t| t.name == s.task)
-            .ok_or_else(|| {
-                GenerateError::param(
-                    "task",
-                    format!(
-                        "sample `{}` is of task `{}`, which {} does not list",
-                        s.id,
-                        s.task,
-                        family.name()
-                    ),
-                )
-            })?;
-        specs.insert(s.task.clone(), task.scoring());
     }
     Ok(specs)
 }

@@ -35,7 +35,7 @@ use serde_json::{json, Map, Value};
 
 use crate::haystack::{self, Corpus, FactFilter, HaystackSource, Lang, Placement};
 use crate::{
-    EarlierVersion, Family, GenerateError, Generated, Inputs, ParamInfo, ParamKind, TaskInfo,
+    EarlierVersion, Family, GenerateError, Inputs, ParamInfo, ParamKind, SampleSource, TaskInfo,
 };
 
 pub struct NeedleBench;
@@ -174,32 +174,56 @@ impl Family for NeedleBench {
         Ok(serde_json::to_value(&p).expect("params serialise"))
     }
 
-    fn generate(
-        &self,
+    fn prepare<'a>(
+        &'a self,
         params: &Value,
         inputs: &Inputs,
-        progress: &mut dyn FnMut(usize, usize),
-    ) -> Result<Generated, GenerateError> {
+    ) -> Result<Box<dyn SampleSource + 'a>, GenerateError> {
         let p: Params = serde_json::from_value(params.clone()).map_err(|e| {
             GenerateError::param("(all)", format!("not resolved NeedleBench parameters: {e}"))
         })?;
         let counter = load_tokenizer(&p, inputs)?;
-        let source = match inputs.file("haystack") {
+        let haystack = match inputs.file("haystack") {
             Some(path) => HaystackSource::Corpus(Arc::new(Corpus::load(path, p.lang)?)),
             None => HaystackSource::Prose(p.lang),
         };
         let cells = grid(&p);
-        let total = cells.len();
-        let mut samples = Vec::with_capacity(total);
-        for (ordinal, cell) in cells.into_iter().enumerate() {
-            samples.push(make_sample(&p, &cell, ordinal, &counter, &source)?);
-            progress(ordinal + 1, total);
-        }
-        Ok(Generated {
-            samples,
-            seed: p.seed,
-            tokenizer: counter.name().to_string(),
-        })
+        Ok(Box::new(Samples {
+            p,
+            cells,
+            counter,
+            haystack,
+        }))
+    }
+}
+
+/// The grid of a resolved generation; sample `i` is cell `i`.
+struct Samples {
+    p: Params,
+    cells: Vec<Cell>,
+    counter: TokenCounter,
+    haystack: HaystackSource,
+}
+
+impl SampleSource for Samples {
+    fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    fn sample(&self, index: usize) -> Result<Sample, GenerateError> {
+        let cell = self
+            .cells
+            .get(index)
+            .ok_or_else(|| GenerateError::param("(all)", format!("no sample {index}")))?;
+        make_sample(&self.p, cell, index, &self.counter, &self.haystack)
+    }
+
+    fn seed(&self) -> u64 {
+        self.p.seed
+    }
+
+    fn tokenizer(&self) -> String {
+        self.counter.name().to_string()
     }
 }
 
