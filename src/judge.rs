@@ -44,8 +44,8 @@ pub struct Args {
     no_reference: bool,
     /// label: free text ending in [[A>B]]-style labels; logprob: one code 1-5 under constrained
     /// decoding, with a soft verdict from the codes' log-probabilities.
-    #[arg(long, default_value = "label", value_parser = ["label", "logprob"])]
-    verdict_mode: String,
+    #[arg(long, value_enum, default_value_t = VerdictModeArg::Label)]
+    verdict_mode: VerdictModeArg,
     #[command(flatten)]
     server: ServerArgs,
     #[command(flatten)]
@@ -53,6 +53,12 @@ pub struct Args {
     /// Print the first request that would be sent, and exit.
     #[arg(long)]
     dry_run: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum VerdictModeArg {
+    Label,
+    Logprob,
 }
 
 /// Exit status: 0 when every showing was judged (valid or invalid), 3 when some requests failed,
@@ -72,7 +78,9 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
     };
     let matchups = matchups(&sheet, &pairing)?;
     let rule = args.judges == [RULE_JUDGE];
-    if rule && (args.template.is_some() || args.verdict_mode != "label" || args.dry_run) {
+    if rule
+        && (args.template.is_some() || args.verdict_mode != VerdictModeArg::Label || args.dry_run)
+    {
         bail!("--judge rule asks no model: --template, --verdict-mode and --dry-run apply to an LLM judge (--judge NAME=URL)");
     }
     let judgments = if rule {
@@ -142,10 +150,9 @@ fn ask_evaluator(
         Some(path) => Template::from_file(path, Purpose::Pairwise)?,
         None => Template::pairwise(!args.no_reference),
     };
-    let mode = if args.verdict_mode == "logprob" {
-        VerdictMode::Logprob
-    } else {
-        VerdictMode::Label
+    let mode = match args.verdict_mode {
+        VerdictModeArg::Label => VerdictMode::Label,
+        VerdictModeArg::Logprob => VerdictMode::Logprob,
     };
     let mut showings = Vec::with_capacity(matchups.len() * 2);
     for c in contests(samples, sheet, matchups) {

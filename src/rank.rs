@@ -16,17 +16,17 @@ pub struct Args {
     /// How ties count: half (half a win each way, as FastChat and Arena-Hard count them),
     /// rao-kupper (an outcome of their own, with a fitted theta >= 1) or davidson (an outcome
     /// of their own, most likely between equals, with a fitted nu >= 0).
-    #[arg(long, default_value = "half", value_parser = ["half", "rao-kupper", "davidson"])]
-    ties: String,
+    #[arg(long, value_enum, default_value_t = TiesArg::Half)]
+    ties: TiesArg,
     /// How many battles a strong verdict (A>>B, B>>A) counts as; Arena-Hard uses 3.
     #[arg(long, default_value_t = 1.0)]
     strong_win_weight: f64,
     /// length: fit with the standardised length difference of the two answers as a covariate,
     /// as the style-controlled arena does (needs judgments; Arena battles have no lengths).
-    #[arg(long, value_parser = ["length"])]
-    control: Option<String>,
-    #[arg(long, default_value = "elo", value_parser = ["elo", "logit"])]
-    scale: String,
+    #[arg(long, value_enum)]
+    control: Option<ControlArg>,
+    #[arg(long, value_enum, default_value_t = ScaleArg::Elo)]
+    scale: ScaleArg,
     /// Fix this model's rating: --anchor MODEL RATING.
     #[arg(long, num_args = 2, value_names = ["MODEL", "RATING"])]
     anchor: Option<Vec<String>>,
@@ -41,6 +41,24 @@ pub struct Args {
     /// W virtual ties per model against the field, for battles with no finite fit.
     #[arg(long, default_value_t = 0.0)]
     prior: f64,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum TiesArg {
+    Half,
+    RaoKupper,
+    Davidson,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ControlArg {
+    Length,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ScaleArg {
+    Elo,
+    Logit,
 }
 
 pub fn run(args: Args) -> Result<()> {
@@ -70,15 +88,14 @@ pub fn run(args: Args) -> Result<()> {
         _ => None,
     };
     let settings = RankSettings {
-        ties: match args.ties.as_str() {
-            "rao-kupper" => Ties::RaoKupper,
-            "davidson" => Ties::Davidson,
-            _ => Ties::Half,
+        ties: match args.ties {
+            TiesArg::Half => Ties::Half,
+            TiesArg::RaoKupper => Ties::RaoKupper,
+            TiesArg::Davidson => Ties::Davidson,
         },
-        scale: if args.scale == "logit" {
-            Scale::Logit
-        } else {
-            Scale::Elo
+        scale: match args.scale {
+            ScaleArg::Elo => Scale::Elo,
+            ScaleArg::Logit => Scale::Logit,
         },
         anchor,
         bootstrap: args.bootstrap,
@@ -86,7 +103,7 @@ pub fn run(args: Args) -> Result<()> {
         level: args.level,
         prior: args.prior,
         strong_win_weight: args.strong_win_weight,
-        control_length: args.control.is_some(),
+        control_length: args.control == Some(ControlArg::Length),
     };
     let ranking = rank(&battles, invalid, settings)?;
     let mut json = serde_json::to_vec_pretty(&ranking)?;

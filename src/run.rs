@@ -49,7 +49,14 @@ pub struct Args {
 /// Exit status: 0 when every sample was answered, 3 when the run finished with recorded failures
 /// or skips, 1 on a usage or input error, 130 when interrupted.
 pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
-    let (dataset, scoring) = crate::scoring::open(registry, &args.dataset)?;
+    let (mut dataset, scoring) = crate::scoring::open(registry, &args.dataset)?;
+    // A sample that reads a shared context is asked with the context in its prompt.
+    for i in 0..dataset.samples.len() {
+        if dataset.samples[i].context_id.is_some() {
+            let prompt = dataset.prompt(&dataset.samples[i])?.into_owned();
+            dataset.samples[i].prompt = prompt;
+        }
+    }
     let mut samples = dataset.samples;
     samples.sort_by(|a, b| a.id.cmp(&b.id));
     if let Some(n) = args.limit {

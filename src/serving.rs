@@ -10,14 +10,24 @@ use std::time::Duration;
 use anyhow::Result;
 use longforge_llm::{default_store_path, ClientOptions, Endpoint, Sampling, ServerKind, Store};
 
+/// `--server-kind`: how output constraints are written; auto asks the server.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ServerKindArg {
+    Auto,
+    Vllm,
+    VllmLegacy,
+    Llamacpp,
+    Openai,
+}
+
 #[derive(clap::Args, Clone)]
 pub struct ServerArgs {
     /// The request store folder (default: $XDG_CACHE_HOME/longforge/requests).
     #[arg(long)]
     pub store: Option<PathBuf>,
     /// auto asks the server on the first request that is really sent.
-    #[arg(long, default_value = "auto", value_parser = ["auto", "vllm", "vllm-legacy", "llamacpp", "openai"])]
-    pub server_kind: String,
+    #[arg(long, value_enum, default_value_t = ServerKindArg::Auto)]
+    pub server_kind: ServerKindArg,
     /// Requests in flight per endpoint.
     #[arg(long, default_value_t = 8)]
     pub concurrency: usize,
@@ -30,12 +40,12 @@ pub struct ServerArgs {
 
 impl ServerArgs {
     pub fn server_kind(&self) -> Option<ServerKind> {
-        match self.server_kind.as_str() {
-            "vllm" => Some(ServerKind::Vllm),
-            "vllm-legacy" => Some(ServerKind::VllmLegacy),
-            "llamacpp" => Some(ServerKind::LlamaCpp),
-            "openai" => Some(ServerKind::OpenAi),
-            _ => None,
+        match self.server_kind {
+            ServerKindArg::Auto => None,
+            ServerKindArg::Vllm => Some(ServerKind::Vllm),
+            ServerKindArg::VllmLegacy => Some(ServerKind::VllmLegacy),
+            ServerKindArg::Llamacpp => Some(ServerKind::LlamaCpp),
+            ServerKindArg::Openai => Some(ServerKind::OpenAi),
         }
     }
 

@@ -1,12 +1,15 @@
 //! A family written here, in a few dozen lines, goes through the whole flow in the binary's own
 //! code (generate with its own flag, every baseline, score with a summary and a report, the rule
-//! judge, rank, verify) with no file of longforge changed: the plug-in points are enough.
+//! judge, rank, verify) with no file of longforge changed: the plug-in points are enough. Its
+//! samples of one cell share a context (a worksheet), stored once.
+
+mod support;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
 
 use longforge::{run_cli, Registry};
-use longforge_datasets::{derive_seed, Reference, Sample, SeededRng};
+use longforge_datasets::{derive_seed, Context, Reference, Sample, SeededRng, CONTEXT_SLOT};
 use longforge_generators::{
     Family, GenerateError, Generated, Inputs, ParamInfo, ParamKind, SampleSource, TaskInfo,
 };
@@ -63,13 +66,20 @@ impl Family for Sums {
         _inputs: &Inputs,
     ) -> Result<Box<dyn SampleSource + 'a>, GenerateError> {
         let seed = p["seed"].as_u64().unwrap_or(42);
-        let mut samples = Vec::new();
+        let (mut samples, mut contexts) = (Vec::new(), Vec::new());
         for digits in p["digits"]
             .as_array()
             .into_iter()
             .flatten()
             .filter_map(Value::as_u64)
         {
+            let sheet = format!("sheet-d{digits}");
+            let text = format!("Worksheet {digits}: add the two numbers of each question.");
+            contexts.push(Context {
+                id: sheet.clone(),
+                text,
+                tokens: 12,
+            });
             for i in 0..p["count"].as_u64().unwrap_or(1) {
                 let id = format!("sums/sum/d{digits}/{i}");
                 let mut rng = SeededRng::new(derive_seed(seed, &id));
@@ -79,7 +89,8 @@ impl Family for Sums {
                 let candidates = [a + b, a + b + 1, a.abs_diff(b)].map(|n| n.to_string());
                 samples.push(Sample {
                     id, family: "sums".into(), task: "sum".into(), lang: "en".into(),
-                    context: None, context_id: None, prompt: question.clone(), question,
+                    context: None, context_id: Some(sheet.clone()),
+                    prompt: format!("{CONTEXT_SLOT}\n\n{question}"), question,
                     reference: Reference::exact((a + b).to_string()),
                     meta: json!({"seed": seed, "axes": {"digits": digits.to_string()},
                         "baseline": {"candidates": candidates, "picks": 1, "shortcut": [a.to_string()]}})
@@ -89,6 +100,7 @@ impl Family for Sums {
         }
         Ok(Box::new(Generated {
             samples,
+            contexts,
             seed,
             tokenizer: "cl100k_base".into(),
         }))
@@ -215,6 +227,84 @@ fn a_family_defined_in_a_test_goes_through_the_whole_flow() {
             "1",
         ],
     );
+    // The worksheets are stored once each, and the prompts do not repeat them.
+    let read = |f: &str| std::fs::read_to_string(tmp.path().join("sums").join(f)).unwrap();
+    assert_eq!(read("contexts.jsonl").lines().count(), 2);
+    assert!(
+        !read("samples.jsonl").contains("Worksheet")
+            && read("samples.jsonl").contains(CONTEXT_SLOT)
+    );
+    assert!(tmp.path().join("sums/contexts.parquet").exists());
+    // A model is asked with the worksheet in its prompt (the server echoes what it was asked).
+    let (url, _) = support::scripted_server(|body| {
+        let asked = body["messages"][0]["content"].clone();
+        json!({"choices": [{"message": {"role": "assistant", "content": asked}, "finish_reason": "stop"}]})
+    });
+    let echo = path("echo.jsonl");
+    let store = path("store");
+    cli(
+        &registry,
+        &[
+            "run",
+            "--dataset",
+            &data,
+            "--model",
+            &format!("echo={url}"),
+            "--store",
+            &store,
+            "--out",
+            &echo,
+        ],
+    );
+    let asked = std::fs::read_to_string(&echo).unwrap();
+    assert!(
+        asked.contains("Worksheet 3: add") && !asked.contains(CONTEXT_SLOT),
+        "{asked}"
+    );
+    // Shards of a family with shared contexts merge into the single run.
+    for i in 1..=3 {
+        cli(
+            &registry,
+            &[
+                "generate",
+                "sums",
+                "--digits",
+                "1,3",
+                "--count",
+                "5",
+                "--seed",
+                "9",
+                "--shard",
+                &format!("{i}/3"),
+                "--out",
+                &path(&format!("shard{i}")),
+            ],
+        );
+    }
+    cli(
+        &registry,
+        &[
+            "merge",
+            &path("shard1"),
+            &path("shard2"),
+            &path("shard3"),
+            "--out",
+            &path("merged"),
+        ],
+    );
+    for f in [
+        "manifest.json",
+        "samples.jsonl",
+        "samples.parquet",
+        "contexts.jsonl",
+        "contexts.parquet",
+    ] {
+        assert_eq!(
+            std::fs::read(tmp.path().join("merged").join(f)).unwrap(),
+            std::fs::read(tmp.path().join("sums").join(f)).unwrap(),
+            "{f}"
+        );
+    }
     let ranking: Value =
         serde_json::from_str(&std::fs::read_to_string(path("ranking.json")).unwrap()).unwrap();
     assert_eq!(ranking["ratings"][0]["model"], "oracle");

@@ -3,7 +3,12 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::{jsonl, DatasetError, Manifest, Sample, MANIFEST_FILE, SAMPLES_JSONL};
+use std::borrow::Cow;
+
+use crate::{
+    jsonl, Context, DatasetError, Manifest, Sample, CONTEXTS_JSONL, CONTEXT_SLOT, MANIFEST_FILE,
+    SAMPLES_JSONL,
+};
 
 /// Reads the samples of a dataset folder.
 pub fn read_samples(dir: &Path) -> Result<Vec<Sample>, DatasetError> {
@@ -26,6 +31,8 @@ pub struct Dataset {
     pub dir: PathBuf,
     pub manifest: Manifest,
     pub samples: Vec<Sample>,
+    /// Shared contexts by id (`contexts.jsonl`), read once.
+    pub contexts: HashMap<String, Context>,
     index: HashMap<String, usize>,
 }
 
@@ -35,7 +42,45 @@ impl Dataset {
     pub fn open(dir: &Path) -> Result<Self, DatasetError> {
         let samples = read_samples(dir)?;
         let manifest = Manifest::read(dir)?;
-        Self::new(dir, manifest, samples)
+        let mut dataset = Self::new(dir, manifest, samples)?;
+        let path = dir.join(CONTEXTS_JSONL);
+        if path.exists() {
+            for c in jsonl::read::<Context>(&path)? {
+                dataset.contexts.insert(c.id.clone(), c);
+            }
+        }
+        for (i, s) in dataset.samples.iter().enumerate() {
+            if let Some(id) = &s.context_id {
+                if !dataset.contexts.contains_key(id) {
+                    return Err(DatasetError::Invalid {
+                        path: dir.join(SAMPLES_JSONL),
+                        message: format!(
+                            "line {}: sample `{}` names context `{id}`, which {CONTEXTS_JSONL} does not hold",
+                            i + 1,
+                            s.id
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(dataset)
+    }
+
+    /// The prompt a model receives for `sample`: its stored prompt, with the shared context put
+    /// in [`CONTEXT_SLOT`] when it names one.
+    pub fn prompt<'a>(&self, sample: &'a Sample) -> Result<Cow<'a, str>, DatasetError> {
+        let Some(id) = &sample.context_id else {
+            return Ok(Cow::Borrowed(&sample.prompt));
+        };
+        let context = self.contexts.get(id).ok_or_else(|| DatasetError::Invalid {
+            path: self.dir.join(CONTEXTS_JSONL),
+            message: format!("holds no context `{id}` (named by sample `{}`)", sample.id),
+        })?;
+        Ok(Cow::Owned(sample.prompt.replacen(
+            CONTEXT_SLOT,
+            &context.text,
+            1,
+        )))
     }
 
     /// A dataset from parts already in memory (tests, the demo).
@@ -53,6 +98,7 @@ impl Dataset {
             dir: dir.to_path_buf(),
             manifest,
             samples,
+            contexts: HashMap::new(),
             index,
         })
     }

@@ -32,10 +32,10 @@ pub use manifest::{
     sha256_hex, FileDigest, GeneratorInfo, Manifest, ScoringSpec, Shard, MANIFEST_FILE,
 };
 pub use merge::merge;
-pub use parquet::{read_sample_ids_parquet, SAMPLES_PARQUET};
+pub use parquet::{read_sample_ids_parquet, CONTEXTS_PARQUET, SAMPLES_PARQUET};
 pub use record::{
-    char_len, Evidence, Grade, Judgment, Order, Prediction, Reference, Sample, Score, Status,
-    Verdict, SAMPLES_JSONL,
+    char_len, Context, Evidence, Grade, Judgment, Order, Prediction, Reference, Sample, Score,
+    Status, Verdict, CONTEXTS_JSONL, CONTEXT_SLOT, SAMPLES_JSONL,
 };
 pub use seed::{derive_seed, SeededRng};
 pub use tokenizer::{is_piece_boundary, TokenCounter, TokenizerSpec};

@@ -5,7 +5,8 @@ use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use crate::{
-    jsonl, DatasetError, DatasetWriter, Manifest, Provenance, RowGroups, Sample, SAMPLES_JSONL,
+    jsonl, Context, DatasetError, DatasetWriter, Manifest, Provenance, RowGroups, Sample,
+    CONTEXTS_JSONL, SAMPLES_JSONL,
 };
 
 /// Checks that `shards` are every shard of one generation exactly once (same generator,
@@ -79,6 +80,14 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<Manifest, DatasetError> {
     let mut writer =
         DatasetWriter::create(out, RowGroups::of_manifest_version(first.manifest_version))?;
     for (_, dir) in &parts {
+        // A shard's contexts are those its samples name, in order of first use; the writer
+        // keeps the first of each, which is the single run's order.
+        let contexts = dir.join(CONTEXTS_JSONL);
+        if contexts.exists() {
+            for c in jsonl::read::<Context>(&contexts)? {
+                writer.push_context(c)?;
+            }
+        }
         let path = dir.join(SAMPLES_JSONL);
         let file = std::fs::File::open(&path).map_err(|e| DatasetError::io(&path, e))?;
         for (i, line) in std::io::BufReader::new(file).lines().enumerate() {

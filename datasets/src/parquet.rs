@@ -8,54 +8,84 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
-use crate::{DatasetError, Sample};
+use crate::{Context, DatasetError, Sample};
 
 pub const SAMPLES_PARQUET: &str = "samples.parquet";
+pub const CONTEXTS_PARQUET: &str = "contexts.parquet";
 
-/// The columns of `samples` as one DataFrame (one chunk, so one row group when written).
-pub(crate) fn samples_frame(samples: &[Sample], path: &Path) -> Result<DataFrame, DatasetError> {
-    let text = |f: &dyn Fn(&Sample) -> String| samples.iter().map(f).collect::<Vec<_>>();
-    let opt = |f: &dyn Fn(&Sample) -> Option<String>| samples.iter().map(f).collect::<Vec<_>>();
-    let columns = vec![
-        Column::new("id".into(), text(&|s| s.id.clone())),
-        Column::new("family".into(), text(&|s| s.family.clone())),
-        Column::new("task".into(), text(&|s| s.task.clone())),
-        Column::new("lang".into(), text(&|s| s.lang.clone())),
-        Column::new("context".into(), opt(&|s| s.context.clone())),
-        Column::new("context_id".into(), opt(&|s| s.context_id.clone())),
-        Column::new("question".into(), text(&|s| s.question.clone())),
-        Column::new("prompt".into(), text(&|s| s.prompt.clone())),
-        Column::new("reference".into(), text(&|s| to_json(&s.reference))),
-        Column::new("meta".into(), text(&|s| to_json(&s.meta))),
-    ];
-    DataFrame::new(samples.len(), columns).map_err(|e| parquet_error(path, e))
+/// Records with a Parquet twin: their columns as one DataFrame (one chunk, so one row group
+/// when written).
+pub(crate) trait Rows: Sized {
+    fn frame(rows: &[Self], path: &Path) -> Result<DataFrame, DatasetError>;
 }
 
-/// `samples.parquet` written a row group at a time: fixed compression, no timestamps, so the
-/// same row groups give the same bytes.
-pub(crate) struct SamplesParquet {
+impl Rows for Sample {
+    fn frame(samples: &[Sample], path: &Path) -> Result<DataFrame, DatasetError> {
+        let text = |f: &dyn Fn(&Sample) -> String| samples.iter().map(f).collect::<Vec<_>>();
+        let opt = |f: &dyn Fn(&Sample) -> Option<String>| samples.iter().map(f).collect::<Vec<_>>();
+        let columns = vec![
+            Column::new("id".into(), text(&|s| s.id.clone())),
+            Column::new("family".into(), text(&|s| s.family.clone())),
+            Column::new("task".into(), text(&|s| s.task.clone())),
+            Column::new("lang".into(), text(&|s| s.lang.clone())),
+            Column::new("context".into(), opt(&|s| s.context.clone())),
+            Column::new("context_id".into(), opt(&|s| s.context_id.clone())),
+            Column::new("question".into(), text(&|s| s.question.clone())),
+            Column::new("prompt".into(), text(&|s| s.prompt.clone())),
+            Column::new("reference".into(), text(&|s| to_json(&s.reference))),
+            Column::new("meta".into(), text(&|s| to_json(&s.meta))),
+        ];
+        DataFrame::new(samples.len(), columns).map_err(|e| parquet_error(path, e))
+    }
+}
+
+impl Rows for Context {
+    fn frame(contexts: &[Context], path: &Path) -> Result<DataFrame, DatasetError> {
+        let columns = vec![
+            Column::new(
+                "id".into(),
+                contexts.iter().map(|c| c.id.clone()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "text".into(),
+                contexts.iter().map(|c| c.text.clone()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "tokens".into(),
+                contexts.iter().map(|c| c.tokens).collect::<Vec<_>>(),
+            ),
+        ];
+        DataFrame::new(contexts.len(), columns).map_err(|e| parquet_error(path, e))
+    }
+}
+
+/// A Parquet twin written a row group at a time: fixed compression, no timestamps, so the same
+/// row groups give the same bytes.
+pub(crate) struct ParquetTwin<R: Rows> {
     path: PathBuf,
     writer: BatchedWriter<std::fs::File>,
+    rows: std::marker::PhantomData<R>,
 }
 
-impl SamplesParquet {
+impl<R: Rows> ParquetTwin<R> {
     pub(crate) fn create(path: &Path) -> Result<Self, DatasetError> {
         let file = std::fs::File::create(path).map_err(|e| DatasetError::io(path, e))?;
-        let schema = samples_frame(&[], path)?.schema().as_ref().clone();
+        let schema = R::frame(&[], path)?.schema().as_ref().clone();
         let writer = ParquetWriter::new(file)
             .with_compression(ParquetCompression::Zstd(None))
             .with_row_group_size(Some(65_536))
             .batched(&schema)
             .map_err(|e| parquet_error(path, e))?;
-        Ok(SamplesParquet {
+        Ok(ParquetTwin {
             path: path.to_path_buf(),
             writer,
+            rows: std::marker::PhantomData,
         })
     }
 
-    /// Writes `samples` as one row group.
-    pub(crate) fn write_group(&mut self, samples: &[Sample]) -> Result<(), DatasetError> {
-        let df = samples_frame(samples, &self.path)?;
+    /// Writes `rows` as one row group.
+    pub(crate) fn write_group(&mut self, rows: &[R]) -> Result<(), DatasetError> {
+        let df = R::frame(rows, &self.path)?;
         self.writer
             .write_batch(&df)
             .map_err(|e| parquet_error(&self.path, e))

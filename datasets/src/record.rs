@@ -5,6 +5,21 @@ use serde_json::{Map, Value};
 
 /// File name of a dataset's samples inside its folder.
 pub const SAMPLES_JSONL: &str = "samples.jsonl";
+/// File name of the long texts many samples share, when there are any.
+pub const CONTEXTS_JSONL: &str = "contexts.jsonl";
+/// Where a shared context goes in the stored prompt of a sample that names one.
+pub const CONTEXT_SLOT: &str = "{{context}}";
+
+/// A long text many samples read (a book), stored once in `contexts.jsonl` and named by each
+/// sample's `context_id`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Context {
+    pub id: String,
+    pub text: String,
+    /// Its length in tokens of the dataset's tokenizer.
+    pub tokens: u64,
+}
 
 /// One benchmark item: everything a model is shown and everything needed to grade its answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -21,7 +36,9 @@ pub struct Sample {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context_id: Option<String>,
     pub question: String,
-    /// The full rendered prompt a model receives: context, instructions and question.
+    /// The full rendered prompt a model receives: context, instructions and question. When the
+    /// sample names a shared context (`context_id`), the prompt holds [`CONTEXT_SLOT`] once
+    /// where the context goes, and readers put the text there ([`crate::Dataset::prompt`]).
     pub prompt: String,
     pub reference: Reference,
     /// Family-specific facts from which the reference can be re-derived (see each family's docs),

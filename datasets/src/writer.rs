@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::parquet::SamplesParquet;
+use crate::parquet::ParquetTwin;
 use crate::{
-    DatasetError, FileDigest, GeneratorInfo, Manifest, Sample, ScoringSpec, Shard, SAMPLES_JSONL,
-    SAMPLES_PARQUET,
+    Context, DatasetError, FileDigest, GeneratorInfo, Manifest, Sample, ScoringSpec, Shard,
+    CONTEXTS_JSONL, CONTEXTS_PARQUET, SAMPLES_JSONL, SAMPLES_PARQUET,
 };
 
 /// How samples are cut into Parquet row groups. Part of the format (the manifest's version
@@ -56,44 +56,52 @@ pub struct Provenance {
 /// A dataset folder being written into `dir` (normally a [`crate::atomic::StagedDir`]).
 pub struct DatasetWriter {
     dir: PathBuf,
-    jsonl: BufWriter<std::fs::File>,
-    parquet: SamplesParquet,
+    samples: Table<Sample>,
+    /// Created at the first shared context.
+    contexts: Option<Table<Context>>,
+    context_ids: std::collections::HashSet<String>,
     layout: RowGroups,
-    group: Vec<Sample>,
-    group_bytes: usize,
-    samples: u64,
 }
 
-impl DatasetWriter {
-    pub fn create(dir: &Path, layout: RowGroups) -> Result<Self, DatasetError> {
-        std::fs::create_dir_all(dir).map_err(|e| DatasetError::io(dir, e))?;
-        let jsonl_path = dir.join(SAMPLES_JSONL);
-        let jsonl =
-            std::fs::File::create(&jsonl_path).map_err(|e| DatasetError::io(&jsonl_path, e))?;
-        Ok(DatasetWriter {
-            dir: dir.to_path_buf(),
+/// One record type's JSON Lines file and Parquet twin, and the row group being gathered.
+struct Table<R: crate::parquet::Rows> {
+    jsonl_name: &'static str,
+    jsonl: BufWriter<std::fs::File>,
+    parquet: ParquetTwin<R>,
+    group: Vec<R>,
+    group_bytes: usize,
+    rows: u64,
+}
+
+impl<R: crate::parquet::Rows + serde::Serialize> Table<R> {
+    fn create(
+        dir: &Path,
+        jsonl_name: &'static str,
+        parquet_name: &str,
+    ) -> Result<Self, DatasetError> {
+        let path = dir.join(jsonl_name);
+        let jsonl = std::fs::File::create(&path).map_err(|e| DatasetError::io(&path, e))?;
+        Ok(Table {
+            jsonl_name,
             jsonl: BufWriter::new(jsonl),
-            parquet: SamplesParquet::create(&dir.join(SAMPLES_PARQUET))?,
-            layout,
+            parquet: ParquetTwin::create(&dir.join(parquet_name))?,
             group: Vec::new(),
             group_bytes: 0,
-            samples: 0,
+            rows: 0,
         })
     }
 
-    /// Appends one sample to both files.
-    pub fn push(&mut self, sample: Sample) -> Result<(), DatasetError> {
-        let path = self.dir.join(SAMPLES_JSONL);
-        let line = serde_json::to_vec(&sample).expect("samples serialise to JSON");
+    fn push(&mut self, dir: &Path, row: R, layout: RowGroups) -> Result<(), DatasetError> {
+        let line = serde_json::to_vec(&row).expect("records serialise to JSON");
         self.jsonl
             .write_all(&line)
             .and_then(|()| self.jsonl.write_all(b"\n"))
-            .map_err(|e| DatasetError::io(&path, e))?;
+            .map_err(|e| DatasetError::io(dir.join(self.jsonl_name), e))?;
         self.group_bytes += line.len();
-        self.group.push(sample);
-        self.samples += 1;
+        self.group.push(row);
+        self.rows += 1;
         let full = self.group.len() >= RowGroups::MAX_ROWS
-            || (self.layout == RowGroups::Bytes && self.group_bytes >= RowGroups::MAX_BYTES);
+            || (layout == RowGroups::Bytes && self.group_bytes >= RowGroups::MAX_BYTES);
         if full {
             self.flush_group()?;
         }
@@ -109,23 +117,82 @@ impl DatasetWriter {
         Ok(())
     }
 
-    /// Closes the files, writes `manifest.json` and returns it.
-    pub fn finish(mut self, provenance: Provenance) -> Result<Manifest, DatasetError> {
-        let empty = self.samples == 0;
-        // An empty dataset still gets a (schema-only) row group, as the in-memory writer gave.
-        if empty {
+    fn finish(mut self, dir: &Path) -> Result<u64, DatasetError> {
+        // An empty table still gets a (schema-only) row group, as the in-memory writer gave.
+        if self.rows == 0 {
             self.parquet.write_group(&[])?;
         }
         self.flush_group()?;
-        let jsonl_path = self.dir.join(SAMPLES_JSONL);
+        let path = dir.join(self.jsonl_name);
         self.jsonl
             .into_inner()
-            .map_err(|e| DatasetError::io(&jsonl_path, e.into_error()))?
+            .map_err(|e| DatasetError::io(&path, e.into_error()))?
             .sync_all()
-            .map_err(|e| DatasetError::io(&jsonl_path, e))?;
+            .map_err(|e| DatasetError::io(&path, e))?;
         self.parquet.finish()?;
+        Ok(self.rows)
+    }
+}
+
+impl DatasetWriter {
+    pub fn create(dir: &Path, layout: RowGroups) -> Result<Self, DatasetError> {
+        std::fs::create_dir_all(dir).map_err(|e| DatasetError::io(dir, e))?;
+        Ok(DatasetWriter {
+            dir: dir.to_path_buf(),
+            samples: Table::create(dir, SAMPLES_JSONL, SAMPLES_PARQUET)?,
+            contexts: None,
+            context_ids: Default::default(),
+            layout,
+        })
+    }
+
+    /// Appends one sample to both files. A sample naming a shared context must come after
+    /// [`DatasetWriter::push_context`] gave it.
+    pub fn push(&mut self, sample: Sample) -> Result<(), DatasetError> {
+        if let Some(id) = &sample.context_id {
+            if !self.context_ids.contains(id) {
+                return Err(DatasetError::Invalid {
+                    path: self.dir.join(SAMPLES_JSONL),
+                    message: format!(
+                        "sample `{}` names context `{id}`, which was not written before it",
+                        sample.id
+                    ),
+                });
+            }
+        }
+        self.samples.push(&self.dir, sample, self.layout)
+    }
+
+    /// Whether the context `id` is already in the folder.
+    pub fn has_context(&self, id: &str) -> bool {
+        self.context_ids.contains(id)
+    }
+
+    /// Appends a shared context, once: a context already written is skipped.
+    pub fn push_context(&mut self, context: Context) -> Result<(), DatasetError> {
+        if !self.context_ids.insert(context.id.clone()) {
+            return Ok(());
+        }
+        let table = match &mut self.contexts {
+            Some(t) => t,
+            None => {
+                self.contexts
+                    .insert(Table::create(&self.dir, CONTEXTS_JSONL, CONTEXTS_PARQUET)?)
+            }
+        };
+        table.push(&self.dir, context, self.layout)
+    }
+
+    /// Closes the files, writes `manifest.json` and returns it.
+    pub fn finish(self, provenance: Provenance) -> Result<Manifest, DatasetError> {
         let mut counts = BTreeMap::new();
-        counts.insert("samples".to_string(), self.samples);
+        counts.insert("samples".to_string(), self.samples.finish(&self.dir)?);
+        let mut names = vec![SAMPLES_JSONL, SAMPLES_PARQUET];
+        if let Some(contexts) = self.contexts {
+            counts.insert("contexts".to_string(), contexts.finish(&self.dir)?);
+            names.extend([CONTEXTS_JSONL, CONTEXTS_PARQUET]);
+        }
+        names.sort();
         let manifest = Manifest {
             manifest_version: provenance.manifest_version,
             generator: provenance.generator,
@@ -135,7 +202,7 @@ impl DatasetWriter {
             seed: provenance.seed,
             tokenizer: provenance.tokenizer,
             counts,
-            files: [SAMPLES_JSONL, SAMPLES_PARQUET]
+            files: names
                 .iter()
                 .map(|name| digest_file(&self.dir, name))
                 .collect::<Result<_, _>>()?,

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use longforge_datasets::{
-    DatasetError, DatasetWriter, GeneratorInfo, Manifest, Provenance, RowGroups, Sample,
+    Context, DatasetError, DatasetWriter, GeneratorInfo, Manifest, Provenance, RowGroups, Sample,
     ScoringSpec, Shard, TokenizerSpec,
 };
 use serde::{Deserialize, Serialize};
@@ -179,12 +179,20 @@ pub trait Family: Sync {
         let source = self.prepare(params, inputs)?;
         let total = source.len();
         let mut samples = Vec::with_capacity(total);
+        let mut contexts: Vec<Context> = Vec::new();
         for i in 0..total {
-            samples.push(source.sample(i)?);
+            let sample = source.sample(i)?;
+            if let Some(id) = &sample.context_id {
+                if !contexts.iter().any(|c| &c.id == id) {
+                    contexts.push(source.context(id)?);
+                }
+            }
+            samples.push(sample);
             progress(i + 1, total);
         }
         Ok(Generated {
             samples,
+            contexts,
             seed: source.seed(),
             tokenizer: source.tokenizer(),
         })
@@ -201,6 +209,14 @@ pub trait SampleSource {
     }
     /// Sample `index`, `0 <= index < len()`, in file order.
     fn sample(&self, index: usize) -> Result<Sample, GenerateError>;
+    /// The shared context a sample names by `context_id` (a book many samples read); stored
+    /// once in `contexts.jsonl`, before the first sample that names it.
+    fn context(&self, id: &str) -> Result<Context, GenerateError> {
+        Err(GenerateError::param(
+            "(all)",
+            format!("a sample names context `{id}`, but its family shares no contexts"),
+        ))
+    }
     fn seed(&self) -> u64;
     /// The tokenizer's stable name.
     fn tokenizer(&self) -> String;
@@ -216,6 +232,13 @@ impl SampleSource for Generated {
             .get(index)
             .cloned()
             .ok_or_else(|| GenerateError::param("(all)", format!("no sample {index}")))
+    }
+    fn context(&self, id: &str) -> Result<Context, GenerateError> {
+        self.contexts
+            .iter()
+            .find(|c| c.id == id)
+            .cloned()
+            .ok_or_else(|| GenerateError::param("(all)", format!("no context `{id}`")))
     }
     fn seed(&self) -> u64 {
         self.seed
@@ -262,6 +285,11 @@ pub fn write_dataset(
         let mut sample = [source.sample(index)?];
         recorded_scoring = as_version(family, version, &mut sample)?;
         let [sample] = sample;
+        if let Some(id) = &sample.context_id {
+            if !writer.has_context(id) {
+                writer.push_context(source.context(id)?)?;
+            }
+        }
         if !specs.contains_key(&sample.task) {
             specs.insert(sample.task.clone(), task_scoring(family, &sample)?);
         }
@@ -354,6 +382,8 @@ pub fn as_version(
 #[derive(Debug, Clone)]
 pub struct Generated {
     pub samples: Vec<Sample>,
+    /// Shared contexts the samples name, in order of first use.
+    pub contexts: Vec<Context>,
     pub seed: u64,
     /// The tokenizer's stable name.
     pub tokenizer: String,

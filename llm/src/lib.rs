@@ -12,6 +12,7 @@
 
 mod ask;
 mod client;
+mod concurrent;
 mod endpoint;
 mod error;
 mod request;
@@ -21,6 +22,7 @@ mod store;
 
 pub use ask::{ask, fingerprint_for, Asked};
 pub use client::{Answer, Client, ClientOptions, Failure};
+pub use concurrent::{for_each_concurrently, OnDone};
 pub use endpoint::{Endpoint, ServerKind};
 pub use error::LlmError;
 pub use request::{ChatRequest, Constraint, Message, Sampling};

@@ -12,7 +12,8 @@ use longforge_datasets::{Prediction, Sample, Status, TokenCounter, TokenizerSpec
 use serde_json::{json, Value};
 
 use crate::{
-    ask, fingerprint_for, ChatRequest, ChatResponse, Client, LlmError, Message, Sampling, Store,
+    ask, fingerprint_for, for_each_concurrently, ChatRequest, ChatResponse, Client, LlmError,
+    Message, Sampling, Store,
 };
 
 /// Added to a `cl100k_base` count when the model's own tokenizer is unknown.
@@ -69,26 +70,16 @@ pub async fn answer_all(
     sampling: Sampling,
     on_done: Arc<dyn Fn(&Prediction) + Send + Sync>,
 ) -> Vec<Prediction> {
-    let mut tasks = tokio::task::JoinSet::new();
-    for index in 0..samples.len() {
-        let (samples, model, store, on_done) = (
-            samples.clone(),
-            model.clone(),
-            store.clone(),
-            on_done.clone(),
-        );
-        tasks.spawn(async move {
-            let prediction = answer_one(&samples[index], &model, &store, sampling).await;
-            on_done(&prediction);
-            prediction
-        });
-    }
-    let mut out = Vec::with_capacity(samples.len());
-    while let Some(done) = tasks.join_next().await {
-        if let Ok(p) = done {
-            out.push(p);
-        }
-    }
+    let indices: Vec<usize> = (0..samples.len()).collect();
+    let mut out = for_each_concurrently(
+        indices,
+        move |index| {
+            let (samples, model, store) = (samples.clone(), model.clone(), store.clone());
+            async move { answer_one(&samples[index], &model, &store, sampling).await }
+        },
+        on_done,
+    )
+    .await;
     out.sort_by(|a, b| a.sample_id.cmp(&b.sample_id));
     out
 }

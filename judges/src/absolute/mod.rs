@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use longforge_datasets::{Grade, Sample};
-use longforge_llm::{ask, ChatRequest, Client, Message, Sampling, Store};
+use longforge_llm::{ask, for_each_concurrently, ChatRequest, Client, Message, Sampling, Store};
 
 use crate::pairwise::verdict::blank_copies;
 use crate::pairwise::Template;
@@ -133,21 +133,15 @@ pub async fn grade_all(
     store: Arc<Store>,
     on_done: Arc<dyn Fn(&Grade) + Send + Sync>,
 ) -> Vec<Grade> {
-    let mut tasks = tokio::task::JoinSet::new();
-    for showing in showings {
-        let (grader, store, on_done) = (grader.clone(), store.clone(), on_done.clone());
-        tasks.spawn(async move {
-            let g = grader.grade(&store, &showing).await;
-            on_done(&g);
-            g
-        });
-    }
-    let mut out = Vec::new();
-    while let Some(done) = tasks.join_next().await {
-        if let Ok(g) = done {
-            out.push(g);
-        }
-    }
+    let mut out = for_each_concurrently(
+        showings,
+        move |showing| {
+            let (grader, store) = (grader.clone(), store.clone());
+            async move { grader.grade(&store, &showing).await }
+        },
+        on_done,
+    )
+    .await;
     out.sort_by(|a, b| (&a.question_id, &a.model).cmp(&(&b.question_id, &b.model)));
     out
 }

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use longforge_datasets::{Judgment, Order, Verdict};
-use longforge_llm::{ask, ChatRequest, Client, Constraint, Message, Sampling, Store};
+use longforge_llm::{
+    ask, for_each_concurrently, ChatRequest, Client, Constraint, Message, Sampling, Store,
+};
 use serde_json::{Map, Value};
 
 use super::verdict::{read_code, read_label, soft_verdict, Shown, CODES};
@@ -178,21 +180,15 @@ pub async fn judge_all(
     store: Arc<Store>,
     on_done: Arc<dyn Fn(&Judgment) + Send + Sync>,
 ) -> Vec<Judgment> {
-    let mut tasks = tokio::task::JoinSet::new();
-    for showing in showings {
-        let (evaluator, store, on_done) = (evaluator.clone(), store.clone(), on_done.clone());
-        tasks.spawn(async move {
-            let j = evaluator.judge(&store, &showing).await;
-            on_done(&j);
-            j
-        });
-    }
-    let mut out = Vec::new();
-    while let Some(done) = tasks.join_next().await {
-        if let Ok(j) = done {
-            out.push(j);
-        }
-    }
+    let mut out = for_each_concurrently(
+        showings,
+        move |showing| {
+            let (evaluator, store) = (evaluator.clone(), store.clone());
+            async move { evaluator.judge(&store, &showing).await }
+        },
+        on_done,
+    )
+    .await;
     sort_judgments(&mut out);
     out
 }
