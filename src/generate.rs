@@ -57,7 +57,11 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
         .get_one::<PathBuf>("out")
         .cloned()
         .context("pass --out DIR, the folder to write the dataset to")?;
-    let (params, inputs) = params_from(family, &matches)?;
+    let (params, inputs) = params_from(
+        family,
+        COMMON_PARAMS.iter().chain(family.params()),
+        &matches,
+    )?;
     let shard = matches
         .get_one::<String>("shard")
         .map(|s| parse_shard(s))
@@ -128,7 +132,7 @@ fn command(family: &dyn Family) -> clap::Command {
     cmd
 }
 
-fn flag(p: &ParamInfo) -> Arg {
+pub(crate) fn flag(p: &ParamInfo) -> Arg {
     let arg = Arg::new(p.name)
         .long(p.flag())
         .help(format!("{} [default: {}]", p.help, p.default));
@@ -153,10 +157,14 @@ fn flag(p: &ParamInfo) -> Arg {
 
 /// Parameters as JSON, only those given (from `--params`, then flags): the family fills the
 /// defaults and checks them. File parameters become inputs, named in the manifest by content.
-fn params_from(family: &dyn Family, m: &ArgMatches) -> Result<(Value, Inputs)> {
+pub(crate) fn params_from<'a>(
+    family: &dyn Family,
+    flags: impl Iterator<Item = &'a ParamInfo>,
+    m: &ArgMatches,
+) -> Result<(Value, Inputs)> {
     let mut params = Map::new();
     let mut inputs = Inputs::default();
-    if let Some(path) = m.get_one::<PathBuf>("params") {
+    if let Some(path) = m.try_get_one::<PathBuf>("params").ok().flatten() {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("reading --params {}", path.display()))?;
         let Value::Object(given) = serde_json::from_str(&text)
@@ -182,7 +190,7 @@ fn params_from(family: &dyn Family, m: &ArgMatches) -> Result<(Value, Inputs)> {
             }
         }
     }
-    for p in COMMON_PARAMS.iter().chain(family.params()) {
+    for p in flags {
         let value = match p.kind {
             ParamKind::Bool => m.get_flag(p.name).then_some(Value::Bool(true)),
             ParamKind::Int => m.get_one::<u64>(p.name).map(|v| (*v).into()),
@@ -202,7 +210,12 @@ fn params_from(family: &dyn Family, m: &ArgMatches) -> Result<(Value, Inputs)> {
             params.insert(p.name.to_string(), v);
         }
     }
-    match m.get_one::<String>("tokenizer").map(String::as_str) {
+    match m
+        .try_get_one::<String>("tokenizer")
+        .ok()
+        .flatten()
+        .map(String::as_str)
+    {
         Some(t @ ("cl100k_base" | "o200k_base")) => {
             params.insert("tokenizer".into(), t.into());
         }

@@ -7,6 +7,7 @@ mod agree;
 mod demo;
 mod generate;
 mod grade;
+mod import;
 mod judge;
 mod merge;
 mod progress;
@@ -35,6 +36,8 @@ struct Cli {
 enum Command {
     /// Generate a dataset folder (samples.jsonl, samples.parquet, manifest.json); `generate FAMILY --help` lists its flags.
     Generate(generate::Args),
+    /// Read an original benchmark's published files into a dataset folder (the family's importer).
+    Import(import::Args),
     /// Regenerate a dataset from its manifest and check that every file is identical.
     Verify(verify::Args),
     /// Answer a dataset with models behind OpenAI-compatible endpoints, or a built-in baseline.
@@ -70,6 +73,7 @@ pub fn run_cli(registry: &Registry, args: impl IntoIterator<Item = OsString>) ->
     let result = match cli.command {
         Command::Generate(a) => generate::run(registry, a),
         Command::Verify(a) => verify::run(registry, a),
+        Command::Import(a) => import::run(registry, a),
         Command::Run(a) => run::run(registry, a),
         Command::Judge(a) => judge::run(registry, a),
         Command::Agree(a) => done(agree::run(a)),

@@ -6,7 +6,10 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::{Arg, ArgAction};
 use longforge_datasets::{digest_file, Manifest, TokenizerSpec, MANIFEST_FILE, SAMPLES_JSONL};
-use longforge_generators::{as_version, resolve, write_dataset, Inputs, ParamKind, Registry};
+use longforge_generators::{
+    as_version, import_params, resolve, write_dataset, write_source, InputRef, Inputs, ParamKind,
+    Registry,
+};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -34,8 +37,13 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
     // Fails early, naming the versions this longforge reproduces, before any work.
     as_version(family, &manifest.generator.version, &mut [])
         .with_context(|| args.dir.display().to_string())?;
-    // The family's file flags, and nothing else, may follow the folder.
-    let mut files = clap::Command::new("verify").no_binary_name(true);
+    // The family's file flags (and --from for an imported folder), nothing else, may follow.
+    let mut files = clap::Command::new("verify").no_binary_name(true).arg(
+        Arg::new("from")
+            .long("from")
+            .num_args(1..)
+            .value_parser(clap::value_parser!(PathBuf)),
+    );
     for p in family.params().iter().filter(|p| p.kind == ParamKind::File) {
         files = files.arg(
             Arg::new(p.name)
@@ -51,34 +59,84 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
             return Ok(ExitCode::from(e.exit_code() as u8));
         }
     };
-    let mut inputs = Inputs {
-        tokenizer: args.tokenizer.as_deref().map(TokenizerSpec::parse),
-        ..Inputs::default()
-    };
-    for p in family.params().iter().filter(|p| p.kind == ParamKind::File) {
-        if let Some(path) = given.get_one::<PathBuf>(p.name) {
-            inputs.files.insert(p.name.to_string(), path.clone());
-        }
-    }
-    let resolved = resolve(family, manifest.params.clone(), &inputs)?;
-    if resolved != manifest.params {
-        bail!(
-            "{}: `params` are not what generator {} would record for them; the manifest was edited",
-            args.dir.join(MANIFEST_FILE).display(),
-            family.version()
-        );
-    }
-    // Regenerate into a scratch folder beside nothing the user owns, then compare file by file.
     let scratch = tempfile::tempdir()?;
-    let fresh = write_dataset(
-        family,
-        &resolved,
-        &inputs,
-        scratch.path(),
-        manifest.shard.map(|s| (s.index, s.count)),
-        Some((&manifest.generator.version, manifest.manifest_version)),
-        &mut |_, _| {},
-    )?;
+    let reproduce = Some((
+        manifest.generator.version.as_str(),
+        manifest.manifest_version,
+    ));
+    let fresh = if let Some(recorded) = manifest.params.get("imported") {
+        let from: Vec<PathBuf> = given
+            .get_many::<PathBuf>("from")
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        let recorded: Vec<InputRef> =
+            serde_json::from_value(recorded.clone()).with_context(|| {
+                format!(
+                    "{}: `params.imported`",
+                    args.dir.join(MANIFEST_FILE).display()
+                )
+            })?;
+        if from.is_empty() {
+            bail!(
+                "{} was imported from {}; pass them again, in that order, with --from FILE... to re-import and compare",
+                args.dir.display(),
+                recorded.iter().map(|r| r.file.as_str()).collect::<Vec<_>>().join(", ")
+            );
+        }
+        let mut given_params = manifest.params.clone();
+        if let Some(p) = given_params.as_object_mut() {
+            p.shift_remove("imported");
+        }
+        if import_params(&from, &given_params)? != manifest.params {
+            bail!(
+                "the files given with --from are not the ones {} was imported from ({}, by SHA-256 and in order)",
+                args.dir.display(),
+                recorded.iter().map(|r| r.file.as_str()).collect::<Vec<_>>().join(", ")
+            );
+        }
+        let importer = family
+            .importer()
+            .with_context(|| format!("{} has no importer in this longforge", family.name()))?;
+        let imported = importer.import(&from, &given_params)?;
+        write_source(
+            family,
+            &imported,
+            &manifest.params,
+            scratch.path(),
+            None,
+            reproduce,
+            &mut |_, _| {},
+        )?
+    } else {
+        let mut inputs = Inputs {
+            tokenizer: args.tokenizer.as_deref().map(TokenizerSpec::parse),
+            ..Inputs::default()
+        };
+        for p in family.params().iter().filter(|p| p.kind == ParamKind::File) {
+            if let Some(path) = given.get_one::<PathBuf>(p.name) {
+                inputs.files.insert(p.name.to_string(), path.clone());
+            }
+        }
+        let resolved = resolve(family, manifest.params.clone(), &inputs)?;
+        if resolved != manifest.params {
+            bail!(
+                "{}: `params` are not what generator {} would record for them; the manifest was edited",
+                args.dir.join(MANIFEST_FILE).display(),
+                family.version()
+            );
+        }
+        write_dataset(
+            family,
+            &resolved,
+            &inputs,
+            scratch.path(),
+            manifest.shard.map(|s| (s.index, s.count)),
+            reproduce,
+            &mut |_, _| {},
+        )?
+    };
     for file in &fresh.files {
         let path = args.dir.join(&file.name);
         let on_disk = digest_file(&args.dir, &file.name)?;

@@ -6,12 +6,14 @@
 mod support;
 
 use std::ffi::OsString;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use longforge::{run_cli, Registry};
 use longforge_datasets::{derive_seed, Context, Reference, Sample, SeededRng, CONTEXT_SLOT};
 use longforge_generators::{
-    Family, GenerateError, Generated, Inputs, ParamInfo, ParamKind, SampleSource, TaskInfo,
+    Family, GenerateError, Generated, Importer, Inputs, ParamInfo, ParamKind, SampleSource,
+    TaskInfo,
 };
 use serde_json::{json, Value};
 
@@ -41,6 +43,9 @@ impl Family for Sums {
             default: "1,2",
             help: "digits per number",
         }]
+    }
+    fn importer(&self) -> Option<&dyn Importer> {
+        Some(self)
     }
     fn example(&self, _task: &str) -> Value {
         json!({"digits": [1, 2], "count": 2})
@@ -104,6 +109,44 @@ impl Family for Sums {
             seed,
             tokenizer: "cl100k_base".into(),
         }))
+    }
+}
+
+/// Reads published problems, one `a b` per line, into the same samples.
+impl Importer for Sums {
+    fn formats(&self) -> &'static str {
+        "text files of `a b` lines"
+    }
+    fn import(&self, files: &[PathBuf], _p: &Value) -> Result<Generated, GenerateError> {
+        let mut samples = Vec::new();
+        for file in files {
+            let text = std::fs::read_to_string(file).map_err(|e| GenerateError::Input {
+                path: file.display().to_string(),
+                message: e.to_string(),
+            })?;
+            for (i, line) in text.lines().enumerate() {
+                let bad = || GenerateError::Input {
+                    path: format!("{}:{}", file.display(), i + 1),
+                    message: "want two numbers".into(),
+                };
+                let (a, b) = line.split_once(' ').ok_or_else(bad)?;
+                let (a, b): (u64, u64) =
+                    (a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?);
+                let question = format!("What is {a} + {b}?");
+                samples.push(Sample {
+                    id: format!("sums/imported/{i}"), family: "sums".into(), task: "sum".into(), lang: "en".into(),
+                    context: None, context_id: None, prompt: question.clone(), question,
+                    reference: Reference::exact((a + b).to_string()),
+                    meta: json!({"axes": {"digits": "published"}, "baseline": {"candidates": [(a + b).to_string()], "picks": 1, "shortcut": [a.to_string()]}}).as_object().cloned().unwrap_or_default(),
+                });
+            }
+        }
+        Ok(Generated {
+            samples,
+            contexts: Vec::new(),
+            seed: 0,
+            tokenizer: "cl100k_base".into(),
+        })
     }
 }
 
@@ -308,4 +351,61 @@ fn a_family_defined_in_a_test_goes_through_the_whole_flow() {
     let ranking: Value =
         serde_json::from_str(&std::fs::read_to_string(path("ranking.json")).unwrap()).unwrap();
     assert_eq!(ranking["ratings"][0]["model"], "oracle");
+
+    // The family's importer: published problems become a dataset folder that verifies given the
+    // same files again, and scores like a generated one.
+    let published = path("published.txt");
+    std::fs::write(&published, "2 3\n40 2\n").unwrap();
+    let imported = path("imported");
+    cli(
+        &registry,
+        &["import", "sums", &published, "--out", &imported],
+    );
+    cli(&registry, &["verify", &imported, "--from", &published]);
+    let manifest: Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join("imported/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(manifest["params"]["imported"][0]["file"], "published.txt");
+    let oracle = path("imported-oracle.jsonl");
+    cli(
+        &registry,
+        &[
+            "run",
+            "--dataset",
+            &imported,
+            "--baseline",
+            "oracle",
+            "--out",
+            &oracle,
+        ],
+    );
+    assert!(std::fs::read_to_string(&oracle)
+        .unwrap()
+        .contains("\\boxed{42}"));
+    let code = |args: &[&str]| {
+        let line: Vec<OsString> = std::iter::once("longforge")
+            .chain(args.iter().copied())
+            .map(OsString::from)
+            .collect();
+        format!("{:?}", run_cli(&registry, line))
+    };
+    let failure = format!("{:?}", ExitCode::from(1));
+    std::fs::write(&published, "2 3\n40 x\n").unwrap();
+    assert_eq!(
+        code(&["verify", &imported, "--from", &published]),
+        failure,
+        "another file"
+    );
+    assert_eq!(
+        code(&["import", "sums", &published, "--out", &path("bad")]),
+        failure,
+        "a bad line"
+    );
+    assert!(!tmp.path().join("bad").exists());
+    assert_eq!(
+        code(&["import", "needlebench", &published, "--out", &path("nb")]),
+        failure,
+        "no importer"
+    );
 }

@@ -150,6 +150,10 @@ pub trait Family: Sync {
     /// Small parameters for one of its tasks, quick to generate: what `--list` suggests and what
     /// the tests that run over every family generate.
     fn example(&self, task: &str) -> Value;
+    /// The family's reader of its original benchmark's published files, if it has one.
+    fn importer(&self) -> Option<&dyn Importer> {
+        None
+    }
     /// Earlier versions [`Family::generate`] can still reproduce (see [`as_version`]).
     fn earlier_versions(&self) -> &'static [EarlierVersion] {
         &[]
@@ -197,6 +201,46 @@ pub trait Family: Sync {
             tokenizer: source.tokenizer(),
         })
     }
+}
+
+/// Reads an original benchmark's published files into samples (and shared contexts), so that
+/// its data, and models' answers to it, can be scored with longforge's checkers. An import is
+/// deterministic: the same files and parameters give the same samples, which is how `verify`
+/// checks an imported folder (given the files again).
+pub trait Importer: Sync {
+    /// The files it reads, for `import --help`.
+    fn formats(&self) -> &'static str;
+    /// Reads `files` with the family's parameters `params` (only those given). Errors name the
+    /// file, line and field.
+    fn import(&self, files: &[PathBuf], params: &Value) -> Result<Generated, GenerateError>;
+}
+
+/// The parameters an import records: what was given, plus each file by name and digest under
+/// `imported` (never a path).
+pub fn import_params(files: &[PathBuf], given: &Value) -> Result<Value, GenerateError> {
+    let mut refs = Vec::with_capacity(files.len());
+    for path in files {
+        let bytes = std::fs::read(path).map_err(|e| GenerateError::Input {
+            path: path.display().to_string(),
+            message: format!("cannot read it ({e})"),
+        })?;
+        refs.push(InputRef {
+            file: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            sha256: longforge_datasets::sha256_hex(&bytes),
+        });
+    }
+    let mut params = match given {
+        Value::Object(m) => m.clone(),
+        _ => Map::new(),
+    };
+    params.insert(
+        "imported".into(),
+        serde_json::to_value(refs).expect("refs serialise"),
+    );
+    Ok(Value::Object(params))
 }
 
 /// The samples of one generation, made on demand. Sample `i` depends only on the parameters and
@@ -261,8 +305,30 @@ pub fn write_dataset(
     reproduce: Option<(&str, u32)>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Manifest, GenerateError> {
-    let (version, manifest_version) = reproduce.unwrap_or((family.version(), Manifest::VERSION));
     let source = family.prepare(params, inputs)?;
+    write_source(
+        family,
+        source.as_ref(),
+        params,
+        dir,
+        shard,
+        reproduce,
+        progress,
+    )
+}
+
+/// [`write_dataset`] for samples already prepared: a generation, or an import of the original
+/// benchmark's files (`params` then records the files by name and digest).
+pub fn write_source(
+    family: &dyn Family,
+    source: &dyn SampleSource,
+    params: &Value,
+    dir: &Path,
+    shard: Option<(usize, usize)>,
+    reproduce: Option<(&str, u32)>,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Manifest, GenerateError> {
+    let (version, manifest_version) = reproduce.unwrap_or((family.version(), Manifest::VERSION));
     let total = source.len();
     let shard = match shard {
         Some((index, count)) => {

@@ -1,0 +1,116 @@
+//! `longforge import FAMILY FILE... --out DIR`: the original benchmark's published files read by
+//! the family's importer into a dataset folder, so published data and answers are scored with
+//! longforge's checkers.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{anyhow, bail, Context, Result};
+use clap::{Arg, ArgAction};
+use longforge_datasets::atomic::StagedDir;
+use longforge_generators::{import_params, write_source, ParamKind, Registry};
+
+use crate::generate::{flag, params_from};
+use crate::progress::Progress;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// FAMILY FILE... --out DIR [FAMILY FLAGS]: see `import FAMILY --help`.
+    #[command(subcommand)]
+    family: Option<FamilyLine>,
+}
+
+#[derive(clap::Subcommand)]
+enum FamilyLine {
+    #[command(external_subcommand)]
+    Family(Vec<OsString>),
+}
+
+pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
+    let Some(FamilyLine::Family(line)) = args.family else {
+        bail!("name a family and its original files: `longforge import FAMILY FILE... --out DIR`");
+    };
+    let name = line
+        .first()
+        .and_then(|n| n.to_str())
+        .context("the family name is not UTF-8")?
+        .to_string();
+    let family = registry.get(&name)?;
+    let importer = family.importer().ok_or_else(|| {
+        let with: Vec<&str> = registry
+            .all()
+            .iter()
+            .filter(|f| f.importer().is_some())
+            .map(|f| f.name())
+            .collect();
+        anyhow!(
+            "{name} reads no original files; families with an importer: {}",
+            if with.is_empty() {
+                "none yet".to_string()
+            } else {
+                with.join(", ")
+            }
+        )
+    })?;
+    let flags = family.params().iter().filter(|p| p.kind != ParamKind::File);
+    let mut cmd = clap::Command::new(name.clone())
+        .bin_name(format!("longforge import {name}"))
+        .about(format!("Import {name} from {}", importer.formats()))
+        .arg(
+            Arg::new("files")
+                .required(true)
+                .num_args(1..)
+                .value_parser(clap::value_parser!(PathBuf))
+                .help(importer.formats().to_string()),
+        )
+        .arg(
+            Arg::new("out")
+                .long("out")
+                .required(true)
+                .value_parser(clap::value_parser!(PathBuf)),
+        )
+        .arg(Arg::new("force").long("force").action(ArgAction::SetTrue));
+    for p in flags.clone() {
+        cmd = cmd.arg(flag(p));
+    }
+    let m = match cmd.try_get_matches_from(&line) {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = e.print();
+            return Ok(ExitCode::from(e.exit_code() as u8));
+        }
+    };
+    let files: Vec<PathBuf> = m
+        .get_many::<PathBuf>("files")
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    let out = m
+        .get_one::<PathBuf>("out")
+        .cloned()
+        .context("pass --out DIR")?;
+    let (given, _) = params_from(family, flags, &m)?;
+    let imported = importer.import(&files, &given)?;
+    let params = import_params(&files, &given)?;
+    let stage = StagedDir::new(&out, m.get_flag("force"))?;
+    let mut progress = Progress::new(&format!("importing {name}"));
+    let manifest = write_source(
+        family,
+        &imported,
+        &params,
+        stage.path(),
+        None,
+        None,
+        &mut |d, t| progress.update(d, t),
+    )?;
+    stage.commit()?;
+    eprintln!(
+        "imported {} samples from {} files to {}",
+        manifest.counts.get("samples").copied().unwrap_or(0),
+        files.len(),
+        out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
