@@ -1,7 +1,13 @@
 use std::path::PathBuf;
 
+use std::process::ExitCode;
+use std::sync::Arc;
+
 use anyhow::{bail, Result};
 use longforge_datasets::{atomic, jsonl};
+use longforge_llm::{ask, for_each_concurrently, ChatRequest, Client, Message};
+
+use crate::serving::{group_endpoints, until_interrupted, EvaluatorSampling, ServerArgs};
 use longforge_judges::{summarise, AnswerSheet};
 use longforge_reports::{markdown, score_table, DatasetLine};
 
@@ -27,17 +33,52 @@ pub struct Args {
     /// Confidence level of the intervals, between 0 and 1.
     #[arg(long, default_value_t = 0.95)]
     level: f64,
+    /// The evaluator for tasks whose scorer asks a model (`llm_rubric`):
+    /// NAME=BASE_URL[,model=...][,key_env=...]; repeat with one NAME to spread requests.
+    #[arg(long = "judge")]
+    judges: Vec<String>,
+    #[command(flatten)]
+    server: ServerArgs,
+    #[command(flatten)]
+    sampling: EvaluatorSampling,
 }
 
-pub fn run(registry: &crate::Registry, args: Args) -> Result<()> {
+/// Exit status: 0, or 3 when some answers could not be scored because the evaluator failed
+/// (they are left out, counted as missing, and asked again on the next run).
+pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
     if !(args.level > 0.0 && args.level < 1.0) {
         bail!("--level {} must lie strictly between 0 and 1", args.level);
     }
     let (dataset, scoring) = crate::scoring::open(registry, &args.dataset)?;
     let sheet = AnswerSheet::read(&dataset.samples, &args.predictions)?;
     let mut scores = Vec::new();
+    let mut asks = Vec::new();
     for (sample, answer) in sheet.with_samples(&dataset.samples) {
-        scores.extend(scoring.score(sample, &answer.prediction)?);
+        match scoring.question_for_model(sample, &answer.prediction)? {
+            None => scores.extend(scoring.score(sample, &answer.prediction)?),
+            Some(question) => asks.push((sample, &answer.prediction, question)),
+        }
+    }
+    if asks.is_empty() && !args.judges.is_empty() {
+        bail!("--judge is for tasks whose scorer asks a model; this dataset's tasks are scored by rules (see `longforge generate --list`)");
+    }
+    let mut unscored = 0;
+    if !asks.is_empty() {
+        let Some(replies) = ask_evaluator(&args, asks.iter().map(|a| a.2.clone()).collect())?
+        else {
+            return Ok(ExitCode::from(130));
+        };
+        for ((sample, prediction, _), reply) in asks.iter().zip(replies) {
+            match reply {
+                Ok(text) => scores.extend(scoring.score_reply(sample, prediction, &text)?),
+                Err(cause) => {
+                    if unscored == 0 {
+                        eprintln!("first evaluator failure: {cause}");
+                    }
+                    unscored += 1;
+                }
+            }
+        }
     }
     // Stable: a sample's values keep the scorer's order, headline first.
     scores.sort_by(|a, b| (&a.model, &a.sample_id).cmp(&(&b.model, &b.sample_id)));
@@ -61,5 +102,54 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<()> {
         atomic::write(path, report.as_bytes())?;
         eprintln!("report -> {}", path.display());
     }
-    Ok(())
+    if unscored > 0 {
+        eprintln!("{unscored} answers not scored: the evaluator failed on them; run again to ask what is missing");
+        return Ok(ExitCode::from(3));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Asks the evaluator every question, through the request store, in the order given. `None`
+/// when interrupted; each reply is its text or the failure's cause.
+fn ask_evaluator(
+    args: &Args,
+    questions: Vec<String>,
+) -> Result<Option<Vec<Result<String, String>>>> {
+    let groups = group_endpoints(&args.judges)?;
+    let Some((name, endpoints)) = groups.into_iter().next() else {
+        bail!("this dataset's scorer asks an evaluator model: pass --judge NAME=BASE_URL (see `longforge judge`)");
+    };
+    let client = Arc::new(Client::new(endpoints, args.server.client_options())?);
+    let store = Arc::new(args.server.open_store()?);
+    let sampling = args.sampling.sampling();
+    let runtime = tokio::runtime::Runtime::new()?;
+    let total = questions.len();
+    let indexed: Vec<(usize, String)> = questions.into_iter().enumerate().collect();
+    let done = until_interrupted(&runtime, &name, total, &store, "grade", |on_done| {
+        let store = store.clone();
+        for_each_concurrently(
+            indexed,
+            move |(i, question)| {
+                let (client, store) = (client.clone(), store.clone());
+                async move {
+                    let request = ChatRequest {
+                        messages: vec![Message::user(question)],
+                        sampling,
+                        top_logprobs: None,
+                        constraint: None,
+                    };
+                    let reply = ask(&client, &store, &request)
+                        .await
+                        .map(|a| a.response.text)
+                        .map_err(|(_, failure)| failure.cause);
+                    (i, reply)
+                }
+            },
+            on_done,
+        )
+    });
+    Ok(done.map(|mut replies| {
+        replies.sort_by_key(|r| r.0);
+        replies.into_iter().map(|r| r.1).collect()
+    }))
 }

@@ -28,13 +28,22 @@ impl Family for Sums {
         "1.0.0"
     }
     fn tasks(&self) -> &'static [TaskInfo] {
-        &[TaskInfo {
-            name: "sum",
-            summary: "add two numbers",
-            grid: "digits",
-            scorer: "boxed_exact",
-            metrics: &["mean"],
-        }]
+        &[
+            TaskInfo {
+                name: "sum",
+                summary: "add two numbers",
+                grid: "digits",
+                scorer: "boxed_exact",
+                metrics: &["mean"],
+            },
+            TaskInfo {
+                name: "explain",
+                summary: "explain a sum in words; an evaluator model grades it",
+                grid: "digits",
+                scorer: "llm_rubric",
+                metrics: &["mean"],
+            },
+        ]
     }
     fn params(&self) -> &'static [ParamInfo] {
         &[ParamInfo {
@@ -86,14 +95,15 @@ impl Family for Sums {
                 tokens: 12,
             });
             for i in 0..p["count"].as_u64().unwrap_or(1) {
-                let id = format!("sums/sum/d{digits}/{i}");
+                let task = p["task"].as_str().unwrap_or("sum").to_string();
+                let id = format!("sums/{task}/d{digits}/{i}");
                 let mut rng = SeededRng::new(derive_seed(seed, &id));
                 let top = 10usize.pow(digits as u32);
                 let (a, b) = (rng.below(top), rng.below(top));
                 let question = format!("What is {a} + {b}? Answer in \\boxed{{}}.");
                 let candidates = [a + b, a + b + 1, a.abs_diff(b)].map(|n| n.to_string());
                 samples.push(Sample {
-                    id, family: "sums".into(), task: "sum".into(), lang: "en".into(),
+                    id, family: "sums".into(), task, lang: "en".into(),
                     context: None, context_id: Some(sheet.clone()),
                     prompt: format!("{CONTEXT_SLOT}\n\n{question}"), question,
                     reference: Reference::exact((a + b).to_string()),
@@ -407,5 +417,79 @@ fn a_family_defined_in_a_test_goes_through_the_whole_flow() {
         code(&["import", "needlebench", &published, "--out", &path("nb")]),
         failure,
         "no importer"
+    );
+
+    // A task scored by an evaluator model: `score --judge` asks it through the request store,
+    // and a rerun is answered from the store with no server at all.
+    let explain = path("explain");
+    cli(
+        &registry,
+        &[
+            "generate", "sums", "--task", "explain", "--digits", "2", "--count", "3", "--out",
+            &explain,
+        ],
+    );
+    let answers = path("explain-oracle.jsonl");
+    cli(
+        &registry,
+        &[
+            "run",
+            "--dataset",
+            &explain,
+            "--baseline",
+            "oracle",
+            "--out",
+            &answers,
+        ],
+    );
+    let (grader, seen) = support::scripted_server(
+        |_| json!({"choices": [{"message": {"role": "assistant", "content": "Right. [[8]]"}, "finish_reason": "stop"}]}),
+    );
+    let rubric = |scores: &str, judge: &str| {
+        cli(
+            &registry,
+            &[
+                "score",
+                "--dataset",
+                &explain,
+                "--predictions",
+                &answers,
+                "--out",
+                scores,
+                "--judge",
+                judge,
+                "--store",
+                &store,
+            ],
+        );
+        std::fs::read_to_string(scores).unwrap()
+    };
+    let first = rubric(&path("rubric1.jsonl"), &format!("grader={grader}"));
+    assert_eq!(seen.chats(), 3);
+    let rows: Vec<Value> = first
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 6);
+    assert_eq!(
+        (rows[0]["metric"].as_str(), rows[0]["value"].as_f64()),
+        (Some("rubric"), Some(7.0 / 9.0))
+    );
+    assert_eq!(rows[0]["details"]["grade"], 8);
+    let again = rubric(&path("rubric2.jsonl"), "grader=http://127.0.0.1:9/v1");
+    assert_eq!(again, first, "answered from the store");
+    assert_eq!(seen.chats(), 3);
+    assert_eq!(
+        code(&[
+            "score",
+            "--dataset",
+            &explain,
+            "--predictions",
+            &answers,
+            "--out",
+            &path("x.jsonl")
+        ]),
+        failure,
+        "no --judge"
     );
 }

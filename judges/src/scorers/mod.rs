@@ -12,6 +12,8 @@
 //!   reference (`exact_match`).
 //! - `needle_recall` (`needles.rs`): the share of expected values named inside the last
 //!   `\boxed{}` (`needle_recall`).
+//! - `llm_rubric` (`rubric.rs`): asks an evaluator model to grade the answer against the
+//!   reference (`rubric`, `graded`); `score --judge NAME=URL` supplies the model.
 //!
 //! Both are strict: an answer without a `\boxed{}` is not extracted and scores 0, and the
 //! per-answer `extraction_rate` (1 extracted, 0 not) is written beside every score, so a model
@@ -20,11 +22,13 @@
 mod boxed;
 mod exact;
 mod needles;
+mod rubric;
 mod scoring;
 
 pub use boxed::{clean, extract_boxed};
 pub use exact::BoxedExact;
 pub use needles::NeedleRecall;
+pub use rubric::LlmRubric;
 pub use scoring::{Scoring, TaskScoring};
 
 use longforge_datasets::{Reference, Sample};
@@ -62,7 +66,27 @@ pub trait Scorer: Sync {
     /// The names of the values [`Scorer::score`] gives, headline first.
     fn values(&self) -> &'static [&'static str];
     /// Scores `output` (the model's whole reply; empty when it gave none) against `sample`.
+    /// A scorer that asks a model fails here, naming what to pass.
     fn score(&self, sample: &Sample, output: &str) -> Result<Scored, JudgeError>;
+    /// For a scorer that asks a model: the prompt to send about this answer (one user turn;
+    /// the caller adds the evaluator's sampling and asks through the request store). `None`, the
+    /// default, for rule-based scorers.
+    fn question_for_model(
+        &self,
+        _sample: &Sample,
+        _output: &str,
+    ) -> Result<Option<String>, JudgeError> {
+        Ok(None)
+    }
+    /// Scores `output` with the evaluator's `reply` to [`Scorer::question_for_model`].
+    fn score_reply(
+        &self,
+        sample: &Sample,
+        output: &str,
+        _reply: &str,
+    ) -> Result<Scored, JudgeError> {
+        self.score(sample, output)
+    }
     /// The reply a perfect model would write, in the format the prompt asks for.
     fn perfect_answer(&self, sample: &Sample) -> Result<String, JudgeError>;
     /// Writes chosen candidate answers (`meta.baseline` values) as a reply in the asked format.
@@ -73,7 +97,7 @@ pub trait Scorer: Sync {
 
 /// Every registered scorer.
 pub fn scorers() -> &'static [&'static dyn Scorer] {
-    &[&BoxedExact, &NeedleRecall]
+    &[&BoxedExact, &NeedleRecall, &LlmRubric]
 }
 
 /// The scorer registered as `name`; an unknown name is an error that lists the known ones and

@@ -99,6 +99,17 @@ impl Scoring {
         self.task(sample)?.scorer.score(sample, prediction.text())
     }
 
+    /// What the task's scorer asks an evaluator model about this prediction, if it asks one.
+    pub fn question_for_model(
+        &self,
+        sample: &Sample,
+        prediction: &Prediction,
+    ) -> Result<Option<String>, JudgeError> {
+        self.task(sample)?
+            .scorer
+            .question_for_model(sample, prediction.text())
+    }
+
     /// One [`Score`] row per value of the scorer, headline first; the headline row carries the
     /// details, plus the prediction's status, `finish_reason` and error where they say more.
     pub fn score(
@@ -107,48 +118,47 @@ impl Scoring {
         prediction: &Prediction,
     ) -> Result<Vec<Score>, JudgeError> {
         let scored = self.scored(sample, prediction)?;
-        let mut details = scored.details;
-        if let Value::Object(d) = &mut details {
-            d.insert("status".into(), json!(prediction.status));
-            if let Some(reason) = &prediction.finish_reason {
-                d.insert("finish_reason".into(), json!(reason));
-            }
-            if let Some(error) = &prediction.error {
-                d.insert("error".into(), json!(error));
-            }
-        }
-        Ok(scored
-            .values
-            .iter()
-            .enumerate()
-            .map(|(i, (name, value))| Score {
-                sample_id: sample.id.clone(),
-                model: prediction.model.clone(),
-                metric: name.to_string(),
-                value: *value,
-                details: if i == 0 { details.clone() } else { json!({}) },
-            })
-            .collect())
+        Ok(rows(sample, prediction, scored))
     }
 
-    /// Scores every prediction, in the predictions' order. `file` names where they came from.
-    pub fn score_all<'a>(
+    /// [`Scoring::score`] for a scorer that asked a model, given the model's `reply`.
+    pub fn score_reply(
         &self,
-        sample_of: impl Fn(&str) -> Option<&'a Sample>,
-        predictions: &[Prediction],
-        file: &str,
+        sample: &Sample,
+        prediction: &Prediction,
+        reply: &str,
     ) -> Result<Vec<Score>, JudgeError> {
-        let mut out = Vec::with_capacity(predictions.len() * 2);
-        for (line, p) in predictions.iter().enumerate() {
-            let sample = sample_of(&p.sample_id).ok_or_else(|| JudgeError::UnknownSample {
-                file: format!("{file}:{}", line + 1),
-                sample_id: p.sample_id.clone(),
-                model: p.model.clone(),
-            })?;
-            out.extend(self.score(sample, p)?);
-        }
-        Ok(out)
+        let scored = self
+            .task(sample)?
+            .scorer
+            .score_reply(sample, prediction.text(), reply)?;
+        Ok(rows(sample, prediction, scored))
     }
+}
+
+fn rows(sample: &Sample, prediction: &Prediction, scored: Scored) -> Vec<Score> {
+    let mut details = scored.details;
+    if let Value::Object(d) = &mut details {
+        d.insert("status".into(), json!(prediction.status));
+        if let Some(reason) = &prediction.finish_reason {
+            d.insert("finish_reason".into(), json!(reason));
+        }
+        if let Some(error) = &prediction.error {
+            d.insert("error".into(), json!(error));
+        }
+    }
+    scored
+        .values
+        .iter()
+        .enumerate()
+        .map(|(i, (name, value))| Score {
+            sample_id: sample.id.clone(),
+            model: prediction.model.clone(),
+            metric: name.to_string(),
+            value: *value,
+            details: if i == 0 { details.clone() } else { json!({}) },
+        })
+        .collect()
 }
 
 /// The task's scorer writes the baselines' replies: the oracle's perfect answer, and chosen
