@@ -26,10 +26,26 @@ pub struct Args {
     family: Option<FamilyLine>,
 }
 
+/// `FAMILY [FLAGS...]` taken whole, to be parsed with the family's own flags.
 #[derive(clap::Subcommand)]
-enum FamilyLine {
+pub(crate) enum FamilyLine {
     #[command(external_subcommand)]
     Family(Vec<OsString>),
+}
+
+impl FamilyLine {
+    /// The named family and the whole line (its first word is the family's name).
+    pub(crate) fn family<'a>(
+        &'a self,
+        registry: &Registry,
+    ) -> Result<(&'static dyn Family, &'a [OsString])> {
+        let FamilyLine::Family(line) = self;
+        let name = line
+            .first()
+            .and_then(|n| n.to_str())
+            .context("the family name is not UTF-8")?;
+        Ok((registry.get(name)?, line))
+    }
 }
 
 pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
@@ -37,16 +53,12 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
         print!("{}", listing(registry));
         return Ok(ExitCode::SUCCESS);
     }
-    let Some(FamilyLine::Family(line)) = args.family else {
+    let Some(family_line) = &args.family else {
         bail!("name a family (e.g. `longforge generate needlebench --task single --out DIR`), or pass --list");
     };
-    let name = line
-        .first()
-        .and_then(|n| n.to_str())
-        .context("the family name is not UTF-8")?
-        .to_string();
-    let family = registry.get(&name)?;
-    let matches = match command(family).try_get_matches_from(&line) {
+    let (family, line) = family_line.family(registry)?;
+    let name = family.name();
+    let matches = match command(family).try_get_matches_from(line) {
         Ok(m) => m,
         Err(e) => {
             let _ = e.print();

@@ -2,7 +2,6 @@
 //! the family's importer into a dataset folder, so published data and answers are scored with
 //! longforge's checkers.
 
-use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -11,7 +10,7 @@ use clap::{Arg, ArgAction};
 use longforge_datasets::atomic::StagedDir;
 use longforge_generators::{import_params, write_source, ParamKind, Registry};
 
-use crate::generate::{flag, params_from};
+use crate::generate::{flag, params_from, FamilyLine};
 use crate::progress::Progress;
 
 #[derive(clap::Args)]
@@ -21,22 +20,12 @@ pub struct Args {
     family: Option<FamilyLine>,
 }
 
-#[derive(clap::Subcommand)]
-enum FamilyLine {
-    #[command(external_subcommand)]
-    Family(Vec<OsString>),
-}
-
 pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
-    let Some(FamilyLine::Family(line)) = args.family else {
+    let Some(family_line) = &args.family else {
         bail!("name a family and its original files: `longforge import FAMILY FILE... --out DIR`");
     };
-    let name = line
-        .first()
-        .and_then(|n| n.to_str())
-        .context("the family name is not UTF-8")?
-        .to_string();
-    let family = registry.get(&name)?;
+    let (family, line) = family_line.family(registry)?;
+    let name = family.name();
     let importer = family.importer().ok_or_else(|| {
         let with: Vec<&str> = registry
             .all()
@@ -54,7 +43,7 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
         )
     })?;
     let flags = family.params().iter().filter(|p| p.kind != ParamKind::File);
-    let mut cmd = clap::Command::new(name.clone())
+    let mut cmd = clap::Command::new(name.to_string())
         .bin_name(format!("longforge import {name}"))
         .about(format!("Import {name} from {}", importer.formats()))
         .arg(
@@ -74,7 +63,7 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
     for p in flags.clone() {
         cmd = cmd.arg(flag(p));
     }
-    let m = match cmd.try_get_matches_from(&line) {
+    let m = match cmd.try_get_matches_from(line) {
         Ok(m) => m,
         Err(e) => {
             let _ = e.print();

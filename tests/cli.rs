@@ -5,7 +5,7 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use support::cli::{fails, ok, read_lines, s};
+use support::cli::{fails, ok, read_lines, s, score};
 
 fn entries(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
@@ -383,18 +383,7 @@ fn baselines_answer_and_the_scorer_reports_by_cell() {
     }
     let scores = tmp.path().join("scores.jsonl");
     let report = tmp.path().join("report.md");
-    let mut args = vec![
-        "score",
-        "--dataset",
-        s(&dir),
-        "--out",
-        s(&scores),
-        "--report",
-        s(&report),
-        "--predictions",
-    ];
-    args.extend(files.iter().map(|f| s(f)));
-    let out = ok(&args);
+    let out = score(&dir, &scores, &["--report", s(&report)], &files);
     let table = String::from_utf8_lossy(&out.stdout);
     assert!(
         table.contains("oracle") && table.contains("1.000"),

@@ -9,7 +9,7 @@ mod support;
 use std::path::Path;
 
 use serde_json::Value;
-use support::cli::{fails, ok, read_lines, s};
+use support::cli::{fails, ok, read_lines, s, score};
 
 /// Compares `got` with the golden file `tests/golden/NAME`, or rewrites it when blessing.
 fn golden(name: &str, got: &str) {
@@ -90,18 +90,7 @@ fn the_manifest_names_the_scoring_and_summaries_carry_every_figure() {
     );
     let summary = tmp.path().join("summary.jsonl");
     let scores = tmp.path().join("scores.jsonl");
-    let mut args = vec![
-        "score",
-        "--dataset",
-        s(&dir),
-        "--out",
-        s(&scores),
-        "--summary",
-        s(&summary),
-        "--predictions",
-    ];
-    args.extend(files.iter().map(|f| s(f)));
-    ok(&args);
+    score(&dir, &scores, &["--summary", s(&summary)], &files);
     let rows = read_lines(&summary);
     // 3 models x (1 whole-task + 4 cells) x 2 figures.
     assert_eq!(rows.len(), 30);
@@ -180,18 +169,7 @@ fn the_printed_table_and_the_report_match_their_golden_files() {
     let (dir, files) = scored(tmp.path());
     let report = tmp.path().join("report.md");
     let scores = tmp.path().join("scores.jsonl");
-    let mut args = vec![
-        "score",
-        "--dataset",
-        s(&dir),
-        "--out",
-        s(&scores),
-        "--report",
-        s(&report),
-        "--predictions",
-    ];
-    args.extend(files.iter().map(|f| s(f)));
-    let out = ok(&args);
+    let out = score(&dir, &scores, &["--report", s(&report)], &files);
     let table = String::from_utf8(out.stdout).unwrap();
     // Every line has as many columns as the header.
     let widths: Vec<usize> = table

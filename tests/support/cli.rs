@@ -45,3 +45,13 @@ pub fn read_lines(path: &Path) -> Vec<Value> {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
 }
+
+/// `longforge score --dataset DATASET --out OUT [EXTRA...] --predictions FILES...`, which must
+/// succeed.
+pub fn score(dataset: &Path, out: &Path, extra: &[&str], files: &[std::path::PathBuf]) -> Output {
+    let mut args = vec!["score", "--dataset", s(dataset), "--out", s(out)];
+    args.extend(extra);
+    args.push("--predictions");
+    args.extend(files.iter().map(|f| s(f)));
+    ok(&args)
+}
