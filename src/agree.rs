@@ -3,6 +3,7 @@ use std::path::PathBuf;
 use anyhow::Result;
 use longforge_datasets::{jsonl, Judgment};
 use longforge_judges::agree;
+use longforge_reports::value_text;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -41,17 +42,27 @@ pub fn run(args: Args) -> Result<()> {
     );
     println!("| invalid in either | {} |", r.invalid);
     println!("| compared | {} |", r.compared);
-    println!("| agreement (ties included) | {:.3} |", r.agreement);
     println!(
-        "| agreement without ties ({} decisive in both) | {:.3} |",
-        r.decisive, r.agreement_without_ties
+        "| agreement (ties included) | {} |",
+        value_text(r.agreement)
     );
-    println!("| exact five-point agreement | {:.3} |", r.exact_agreement);
+    println!(
+        "| agreement without ties ({} decisive in both) | {} |",
+        r.decisive,
+        value_text(r.agreement_without_ties)
+    );
+    println!(
+        "| exact five-point agreement | {} |",
+        value_text(r.exact_agreement)
+    );
     match r.kappa {
         Some(k) => println!("| Cohen's kappa | {k:.3} |"),
         None => println!("| Cohen's kappa | undefined (chance agreement is certain) |"),
     }
-    println!("| flip rate (opposite winners) | {:.3} |", r.flip_rate);
+    println!(
+        "| flip rate (opposite winners) | {} |",
+        value_text(r.flip_rate)
+    );
     if let Some(out) = &args.out {
         let mut text = serde_json::to_vec_pretty(&r)?;
         text.push(b'\n');

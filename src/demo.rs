@@ -155,7 +155,7 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<()> {
             ranking: &ranking,
             mean_grades: mean_grades(&all_grades)
                 .into_iter()
-                .map(|(model, mean, _, _)| (model, mean))
+                .filter_map(|g| Some((g.model, g.mean?)))
                 .collect(),
         }),
     )?;

@@ -98,8 +98,15 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
     };
     jsonl::write(&args.out, &grades)?;
     println!("| model | mean grade | graded | without a grade |\n|---|---:|---:|---:|");
-    for (model, mean, n, missing) in mean_grades(&grades) {
-        println!("| {model} | {mean:.2} | {n} | {missing} |");
+    for g in mean_grades(&grades) {
+        let mean = g.mean.map_or_else(
+            || longforge_reports::UNDEFINED.to_string(),
+            |m| format!("{m:.2}"),
+        );
+        println!(
+            "| {} | {mean} | {} | {} |",
+            g.model, g.graded, g.without_grade
+        );
     }
     let failed = grades.iter().filter(|g| g.raw.is_none()).count();
     eprintln!("{} grades -> {}", grades.len(), args.out.display());

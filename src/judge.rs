@@ -10,6 +10,7 @@ use longforge_judges::pairwise::{
 };
 use longforge_judges::{AnswerSheet, Scoring};
 use longforge_llm::{Client, ServerKind};
+use longforge_reports::value_text;
 
 use crate::serving::{group_endpoints, until_interrupted, EvaluatorSampling, ServerArgs};
 
@@ -213,14 +214,14 @@ fn print_bias(bias: &[PositionBias]) {
     println!("|---|---:|---:|---:|---:|---:|---:|");
     for b in bias {
         println!(
-            "| {} | {} | {} | {} | {:.3} | {} | {:.3} |",
+            "| {} | {} | {} | {} | {} | {} | {} |",
             b.judge,
             b.judgments,
             b.invalid,
             b.pairs,
-            b.flip_rate,
+            value_text(b.flip_rate),
             b.reversed,
-            b.first_shown_win_rate
+            value_text(b.first_shown_win_rate)
         );
     }
 }

@@ -23,18 +23,19 @@ pub struct Agreement {
     pub invalid: usize,
     /// Matched showings with two valid verdicts.
     pub compared: usize,
-    /// Same outcome, ties included.
-    pub agreement: f64,
+    /// Same outcome, ties included. Every rate here is `None` (null) when what it is a share of
+    /// is empty.
+    pub agreement: Option<f64>,
     /// Showings where neither verdict is a tie, and the share of those with the same winner.
     pub decisive: usize,
-    pub agreement_without_ties: f64,
+    pub agreement_without_ties: Option<f64>,
     /// Same label on the five-point scale.
-    pub exact_agreement: f64,
+    pub exact_agreement: Option<f64>,
     /// Cohen's kappa over the three outcomes; none when chance agreement is certain.
     pub kappa: Option<f64>,
     /// Showings where the two crowned different winners, and their share of `compared`.
     pub flips: usize,
-    pub flip_rate: f64,
+    pub flip_rate: Option<f64>,
 }
 
 type Key = (String, String, String, String);
@@ -123,7 +124,9 @@ pub fn agree(
         .map(|k| marginal[0][k] / n * marginal[1][k] / n)
         .sum();
     let observed = share(same, compared);
-    let kappa = (compared > 0 && chance < 1.0).then(|| (observed - chance) / (1.0 - chance));
+    let kappa = observed
+        .filter(|_| chance < 1.0)
+        .map(|observed| (observed - chance) / (1.0 - chance));
     Ok(Agreement {
         matched,
         only_in_first: a.len() - matched,
@@ -174,13 +177,13 @@ mod tests {
         let r = agree(&first, "a", &second, "b").unwrap();
         assert_eq!((r.matched, r.compared, r.invalid), (10, 10, 0));
         // Same outcome on q0 q1 q2 q5 q7 q8: 6 of 10.
-        assert!((r.agreement - 0.6).abs() < 1e-12);
+        assert!((r.agreement.unwrap() - 0.6).abs() < 1e-12);
         // Exact label: q1 q2 q5 q7 q8.
-        assert!((r.exact_agreement - 0.5).abs() < 1e-12);
+        assert!((r.exact_agreement.unwrap() - 0.5).abs() < 1e-12);
         // Decisive in both: q0 q1 q2 q4 q7 q8; q4 is a flip.
         assert_eq!((r.decisive, r.flips), (6, 1));
-        assert!((r.agreement_without_ties - 5.0 / 6.0).abs() < 1e-12);
-        assert!((r.flip_rate - 0.1).abs() < 1e-12);
+        assert!((r.agreement_without_ties.unwrap() - 5.0 / 6.0).abs() < 1e-12);
+        assert!((r.flip_rate.unwrap() - 0.1).abs() < 1e-12);
         // Marginals (x wins, tie, y wins): first (5, 2, 3); second (4, 3, 3): x wins q0 q1 q2
         // q6, ties q3 q5 q9, y wins q4 q7 q8. Chance = .5*.4 + .2*.3 + .3*.3 = 0.35.
         let kappa = (0.6 - 0.35) / (1.0 - 0.35);
@@ -203,6 +206,22 @@ mod tests {
         assert_eq!((r.matched, r.invalid, r.compared), (2, 1, 1));
         assert_eq!((r.only_in_first, r.only_in_second), (1, 1));
         assert_eq!(r.kappa, None);
+        // Every verdict a tie in both files: nothing decisive, so agreement without ties is
+        // undefined, not 0 (shared/cases/field-1/agree-all-ties-*.jsonl).
+        let ties: Vec<Judgment> = (0..3)
+            .map(|i| j(&format!("q{i}"), "x", "y", Order::Ab, Verdict::Tie))
+            .collect();
+        let r = agree(&ties, "a", &ties, "b").unwrap();
+        assert_eq!((r.decisive, r.agreement_without_ties), (0, None));
+        assert_eq!(r.agreement, Some(1.0));
+        assert_eq!(r.kappa, None, "chance agreement is certain");
+        let json = serde_json::to_value(&r).unwrap();
+        assert!(json["agreement_without_ties"].is_null());
+        let none = agree(&a[1..2], "a", &b[1..2], "b").unwrap();
+        assert_eq!(
+            (none.compared, none.agreement, none.flip_rate),
+            (0, None, None)
+        );
         let dup = vec![a[0].clone(), a[0].clone()];
         let err = agree(&dup, "d.jsonl", &b, "b").unwrap_err().to_string();
         assert!(err.contains("d.jsonl:2"), "{err}");

@@ -22,12 +22,8 @@ pub use error::JudgeError;
 pub use metrics::{metric, metrics, summarise, Metric, SummaryRow};
 pub use scorers::{scorer, scorers, Scorer, Scoring};
 
-/// `part / whole`, and 0 for an empty whole (a rate over nothing is reported as 0, beside the
-/// count that shows it was nothing).
-pub(crate) fn share(part: usize, whole: usize) -> f64 {
-    if whole == 0 {
-        0.0
-    } else {
-        part as f64 / whole as f64
-    }
+/// `part / whole`; `None` for an empty whole: a rate over nothing is undefined (null in JSON,
+/// "undefined" in text), never 0.
+pub(crate) fn share(part: usize, whole: usize) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
 }

@@ -146,29 +146,42 @@ pub async fn grade_all(
     out
 }
 
-/// Mean grade per model over valid grades, and how many were missing: (model, mean, graded,
-/// without a grade).
-pub fn mean_grades(grades: &[Grade]) -> Vec<(String, f64, usize, usize)> {
-    let mut by_model: std::collections::BTreeMap<&str, (f64, usize, usize)> = Default::default();
+/// One model's grades: the mean over valid grades (none when it has none) and the counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeanGrade {
+    pub model: String,
+    /// 1 to 10; `None` when no grade was readable.
+    pub mean: Option<f64>,
+    pub graded: usize,
+    pub without_grade: usize,
+}
+
+/// Mean grade per model, sorted by model.
+pub fn mean_grades(grades: &[Grade]) -> Vec<MeanGrade> {
+    let mut by_model: std::collections::BTreeMap<&str, MeanGrade> = Default::default();
+    let mut sums: std::collections::BTreeMap<&str, f64> = Default::default();
     for g in grades {
-        let e = by_model.entry(g.model.as_str()).or_default();
+        let e = by_model
+            .entry(g.model.as_str())
+            .or_insert_with(|| MeanGrade {
+                model: g.model.clone(),
+                mean: None,
+                graded: 0,
+                without_grade: 0,
+            });
         match g.grade {
             Some(v) => {
-                e.0 += f64::from(v);
-                e.1 += 1;
+                *sums.entry(g.model.as_str()).or_default() += f64::from(v);
+                e.graded += 1;
             }
-            None => e.2 += 1,
+            None => e.without_grade += 1,
         }
     }
     by_model
         .into_iter()
-        .map(|(m, (sum, n, missing))| {
-            (
-                m.to_string(),
-                if n > 0 { sum / n as f64 } else { 0.0 },
-                n,
-                missing,
-            )
+        .map(|(m, mut e)| {
+            e.mean = sums.get(m).map(|sum| sum / e.graded as f64);
+            e
         })
         .collect()
 }

@@ -18,13 +18,13 @@ pub struct PositionBias {
     /// Of those, pairs whose outcome (A wins, tie, B wins) differs between the orders.
     pub inconsistent: usize,
     /// `inconsistent / pairs`: the share of pairs whose verdict flips with the order.
-    pub flip_rate: f64,
+    pub flip_rate: Option<f64>,
     /// Of those, pairs where each order crowned a different winner.
     pub reversed: usize,
     /// Valid judgments with a winner (not a tie).
     pub decisive: usize,
     /// The share of decisive judgments won by the answer shown first (0.5 without bias).
-    pub first_shown_win_rate: f64,
+    pub first_shown_win_rate: Option<f64>,
 }
 
 /// One entry per judge, sorted by judge name.
@@ -112,10 +112,10 @@ mod tests {
         let b = &position_bias(&js)[0];
         assert_eq!((b.judgments, b.invalid, b.pairs), (14, 1, 6));
         assert_eq!((b.inconsistent, b.reversed), (5, 4));
-        assert!((b.flip_rate - 5.0 / 6.0).abs() < 1e-12);
+        assert!((b.flip_rate.unwrap() - 5.0 / 6.0).abs() < 1e-12);
         // Decisive: 8 from the biased pairs (all first-shown), 2 in pair 5 (ab first, ba second),
         // 1 in pair 6 (ba: B won, shown first), 1 in pair 7 (ba: A won, shown second).
         assert_eq!(b.decisive, 12);
-        assert!((b.first_shown_win_rate - 10.0 / 12.0).abs() < 1e-12);
+        assert!((b.first_shown_win_rate.unwrap() - 10.0 / 12.0).abs() < 1e-12);
     }
 }

@@ -21,29 +21,21 @@ pub fn extract_boxed(text: &str) -> Option<&str> {
     None
 }
 
+use super::latex::plain;
+
 /// `answer` inside `\boxed{}`, the format NeedleBench's prompts ask for.
 pub(crate) fn boxed(answer: &str) -> String {
     format!("\\boxed{{{answer}}}")
 }
 
-/// Cleans an answer for comparison: unwraps `\text{}`-style wrappers, strips surrounding quotes,
-/// bold markers and trailing punctuation, collapses white space and lower-cases. Cleaning never
-/// adds or reorders words, so two answers are equal only if they say the same thing.
+/// Cleans an answer for comparison: reads LaTeX text markup as its text ([`plain`]), strips
+/// surrounding quotes, bold markers and trailing punctuation, collapses white space and
+/// lower-cases. Cleaning never adds or reorders words, so two answers are equal only if they say
+/// the same thing.
 pub fn clean(answer: &str) -> String {
-    let mut s = answer.trim().to_string();
+    let mut s = plain(answer).trim().to_string();
     loop {
         let before = s.clone();
-        for wrapper in [
-            "\\text{",
-            "\\textbf{",
-            "\\mathrm{",
-            "\\textit{",
-            "\\mathbf{",
-        ] {
-            if s.starts_with(wrapper) && s.ends_with('}') {
-                s = s[wrapper.len()..s.len() - 1].trim().to_string();
-            }
-        }
         for (open, close) in [
             ("**", "**"),
             ("\"", "\""),

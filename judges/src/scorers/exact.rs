@@ -86,6 +86,10 @@ mod tests {
             "listing names is not answering"
         );
         assert_eq!(exact("\\boxed{3}", "3"), 1.0);
+        // A model that writes each word in LaTeX text (shared/cases/field-1/boxed-latex.jsonl).
+        let latex = "The eldest ancestor is \\boxed{\\text{Julian} \\text{Kingsley}}.";
+        assert_eq!(exact(latex, "Julian Kingsley"), 1.0);
+        assert_eq!(exact("\\boxed{$\\mathbf{3}$}", "3"), 1.0);
         assert_eq!(exact("\\boxed{3 generations}", "3"), 0.0);
         let none = BoxedExact.score(&sample("x"), "none").unwrap();
         assert_eq!(

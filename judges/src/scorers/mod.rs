@@ -21,6 +21,7 @@
 
 mod boxed;
 mod exact;
+mod latex;
 mod needles;
 mod rubric;
 mod scoring;
