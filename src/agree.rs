@@ -25,6 +25,14 @@ pub fn run(args: Args) -> Result<()> {
         &second,
         &args.second.display().to_string(),
     )?;
+    if r.compared == 0 && r.invalid > 0 {
+        anyhow::bail!(
+            "nothing to compare: in {} of {} showings matched, one of the verdicts is invalid; {}",
+            r.invalid,
+            r.matched,
+            longforge_judges::pairwise::all_invalid(r.invalid)
+        );
+    }
     if r.matched == 0 {
         anyhow::bail!(
             "{} and {} share no showing (question, pair of models and order); were they judged on the same predictions?",

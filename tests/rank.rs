@@ -217,3 +217,30 @@ fn no_finite_fit_is_named_and_a_prior_fixes_it() {
         "{err}"
     );
 }
+
+#[test]
+fn judgments_that_are_all_invalid_say_why_and_the_ways_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("j.jsonl");
+    let line = |order: &str| {
+        format!("{{\"question_id\": \"q1\", \"model_a\": \"m1\", \"model_b\": \"m2\", \"judge\": \"small\", \"order\": \"{order}\", \"verdict\": \"invalid\", \"raw_verdict\": null, \"raw\": \"Both answers are\", \"length_a\": 3, \"length_b\": 4}}\n")
+    };
+    std::fs::write(&file, line("ab") + &line("ba")).unwrap();
+    let f = file.to_str().unwrap();
+    let out_path = tmp.path().join("r.json");
+    for args in [
+        vec!["rank", "--battles", f, "--out", out_path.to_str().unwrap()],
+        vec!["agree", f, f],
+    ] {
+        let out = longforge(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains("all 2 verdicts are invalid")
+                && err.contains("--verdict-mode logprob")
+                && err.contains("--template"),
+            "{args:?}: {err}"
+        );
+    }
+    assert!(!out_path.exists());
+}

@@ -21,3 +21,4 @@ pub use evaluator::{judge_all, sort_judgments, Evaluator, PairTexts, Showing};
 pub use pairs::{contests, matchups, Contest, Matchup, Pairing};
 pub use prompt::{Purpose, Template, VerdictMode};
 pub use rule::RULE_JUDGE;
+pub use verdict::all_invalid;

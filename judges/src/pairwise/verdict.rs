@@ -194,6 +194,13 @@ pub fn soft_verdict(logprobs: &Value) -> Option<SoftVerdict> {
     })
 }
 
+/// What to say when every verdict is invalid: how many, and the ways out.
+pub fn all_invalid(invalid: usize) -> String {
+    format!(
+        "all {invalid} verdicts are invalid (the judge's replies held no readable verdict; their `raw` field shows what it wrote). Ways out: judge again with --verdict-mode logprob (the verdict is read from the probabilities of the five codes, which even a small model gives), use a larger judge model, or give --template a prompt this judge follows"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,7 @@
 //! - the Chatbot Arena format: `model_a`, `model_b`, `winner` in
 //!   `model_a | model_b | tie | tie (bothbad)`, optional `question_id`; no lengths.
 
+use std::io::BufRead;
 use std::path::Path;
 
 use longforge_datasets::{DatasetError, Judgment, Verdict};
@@ -74,69 +75,193 @@ pub fn read_arena_battles(path: &Path) -> Result<Vec<Battle>, DatasetError> {
     read_battles(path, 1.0).map(|set| set.battles)
 }
 
-/// Reads one battle file of either format. A battle without `question_id` is its own question.
-/// Bad lines are errors naming file, line and field.
+/// Reads one battle file: JSON Lines (one judgment or Arena battle per line, mixed), or one
+/// JSON array of them (as the public Chatbot Arena dumps are written), read element by element
+/// so a large dump never sits in memory as JSON. A battle without `question_id` is its own
+/// question. Bad records are errors naming the file, the line or element, and the field.
 pub fn read_battles(path: &Path, strong_win_weight: f64) -> Result<BattleSet, DatasetError> {
-    let text = std::fs::read_to_string(path).map_err(|e| DatasetError::Invalid {
+    let cannot = |e: std::io::Error| DatasetError::Invalid {
         path: path.to_path_buf(),
         message: format!("cannot read: {e}"),
-    })?;
+    };
+    let mut reader = std::io::BufReader::new(std::fs::File::open(path).map_err(cannot)?);
+    let first = loop {
+        let buf = reader.fill_buf().map_err(cannot)?;
+        match buf.iter().position(|b| !b.is_ascii_whitespace()) {
+            Some(at) => break Some(buf[at]),
+            None if buf.is_empty() => break None,
+            None => {
+                let n = buf.len();
+                reader.consume(n);
+            }
+        }
+    };
+    match first {
+        Some(b'[') => read_array(path, reader, strong_win_weight),
+        Some(b'{') | None => read_lines(path, reader, strong_win_weight),
+        Some(other) => Err(DatasetError::Invalid {
+            path: path.to_path_buf(),
+            message: format!(
+                "neither JSON Lines (an object per line) nor a JSON array of battles: it starts with `{}`",
+                char::from(other).escape_default()
+            ),
+        }),
+    }
+}
+
+fn read_lines(
+    path: &Path,
+    reader: impl BufRead,
+    strong_win_weight: f64,
+) -> Result<BattleSet, DatasetError> {
     let mut set = BattleSet::default();
-    for (i, line) in text.lines().enumerate() {
+    for (i, line) in reader.lines().enumerate() {
+        let line = line.map_err(|e| DatasetError::Invalid {
+            path: path.to_path_buf(),
+            message: format!("line {}: cannot read: {e}", i + 1),
+        })?;
         if line.trim().is_empty() {
             continue;
         }
-        let record = |field: &str, message: String| DatasetError::Record {
+        let is_judgment = serde_json::from_str::<serde_json::Value>(&line)
+            .ok()
+            .is_some_and(|v| v.get("verdict").is_some());
+        let record = if is_judgment {
+            Record::Judgment(longforge_datasets::jsonl::parse_line(path, i + 1, &line)?)
+        } else {
+            Record::Arena(longforge_datasets::jsonl::parse_line(path, i + 1, &line)?)
+        };
+        let at = |field: &str, message: String| DatasetError::Record {
             path: path.to_path_buf(),
             line: i + 1,
             field: field.into(),
             message,
         };
-        let is_judgment = serde_json::from_str::<serde_json::Value>(line)
-            .ok()
-            .is_some_and(|v| v.get("verdict").is_some());
-        let battle = if is_judgment {
-            let j: Judgment = longforge_datasets::jsonl::parse_line(path, i + 1, line)?;
-            match Battle::from_judgment(j, strong_win_weight) {
-                Some(b) => b,
-                None => {
-                    set.invalid += 1;
-                    continue;
+        let fallback = format!("{}#{}", path.display(), i + 1);
+        set.add(record, strong_win_weight, &fallback, at)?;
+    }
+    Ok(set)
+}
+
+fn read_array(
+    path: &Path,
+    reader: impl std::io::Read,
+    strong_win_weight: f64,
+) -> Result<BattleSet, DatasetError> {
+    struct Elements<'a> {
+        path: &'a Path,
+        strong_win_weight: f64,
+    }
+    impl<'de> serde::de::Visitor<'de> for Elements<'_> {
+        type Value = Result<BattleSet, DatasetError>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON array of battles")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut set = BattleSet::default();
+            let mut n = 0;
+            while let Some(value) = seq.next_element::<serde_json::Value>()? {
+                n += 1;
+                let at = |field: &str, message: String| DatasetError::Invalid {
+                    path: self.path.to_path_buf(),
+                    message: format!("element {n} of the array: field `{field}`: {message}"),
+                };
+                let record = if value.get("verdict").is_some() {
+                    serde_path_to_error::deserialize(value).map(Record::Judgment)
+                } else {
+                    serde_path_to_error::deserialize(value).map(Record::Arena)
+                };
+                let record = match record {
+                    Ok(r) => r,
+                    Err(e) => {
+                        return Ok(Err(at(&e.path().to_string(), e.into_inner().to_string())))
+                    }
+                };
+                let fallback = format!("{}#{n}", self.path.display());
+                if let Err(e) = set.add(record, self.strong_win_weight, &fallback, at) {
+                    return Ok(Err(e));
                 }
             }
-        } else {
-            let b: ArenaLine = longforge_datasets::jsonl::parse_line(path, i + 1, line)?;
-            let outcome = match b.winner.as_str() {
-                "model_a" => Outcome::AWins,
-                "model_b" => Outcome::BWins,
-                "tie" | "tie (bothbad)" => Outcome::Tie,
-                other => {
-                    return Err(record(
-                        "winner",
-                        format!("`{other}` is not model_a, model_b, tie or tie (bothbad)"),
-                    ))
+            Ok(Ok(set))
+        }
+    }
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let read = serde::Deserializer::deserialize_seq(
+        &mut de,
+        Elements {
+            path,
+            strong_win_weight,
+        },
+    )
+    .and_then(|set| de.end().map(|()| set));
+    match read {
+        Ok(set) => set,
+        Err(e) => Err(DatasetError::Invalid {
+            path: path.to_path_buf(),
+            message: format!("read as a JSON array of battles (it starts with `[`), but: {e}"),
+        }),
+    }
+}
+
+/// One record of a battle file.
+enum Record {
+    Judgment(Judgment),
+    Arena(ArenaLine),
+}
+
+impl BattleSet {
+    /// Adds the battle `record` holds (an invalid verdict is counted instead). `question` is the
+    /// question of an Arena battle without `question_id`; `at` makes an error about a field.
+    fn add(
+        &mut self,
+        record: Record,
+        strong_win_weight: f64,
+        question: &str,
+        at: impl Fn(&str, String) -> DatasetError,
+    ) -> Result<(), DatasetError> {
+        let battle = match record {
+            Record::Judgment(j) => match Battle::from_judgment(j, strong_win_weight) {
+                Some(b) => b,
+                None => {
+                    self.invalid += 1;
+                    return Ok(());
                 }
-            };
-            let question = match b.question_id {
-                Some(serde_json::Value::String(s)) => s,
-                Some(v) => v.to_string(),
-                None => format!("{}#{}", path.display(), i + 1),
-            };
-            Battle {
-                question,
-                model_a: b.model_a,
-                model_b: b.model_b,
-                outcome,
-                weight: 1.0,
-                lengths: None,
+            },
+            Record::Arena(b) => {
+                let outcome = match b.winner.as_str() {
+                    "model_a" => Outcome::AWins,
+                    "model_b" => Outcome::BWins,
+                    "tie" | "tie (bothbad)" => Outcome::Tie,
+                    other => {
+                        return Err(at(
+                            "winner",
+                            format!("`{other}` is not model_a, model_b, tie or tie (bothbad)"),
+                        ))
+                    }
+                };
+                Battle {
+                    question: match b.question_id {
+                        Some(serde_json::Value::String(s)) => s,
+                        Some(v) => v.to_string(),
+                        None => question.to_string(),
+                    },
+                    model_a: b.model_a,
+                    model_b: b.model_b,
+                    outcome,
+                    weight: 1.0,
+                    lengths: None,
+                }
             }
         };
         if battle.model_a == battle.model_b {
-            return Err(record("model_b", "a model cannot battle itself".into()));
+            return Err(at("model_b", "a model cannot battle itself".into()));
         }
-        set.battles.push(battle);
+        self.battles.push(battle);
+        Ok(())
     }
-    Ok(set)
 }
 
 #[cfg(test)]
@@ -187,5 +312,45 @@ mod tests {
         .unwrap();
         let err = read_battles(&path, 1.0).unwrap_err().to_string();
         assert!(err.contains("b.jsonl:1") && err.contains("winner"), "{err}");
+    }
+
+    #[test]
+    fn arena_dumps_as_one_json_array_read_like_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("arena.json");
+        std::fs::write(
+            &path,
+            r#" [{"question_id": "s1", "model_a": "a", "model_b": "b", "winner": "model_b"},
+                {"model_a": "b", "model_b": "c", "winner": "tie (bothbad)", "extra": 1}]"#,
+        )
+        .unwrap();
+        let set = read_battles(&path, 1.0).unwrap();
+        assert_eq!(set.battles.len(), 2);
+        assert_eq!(
+            (set.battles[0].question.as_str(), set.battles[0].outcome),
+            ("s1", Outcome::BWins)
+        );
+        assert_eq!(set.battles[1].outcome, Outcome::Tie);
+        assert!(set.battles[1].question.ends_with("arena.json#2"));
+        std::fs::write(
+            &path,
+            r#"[{"model_a": "a", "model_b": "b", "winner": "a"}]"#,
+        )
+        .unwrap();
+        let err = read_battles(&path, 1.0).unwrap_err().to_string();
+        assert!(err.contains("element 1") && err.contains("winner"), "{err}");
+        std::fs::write(
+            &path,
+            r#"[{"model_a": "a", "model_b": "b", "winner": "model_a"}"#,
+        )
+        .unwrap();
+        let err = read_battles(&path, 1.0).unwrap_err().to_string();
+        assert!(err.contains("JSON array"), "{err}");
+        std::fs::write(&path, "model_a,model_b,winner\na,b,model_a\n").unwrap();
+        let err = read_battles(&path, 1.0).unwrap_err().to_string();
+        assert!(
+            err.contains("neither JSON Lines") && err.contains("`m`"),
+            "{err}"
+        );
     }
 }

@@ -9,6 +9,8 @@ pub enum FitError {
     NotConnected { groups: String },
     #[error("no battles to rank")]
     Empty,
+    #[error("no battles to rank: {}", crate::pairwise::all_invalid(*invalid))]
+    AllInvalid { invalid: usize },
     #[error("anchor model `{0}` has no battles")]
     UnknownAnchor(String),
     #[error("{0}")]

@@ -108,6 +108,9 @@ pub fn rank(
     invalid: usize,
     settings: RankSettings,
 ) -> Result<Ranking, FitError> {
+    if battles.is_empty() && invalid > 0 {
+        return Err(FitError::AllInvalid { invalid });
+    }
     let models: Vec<String> = battles
         .iter()
         .flat_map(|b| [b.model_a.clone(), b.model_b.clone()])
