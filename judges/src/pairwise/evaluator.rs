@@ -141,6 +141,7 @@ impl Evaluator {
                     second: &showing.second,
                     tag: &showing.tag,
                 },
+                asked.response.finish_reason.as_deref() == Some("length"),
             ),
             VerdictMode::Logprob => read_code(&reply),
         };
