@@ -86,14 +86,14 @@ fn the_manifest_names_the_scoring_and_summaries_carry_every_figure() {
         serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(
         manifest["scoring"],
-        serde_json::json!({"single": {"scorer": "needle_recall", "metrics": ["mean"]}})
+        serde_json::json!({"single": {"scorer": "needles", "metrics": ["mean"]}})
     );
     let summary = tmp.path().join("summary.jsonl");
     let scores = tmp.path().join("scores.jsonl");
     score(&dir, &scores, &["--summary", s(&summary)], &files);
     let rows = read_lines(&summary);
-    // 3 models x (1 whole-task + 4 cells) x 2 figures.
-    assert_eq!(rows.len(), 30);
+    // 3 models x (1 whole-task + 4 cells) x 4 figures.
+    assert_eq!(rows.len(), 60);
     let keys: Vec<&str> = rows[0]
         .as_object()
         .unwrap()
@@ -112,7 +112,7 @@ fn the_manifest_names_the_scoring_and_summaries_carry_every_figure() {
             .find(|r| r["model"] == model && r["metric"] == metric && r["axes"] == axes)
             .unwrap_or_else(|| panic!("no row {model} {metric} {axes}"))
     };
-    let whole = find("oracle", "needle_recall", serde_json::json!({}));
+    let whole = find("oracle", "needle_f1", serde_json::json!({}));
     assert_eq!(
         (whole["value"].as_f64(), whole["n"].as_u64()),
         (Some(1.0), Some(12))
@@ -135,7 +135,7 @@ fn the_manifest_names_the_scoring_and_summaries_carry_every_figure() {
         (Some(1.0), Some(3))
     );
     // The partial model: 5 answered, 7 missing, and missing is not scored 0.
-    let partial = find("partial", "needle_recall", serde_json::json!({}));
+    let partial = find("partial", "needle_f1", serde_json::json!({}));
     assert_eq!(partial["n"], 5);
     assert_eq!(partial["missing"], 7);
     assert_eq!(partial["value"], 1.0);

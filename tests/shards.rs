@@ -141,4 +141,35 @@ fn shards_merge_into_the_single_run_byte_for_byte() {
     ]);
     assert!(err.contains("--shard 4/3"), "{err}");
     assert!(!out.exists(), "nothing is left behind");
+
+    // More shards than samples: the empty shards record no scoring spec, and still merge.
+    let few = |dir: &Path, shard: Option<String>| {
+        let mut args = vec![
+            "generate",
+            "needlebench",
+            "--task",
+            "atc",
+            "--needles",
+            "2,3,4",
+            "--out",
+            s(dir),
+        ];
+        if let Some(shard) = &shard {
+            args.extend(["--shard", shard.as_str()]);
+        }
+        ok(&args);
+    };
+    let small = tmp.path().join("small");
+    few(&small, None);
+    let parts: Vec<_> = (1..=5)
+        .map(|i| tmp.path().join(format!("small{i}")))
+        .collect();
+    for (i, dir) in parts.iter().enumerate() {
+        few(dir, Some(format!("{}/5", i + 1)));
+    }
+    let joined = tmp.path().join("small-merged");
+    let mut args = vec!["merge", "--out", s(&joined)];
+    args.extend(parts.iter().map(|p| s(p)));
+    ok(&args);
+    assert_eq!(files(&joined), files(&small));
 }

@@ -32,11 +32,18 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<Manifest, DatasetError> {
     let whole = first.shard.expect("checked above");
     for (m, dir) in &parts {
         let s = m.shard.expect("checked above");
+        // Scoring specs are recorded for the tasks a folder holds, so shards (an empty one, or
+        // one whose samples are all of one task) may record fewer; they must not disagree.
+        let scoring_agrees = m.scoring.iter().all(|(task, spec)| {
+            parts
+                .iter()
+                .all(|(o, _)| o.scoring.get(task).is_none_or(|s| s == spec))
+        });
         let same = m.generator == first.generator
             && m.params == first.params
             && m.seed == first.seed
             && m.tokenizer == first.tokenizer
-            && m.scoring == first.scoring
+            && scoring_agrees
             && m.manifest_version == first.manifest_version
             && s.count == whole.count
             && s.total == whole.total;
@@ -96,10 +103,11 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<Manifest, DatasetError> {
             writer.push(sample)?;
         }
     }
+    let scoring = parts.iter().flat_map(|(m, _)| m.scoring.clone()).collect();
     writer.finish(Provenance {
         generator: first.generator,
         params: first.params,
-        scoring: first.scoring,
+        scoring,
         seed: first.seed,
         tokenizer: first.tokenizer,
         shard: None,

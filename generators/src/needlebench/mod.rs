@@ -47,14 +47,14 @@ const TASKS: &[TaskInfo] = &[
         name: "single",
         summary: "one needle at one depth; answer its value",
         grid: "length x depth",
-        scorer: "needle_recall",
+        scorer: "needles",
         metrics: &["mean"],
     },
     TaskInfo {
         name: "multi-retrieval",
         summary: "one needle per depth, all asked at once; score = share found",
         grid: "length",
-        scorer: "needle_recall",
+        scorer: "needles",
         metrics: &["mean"],
     },
     TaskInfo {

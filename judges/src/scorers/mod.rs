@@ -10,8 +10,9 @@
 //! Registered scorers:
 //! - `boxed_exact` (`exact.rs`): the last `\boxed{}` of the output, cleaned, equals the cleaned
 //!   reference (`exact_match`).
-//! - `needle_recall` (`needles.rs`): the share of expected values named inside the last
-//!   `\boxed{}` (`needle_recall`).
+//! - `needles` (`needles.rs`): the needle values named inside the last `\boxed{}`: F1 of the
+//!   recall over the needles and the precision over the candidates named (`needle_f1`, then
+//!   `needle_recall` and `needle_precision`).
 //! - `llm_rubric` (`rubric.rs`): asks an evaluator model to grade the answer against the
 //!   reference (`rubric`, `graded`); `score --judge NAME=URL` supplies the model.
 //!
@@ -28,7 +29,7 @@ mod scoring;
 
 pub use boxed::{clean, extract_boxed};
 pub use exact::BoxedExact;
-pub use needles::NeedleRecall;
+pub use needles::Needles;
 pub use rubric::LlmRubric;
 pub use scoring::{Scoring, TaskScoring};
 
@@ -98,7 +99,7 @@ pub trait Scorer: Sync {
 
 /// Every registered scorer.
 pub fn scorers() -> &'static [&'static dyn Scorer] {
-    &[&BoxedExact, &NeedleRecall, &LlmRubric]
+    &[&BoxedExact, &Needles, &LlmRubric]
 }
 
 /// The scorer registered as `name`; an unknown name is an error that lists the known ones and
@@ -145,6 +146,6 @@ mod tests {
         assert_eq!(names.len(), scorers().len());
         let err = scorer("boxed_exakt").err().unwrap().to_string();
         assert!(err.contains("did you mean `boxed_exact`"), "{err}");
-        assert!(err.contains("needle_recall"), "{err}");
+        assert!(err.contains("needles"), "{err}");
     }
 }

@@ -1,4 +1,6 @@
-//! `needle_recall`: NeedleBench's retrieval score, the share of needle values found.
+//! `needles`: NeedleBench's retrieval score, made strict. The original counts a needle found when
+//! its value occurs anywhere in the answer, which rewards listing every candidate; here the
+//! answer's precision over the candidates the sample offers counts as well.
 
 use longforge_datasets::Sample;
 use serde_json::{json, Value};
@@ -7,18 +9,25 @@ use super::boxed::{boxed, clean, extract_boxed};
 use super::{reference_value, Scored, Scorer};
 use crate::JudgeError;
 
-/// The share of expected values named in the boxed answer, each matched as whole words after
-/// cleaning. Distractor values named (`meta.distractors[].value`) are reported in
-/// `details.distractors_named`, so hedging by listing every candidate is visible.
-pub struct NeedleRecall;
+/// Values, each in [0, 1]:
+/// - `needle_f1` (headline): the harmonic mean of recall and precision.
+/// - `needle_recall`: the share of expected values named in the boxed answer, each matched as
+///   whole words after cleaning (the original's measure).
+/// - `needle_precision`: of the candidate values named (the needles and the near-miss
+///   distractors in `meta.distractors[].value`), the share that are needles; 0 when none is.
+/// - `extraction_rate`: 1 when a `\boxed{}` answer was found.
+///
+/// Naming the needle and two distractors scores recall 1 but precision 1/3 and F1 0.5, so a
+/// model cannot hedge its way to a perfect score.
+pub struct Needles;
 
-impl Scorer for NeedleRecall {
+impl Scorer for Needles {
     fn name(&self) -> &'static str {
-        "needle_recall"
+        "needles"
     }
 
     fn summary(&self) -> &'static str {
-        "share of the needle values named inside the last \\boxed{} (needle_recall)"
+        "needle values named inside the last \\boxed{}: F1 of recall over the needles and precision over the candidates named"
     }
 
     fn reads(&self) -> &'static [&'static str] {
@@ -26,7 +35,12 @@ impl Scorer for NeedleRecall {
     }
 
     fn values(&self) -> &'static [&'static str] {
-        &["needle_recall", "extraction_rate"]
+        &[
+            "needle_f1",
+            "needle_recall",
+            "needle_precision",
+            "extraction_rate",
+        ]
     }
 
     fn score(&self, sample: &Sample, output: &str) -> Result<Scored, JudgeError> {
@@ -47,14 +61,25 @@ impl Scorer for NeedleRecall {
             })
             .unwrap_or(0);
         let hits = found.iter().filter(|&&f| f).count();
-        let recall = if values.is_empty() {
+        let ratio = |part: usize, whole: usize| {
+            if whole == 0 {
+                0.0
+            } else {
+                part as f64 / whole as f64
+            }
+        };
+        let recall = ratio(hits, values.len());
+        let precision = ratio(hits, hits + distractors_named);
+        let f1 = if recall + precision == 0.0 {
             0.0
         } else {
-            hits as f64 / values.len() as f64
+            2.0 * recall * precision / (recall + precision)
         };
         Ok(Scored {
             values: vec![
+                ("needle_f1", f1),
                 ("needle_recall", recall),
+                ("needle_precision", precision),
                 ("extraction_rate", extracted.map_or(0.0, |_| 1.0)),
             ],
             answer: extracted.map(str::to_string),
@@ -105,33 +130,62 @@ mod tests {
     }
 
     #[test]
-    fn recall_counts_each_needle_once() {
+    fn recall_counts_each_needle_once_and_hedging_costs_precision() {
         let s = sample(
             &["Velmir Lantern", "Orzu Key"],
-            json!({"distractors": [{"value": "Tesbel Crown"}]}),
+            json!({"distractors": [{"value": "Tesbel Crown"}, {"value": "Amber Gate"}]}),
         );
-        let got = |output: &str| NeedleRecall.score(&s, output).unwrap();
+        let got = |output: &str| Needles.score(&s, output).unwrap();
         let all = got("\\boxed{velmir lantern; Orzu Key}");
-        assert_eq!(all.headline(), 1.0);
+        assert_eq!(
+            all.values[..3],
+            [
+                ("needle_f1", 1.0),
+                ("needle_recall", 1.0),
+                ("needle_precision", 1.0)
+            ]
+        );
         assert_eq!(all.details["distractors_named"], 0);
         let half = got("\\boxed{Velmir Lantern; Tesbel Crown}");
-        assert_eq!(half.headline(), 0.5);
+        assert_eq!(
+            half.values[..3],
+            [
+                ("needle_f1", 0.5),
+                ("needle_recall", 0.5),
+                ("needle_precision", 0.5)
+            ]
+        );
         assert_eq!(half.details["distractors_named"], 1);
+        // Every candidate named: all needles found, but half of what was named is wrong.
+        let hedged = got("\\boxed{Velmir Lantern; Orzu Key; Tesbel Crown; Amber Gate}");
+        assert_eq!(
+            hedged.values[1..3],
+            [("needle_recall", 1.0), ("needle_precision", 0.5)]
+        );
+        assert!((hedged.headline() - 2.0 / 3.0).abs() < 1e-12);
         assert_eq!(got("Velmir Lantern; Orzu Key").headline(), 0.0, "no box");
         assert_eq!(
             got("\\boxed{Velmir Lanterns}").headline(),
             0.0,
             "whole words only"
         );
+        assert_eq!(
+            got("\\boxed{Tesbel Crown}").values[..3],
+            [
+                ("needle_f1", 0.0),
+                ("needle_recall", 0.0),
+                ("needle_precision", 0.0)
+            ]
+        );
         let zh = sample(&["岚璃灯"], json!({}));
         assert_eq!(
-            NeedleRecall
+            Needles
                 .score(&zh, "答案是\\boxed{岚璃灯}")
                 .unwrap()
                 .headline(),
             1.0
         );
-        let perfect = NeedleRecall.perfect_answer(&s).unwrap();
+        let perfect = Needles.perfect_answer(&s).unwrap();
         assert_eq!(got(&perfect).headline(), 1.0);
     }
 }
