@@ -13,7 +13,7 @@ use longforge_generators::{
 };
 use serde_json::{Map, Value};
 
-use crate::progress::Progress;
+use crate::progress::{stop_if_interrupted, watch_interrupts, Progress};
 
 #[derive(clap::Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -151,19 +151,26 @@ pub(crate) fn flag(p: &ParamInfo) -> Arg {
     match p.kind {
         ParamKind::Bool => arg.action(ArgAction::SetTrue),
         ParamKind::Int => arg.value_parser(clap::value_parser!(u64)),
-        ParamKind::Float => arg
-            .value_parser(clap::value_parser!(f64))
-            .allow_negative_numbers(true),
+        ParamKind::Float => arg.value_parser(finite).allow_negative_numbers(true),
         ParamKind::Text => arg,
         ParamKind::Ints => arg
             .value_parser(clap::value_parser!(u64))
             .value_delimiter(','),
         ParamKind::Floats => arg
-            .value_parser(clap::value_parser!(f64))
+            .value_parser(finite)
             .value_delimiter(',')
             .allow_negative_numbers(true),
         ParamKind::Texts => arg.value_delimiter(','),
         ParamKind::File => arg.value_parser(clap::value_parser!(PathBuf)),
+    }
+}
+
+/// A finite number: `nan` and `inf` are refused here, since JSON cannot carry them.
+fn finite(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        Ok(_) => Err(format!("`{text}` is not a finite number")),
+        Err(e) => Err(format!("`{text}`: {e}")),
     }
 }
 
@@ -269,14 +276,20 @@ pub fn generate_into(
 ) -> Result<u64> {
     let resolved = resolve(family, params, inputs)?;
     let stage = StagedDir::new(out, force)?;
+    // Ctrl-C or SIGTERM between two samples removes the staging folder: nothing half-written.
+    watch_interrupts();
+    let staging = stage.path().to_path_buf();
     let manifest = write_dataset(
         family,
         &resolved,
         inputs,
-        stage.path(),
+        &staging,
         shard,
         None,
-        progress,
+        &mut |d, t| {
+            stop_if_interrupted(&staging);
+            progress(d, t)
+        },
     )?;
     stage.commit()?;
     Ok(manifest.counts.get("samples").copied().unwrap_or(0))

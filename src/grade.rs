@@ -41,6 +41,7 @@ pub struct Args {
 
 /// Exit status as for `judge`: 3 when some requests failed.
 pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
+    crate::check_output(&args.out)?;
     let (dataset, scoring) = crate::scoring::open(registry, &args.dataset)?;
     let samples = &dataset.samples;
     let sheet = AnswerSheet::read(samples, &args.predictions)?;

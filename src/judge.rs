@@ -65,6 +65,7 @@ enum VerdictModeArg {
 /// Exit status: 0 when every showing was judged (valid or invalid), 3 when some requests failed,
 /// 1 on a usage or input error, 130 when interrupted.
 pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
+    crate::check_output(&args.out)?;
     let (dataset, scoring) = crate::scoring::open(registry, &args.dataset)?;
     let samples = &dataset.samples;
     let sheet = AnswerSheet::read(samples, &args.predictions)?;

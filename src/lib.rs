@@ -58,6 +58,18 @@ enum Command {
     Demo(demo::Args),
 }
 
+/// Refuses an output path that cannot take a file (an existing folder) before any work is done,
+/// so a command never fails after writing some of its outputs.
+pub(crate) fn check_output(path: &std::path::Path) -> anyhow::Result<()> {
+    if path.is_dir() {
+        anyhow::bail!(
+            "{} is a folder; give the path of a file to write",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
 /// Runs one longforge command line (`args[0]` is the program name) with the families of
 /// `registry`, returning the exit status: 0 success, 1 bad input or failure, 2 usage, 3 some
 /// requests failed, 130 interrupted.

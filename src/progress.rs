@@ -33,3 +33,22 @@ impl Progress {
         }
     }
 }
+
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// From now on, Ctrl-C and SIGTERM only raise a flag that [`stop_if_interrupted`] acts on, so
+/// work that writes a folder can remove its staging folder before the process ends.
+pub fn watch_interrupts() {
+    // A second call (a test running several commands in one process) keeps the first handler.
+    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst));
+}
+
+/// Called between two pieces of work: after an interrupt, removes `staging` (the folder being
+/// written, never the target) and ends the process with status 130.
+pub fn stop_if_interrupted(staging: &std::path::Path) {
+    if INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
+        let _ = std::fs::remove_dir_all(staging);
+        eprintln!("\ninterrupted: nothing was written (the partial folder was removed)");
+        std::process::exit(130);
+    }
+}

@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Result};
 use longforge_datasets::atomic;
-use longforge_judges::rank::{rank, read_battles, RankSettings, Ranking, Scale, Ties};
+use longforge_judges::rank::{rank, BattleSet, RankSettings, Ranking, Scale, Ties};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -71,13 +71,21 @@ pub fn run(args: Args) -> Result<()> {
             args.strong_win_weight
         );
     }
-    let mut battles = Vec::new();
-    let mut invalid = 0;
+    let mut set = BattleSet::default();
+    let mut read: Vec<(PathBuf, &PathBuf)> = Vec::new();
     for file in &args.battles {
-        let set = read_battles(file, args.strong_win_weight)?;
-        battles.extend(set.battles);
-        invalid += set.invalid;
+        let canonical = file.canonicalize().unwrap_or_else(|_| file.clone());
+        if let Some((_, first)) = read.iter().find(|(c, _)| *c == canonical) {
+            bail!(
+                "--battles names {} twice (also as {}); each battle counts once",
+                file.display(),
+                first.display()
+            );
+        }
+        set.read(file, args.strong_win_weight)?;
+        read.push((canonical, file));
     }
+    let (battles, invalid) = (set.battles, set.invalid);
     let anchor = match args.anchor.as_deref() {
         Some([model, rating]) => Some((
             model.clone(),

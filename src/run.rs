@@ -49,6 +49,7 @@ pub struct Args {
 /// Exit status: 0 when every sample was answered, 3 when the run finished with recorded failures
 /// or skips, 1 on a usage or input error, 130 when interrupted.
 pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
+    crate::check_output(&args.out)?;
     let (mut dataset, scoring) = crate::scoring::open(registry, &args.dataset)?;
     // A sample that reads a shared context is asked with the context in its prompt.
     for i in 0..dataset.samples.len() {

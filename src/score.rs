@@ -49,6 +49,12 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
     if !(args.level > 0.0 && args.level < 1.0) {
         bail!("--level {} must lie strictly between 0 and 1", args.level);
     }
+    for path in std::iter::once(&args.out)
+        .chain(&args.summary)
+        .chain(&args.report)
+    {
+        crate::check_output(path)?;
+    }
     let (dataset, scoring) = crate::scoring::open(registry, &args.dataset)?;
     let sheet = AnswerSheet::read(&dataset.samples, &args.predictions)?;
     let mut scores = Vec::new();

@@ -283,3 +283,59 @@ fn prompts_too_long_for_the_context_are_skipped_not_sent() {
     }
     assert_eq!(count.chats(), 0, "no chat request was sent");
 }
+
+#[test]
+fn an_interrupted_generate_leaves_nothing_behind() {
+    for signal in ["-INT", "-TERM"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("d");
+        let child = Command::new(bin())
+            .args([
+                "generate",
+                "needlebench",
+                "--task",
+                "single",
+                "--lengths",
+                "128k",
+                "--depths",
+                "0,50",
+                "--count",
+                "200",
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Wait until samples are being written into the staging folder.
+        let started = std::time::Instant::now();
+        let staging = loop {
+            let found = std::fs::read_dir(tmp.path()).unwrap().flatten().find(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with(".longforge-staging")
+            });
+            if let Some(e) = found.filter(|e| e.path().join("samples.jsonl").exists()) {
+                break e.path();
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "generation never started"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let status = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let done = child.wait_with_output().unwrap();
+        assert_eq!(done.status.code(), Some(130), "{signal}");
+        assert!(String::from_utf8_lossy(&done.stderr).contains("interrupted"));
+        assert!(
+            !staging.exists() && !out.exists(),
+            "{signal}: a partial folder is left"
+        );
+        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+    }
+}

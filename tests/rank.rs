@@ -244,3 +244,39 @@ fn judgments_that_are_all_invalid_say_why_and_the_ways_out() {
     }
     assert!(!out_path.exists());
 }
+
+#[test]
+fn a_battle_file_or_a_judgment_given_twice_is_refused_not_counted_twice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("j.jsonl");
+    let line = |q: &str, order: &str| {
+        format!("{{\"question_id\": \"{q}\", \"model_a\": \"m1\", \"model_b\": \"m2\", \"judge\": \"j\", \"order\": \"{order}\", \"verdict\": \"A>B\", \"raw_verdict\": \"A>B\", \"raw\": \"[[A>B]]\", \"length_a\": 3, \"length_b\": 4}}\n")
+    };
+    std::fs::write(&file, line("q1", "ab") + &line("q1", "ba")).unwrap();
+    let f = file.to_str().unwrap();
+    let out = tmp.path().join("r.json");
+    let o = out.to_str().unwrap();
+    let twice = longforge(&["rank", "--battles", f, f, "--out", o, "--prior", "1"]);
+    let err = String::from_utf8_lossy(&twice.stderr);
+    assert_eq!(twice.status.code(), Some(1), "{err}");
+    assert!(err.contains("twice"), "{err}");
+    let copy = tmp.path().join("copy.jsonl");
+    std::fs::write(&copy, line("q1", "ba")).unwrap();
+    let again = longforge(&[
+        "rank",
+        "--battles",
+        f,
+        copy.to_str().unwrap(),
+        "--out",
+        o,
+        "--prior",
+        "1",
+    ]);
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert_eq!(again.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("copy.jsonl:1") && err.contains("j.jsonl:2") && err.contains("counts once"),
+        "{err}"
+    );
+    assert!(!out.exists());
+}

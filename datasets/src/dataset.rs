@@ -37,11 +37,13 @@ pub struct Dataset {
 }
 
 impl Dataset {
-    /// Reads `manifest.json` and `samples.jsonl` of `dir`. Two samples with one id are an error
-    /// naming the line of the second.
+    /// Reads `manifest.json` and `samples.jsonl` of `dir`, after checking every file against the
+    /// manifest's digests (a dataset edited by hand is refused, not scored). Two samples with
+    /// one id are an error naming the line of the second.
     pub fn open(dir: &Path) -> Result<Self, DatasetError> {
-        let samples = read_samples(dir)?;
         let manifest = Manifest::read(dir)?;
+        manifest.check_files(dir)?;
+        let samples = read_samples(dir)?;
         let mut dataset = Self::new(dir, manifest, samples)?;
         let path = dir.join(CONTEXTS_JSONL);
         if path.exists() {

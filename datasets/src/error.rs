@@ -4,11 +4,11 @@ use std::path::PathBuf;
 /// there is one, the line and field, and say how to fix the problem.
 #[derive(Debug, thiserror::Error)]
 pub enum DatasetError {
-    #[error("{path}: {source}")]
+    /// The cause is in the message, and not also a `source`, so it is printed once.
+    #[error("{path}: {cause}")]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("{path}:{line}: field `{field}`: {message}")]
     Record {
@@ -28,10 +28,10 @@ pub enum DatasetError {
 }
 
 impl DatasetError {
-    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub(crate) fn io(path: impl Into<PathBuf>, cause: std::io::Error) -> Self {
         DatasetError::Io {
             path: path.into(),
-            source,
+            cause,
         }
     }
 }

@@ -81,16 +81,37 @@ impl Serialize for TokenLength {
     }
 }
 
+/// Read from `"4k"`, `"none"` or a plain number of tokens (`4000`), so a hand-written
+/// `--params` file may give either.
 impl<'de> Deserialize<'de> for TokenLength {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            Tokens(u64),
+            Text(String),
+        }
+        match Written::deserialize(d) {
+            Ok(Written::Tokens(n)) => n.to_string().parse().map_err(serde::de::Error::custom),
+            Ok(Written::Text(s)) => s.parse().map_err(serde::de::Error::custom),
+            Err(_) => Err(serde::de::Error::custom(
+                "a length is a number of tokens or a text such as \"4k\", \"1m\" or \"none\"",
+            )),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lengths_read_from_numbers_or_text() {
+        let read = |j: &str| serde_json::from_str::<TokenLength>(j);
+        assert_eq!(read("512").unwrap(), TokenLength::Tokens(512));
+        assert_eq!(read("\"4k\"").unwrap(), TokenLength::Tokens(4_000));
+        assert!(read("-3").is_err() && read("true").is_err());
+    }
 
     #[test]
     fn parses_needlebench_suffixes() {

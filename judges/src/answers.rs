@@ -36,7 +36,17 @@ impl AnswerSheet {
     pub fn read(samples: &[Sample], files: &[PathBuf]) -> Result<Self, JudgeError> {
         let mut sheet = AnswerSheet::default();
         for file in files {
-            sheet.add(samples, jsonl::read(file)?, file)?;
+            let predictions: Vec<Prediction> = jsonl::read(file)?;
+            if predictions.is_empty() {
+                return Err(JudgeError::Dataset(
+                    longforge_datasets::DatasetError::Invalid {
+                        path: file.clone(),
+                        message: "holds no predictions; give the file `longforge run --out` wrote"
+                            .into(),
+                    },
+                ));
+            }
+            sheet.add(samples, predictions, file)?;
         }
         Ok(sheet)
     }

@@ -2,7 +2,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LlmError {
-    #[error("--model `{spec}`: {message}")]
+    #[error("endpoint `{spec}` (NAME=BASE_URL[,model=...]): {message}")]
     Endpoint { spec: String, message: String },
     #[error("store {path}: {message}")]
     Store { path: PathBuf, message: String },

@@ -19,7 +19,8 @@ const REPORT: &str = include_str!("../templates/report.md.j2");
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    #[error("report template: {0}")]
+    /// The cause is printed by the error chain, once.
+    #[error("report template")]
     Template(#[from] minijinja::Error),
 }
 

@@ -59,6 +59,12 @@ impl Battle {
 pub struct BattleSet {
     pub battles: Vec<Battle>,
     pub invalid: usize,
+    /// Each judgment read so far (question, models, judge, order) and where: a judgment given
+    /// twice, in one file or two, is an error rather than a battle counted twice.
+    seen: std::collections::HashMap<
+        (String, String, String, String, longforge_datasets::Order),
+        String,
+    >,
 }
 
 #[derive(Deserialize)]
@@ -80,6 +86,35 @@ pub fn read_arena_battles(path: &Path) -> Result<Vec<Battle>, DatasetError> {
 /// so a large dump never sits in memory as JSON. A battle without `question_id` is its own
 /// question. Bad records are errors naming the file, the line or element, and the field.
 pub fn read_battles(path: &Path, strong_win_weight: f64) -> Result<BattleSet, DatasetError> {
+    let mut set = BattleSet::default();
+    set.read(path, strong_win_weight)?;
+    Ok(set)
+}
+
+impl BattleSet {
+    /// Adds the battles of one more file (see [`read_battles`]); a judgment already read, from
+    /// this file or another, is an error naming both places.
+    pub fn read(&mut self, path: &Path, strong_win_weight: f64) -> Result<(), DatasetError> {
+        let more = read_file(path, strong_win_weight, std::mem::take(&mut self.seen))?;
+        self.battles.extend(more.battles);
+        self.invalid += more.invalid;
+        self.seen = more.seen;
+        Ok(())
+    }
+}
+
+fn read_file(
+    path: &Path,
+    strong_win_weight: f64,
+    seen: std::collections::HashMap<
+        (String, String, String, String, longforge_datasets::Order),
+        String,
+    >,
+) -> Result<BattleSet, DatasetError> {
+    let set = BattleSet {
+        seen,
+        ..BattleSet::default()
+    };
     let cannot = |e: std::io::Error| DatasetError::Invalid {
         path: path.to_path_buf(),
         message: format!("cannot read: {e}"),
@@ -97,8 +132,8 @@ pub fn read_battles(path: &Path, strong_win_weight: f64) -> Result<BattleSet, Da
         }
     };
     match first {
-        Some(b'[') => read_array(path, reader, strong_win_weight),
-        Some(b'{') | None => read_lines(path, reader, strong_win_weight),
+        Some(b'[') => read_array(path, reader, strong_win_weight, set),
+        Some(b'{') | None => read_lines(path, reader, strong_win_weight, set),
         Some(other) => Err(DatasetError::Invalid {
             path: path.to_path_buf(),
             message: format!(
@@ -113,8 +148,8 @@ fn read_lines(
     path: &Path,
     reader: impl BufRead,
     strong_win_weight: f64,
+    mut set: BattleSet,
 ) -> Result<BattleSet, DatasetError> {
-    let mut set = BattleSet::default();
     for (i, line) in reader.lines().enumerate() {
         let line = line.map_err(|e| DatasetError::Invalid {
             path: path.to_path_buf(),
@@ -138,7 +173,8 @@ fn read_lines(
             message,
         };
         let fallback = format!("{}#{}", path.display(), i + 1);
-        set.add(record, strong_win_weight, &fallback, at)?;
+        let origin = format!("{}:{}", path.display(), i + 1);
+        set.add(record, strong_win_weight, &fallback, &origin, at)?;
     }
     Ok(set)
 }
@@ -147,10 +183,12 @@ fn read_array(
     path: &Path,
     reader: impl std::io::Read,
     strong_win_weight: f64,
+    set: BattleSet,
 ) -> Result<BattleSet, DatasetError> {
     struct Elements<'a> {
         path: &'a Path,
         strong_win_weight: f64,
+        set: BattleSet,
     }
     impl<'de> serde::de::Visitor<'de> for Elements<'_> {
         type Value = Result<BattleSet, DatasetError>;
@@ -161,7 +199,7 @@ fn read_array(
             self,
             mut seq: A,
         ) -> Result<Self::Value, A::Error> {
-            let mut set = BattleSet::default();
+            let mut set = self.set;
             let mut n = 0;
             while let Some(value) = seq.next_element::<serde_json::Value>()? {
                 n += 1;
@@ -181,7 +219,8 @@ fn read_array(
                     }
                 };
                 let fallback = format!("{}#{n}", self.path.display());
-                if let Err(e) = set.add(record, self.strong_win_weight, &fallback, at) {
+                let origin = format!("{}, element {n}", self.path.display());
+                if let Err(e) = set.add(record, self.strong_win_weight, &fallback, &origin, at) {
                     return Ok(Err(e));
                 }
             }
@@ -194,6 +233,7 @@ fn read_array(
         Elements {
             path,
             strong_win_weight,
+            set,
         },
     )
     .and_then(|set| de.end().map(|()| set));
@@ -220,16 +260,35 @@ impl BattleSet {
         record: Record,
         strong_win_weight: f64,
         question: &str,
+        origin: &str,
         at: impl Fn(&str, String) -> DatasetError,
     ) -> Result<(), DatasetError> {
         let battle = match record {
-            Record::Judgment(j) => match Battle::from_judgment(j, strong_win_weight) {
-                Some(b) => b,
-                None => {
-                    self.invalid += 1;
-                    return Ok(());
+            Record::Judgment(j) => {
+                let key = (
+                    j.question_id.clone(),
+                    j.model_a.clone(),
+                    j.model_b.clone(),
+                    j.judge.clone(),
+                    j.order,
+                );
+                if let Some(first) = self.seen.insert(key, origin.to_string()) {
+                    return Err(at(
+                        "question_id",
+                        format!(
+                            "question `{}`, `{}` against `{}` by judge `{}` in order {:?} is given again (first at {first}); a judgment counts once",
+                            j.question_id, j.model_a, j.model_b, j.judge, j.order
+                        ),
+                    ));
                 }
-            },
+                match Battle::from_judgment(j, strong_win_weight) {
+                    Some(b) => b,
+                    None => {
+                        self.invalid += 1;
+                        return Ok(());
+                    }
+                }
+            }
             Record::Arena(b) => {
                 let outcome = match b.winner.as_str() {
                     "model_a" => Outcome::AWins,
@@ -273,7 +332,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("b.jsonl");
         let j = |v: &str, order: &str| {
-            format!("{{\"question_id\":\"q1\",\"model_a\":\"x\",\"model_b\":\"y\",\"judge\":\"j\",\"order\":\"{order}\",\"verdict\":\"{v}\",\"raw_verdict\":null,\"raw\":null,\"length_a\":5,\"length_b\":9}}\n")
+            let q = match v {
+                "invalid" => "q2",
+                "A=B" => "q3",
+                _ => "q1",
+            };
+            format!("{{\"question_id\":\"{q}\",\"model_a\":\"x\",\"model_b\":\"y\",\"judge\":\"j\",\"order\":\"{order}\",\"verdict\":\"{v}\",\"raw_verdict\":null,\"raw\":null,\"length_a\":5,\"length_b\":9}}\n")
         };
         let text = [
             j("A>>B", "ab"),
