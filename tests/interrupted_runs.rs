@@ -339,3 +339,80 @@ fn an_interrupted_generate_leaves_nothing_behind() {
         assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
     }
 }
+
+#[test]
+fn reasoning_replies_cut_off_are_answers_stored_and_not_asked_again() {
+    // shared/cases/field-1/server-replies.jsonl, second line: content null, reasoning present,
+    // finish_reason length.
+    let (url, seen) = support::scripted_server(|_| {
+        serde_json::json!({"choices": [{"message": {"role": "assistant", "content": null,
+            "reasoning_content": "Let me think about the island and the compass. The text says"},
+            "finish_reason": "length"}]})
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let (data, store, out) = (
+        tmp.path().join("d"),
+        tmp.path().join("store"),
+        tmp.path().join("p.jsonl"),
+    );
+    dataset(&data, "3");
+    let model = format!("m={url}");
+    let args = run_args(
+        data.to_str().unwrap(),
+        &model,
+        store.to_str().unwrap(),
+        out.to_str().unwrap(),
+    );
+    for _ in 0..2 {
+        let done = Command::new(bin()).args(&args).output().unwrap();
+        assert_eq!(
+            done.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&done.stderr)
+        );
+        assert!(String::from_utf8_lossy(&done.stderr).contains("3 answered (3 cut off"));
+    }
+    assert_eq!(seen.chats(), 3, "the rerun is answered from the store");
+    for line in std::fs::read_to_string(&out).unwrap().lines() {
+        let p: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(p["status"], "answered");
+        assert_eq!(p["output"], "");
+        assert_eq!(p["finish_reason"], "length");
+        assert!(p["reasoning"].as_str().unwrap().starts_with("Let me think"));
+        assert!(p["error"].is_null());
+    }
+    // Scores count them as answers, and say how many were cut off.
+    let summary = tmp.path().join("summary.jsonl");
+    let scored = Command::new(bin())
+        .args([
+            "score",
+            "--dataset",
+            data.to_str().unwrap(),
+            "--predictions",
+            out.to_str().unwrap(),
+            "--out",
+            tmp.path().join("s.jsonl").to_str().unwrap(),
+            "--summary",
+            summary.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(scored.status.success());
+    let whole: serde_json::Value = serde_json::from_str(
+        std::fs::read_to_string(&summary)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            whole["n"].as_u64(),
+            whole["truncated"].as_u64(),
+            whole["unanswered"].as_u64()
+        ),
+        (Some(3), Some(3), Some(0))
+    );
+}

@@ -103,8 +103,19 @@ fn the_manifest_names_the_scoring_and_summaries_carry_every_figure() {
     assert_eq!(
         keys,
         [
-            "model", "family", "task", "metric", "value", "n", "ci_low", "ci_high", "level",
-            "axes", "missing"
+            "model",
+            "family",
+            "task",
+            "metric",
+            "value",
+            "n",
+            "ci_low",
+            "ci_high",
+            "level",
+            "axes",
+            "missing",
+            "unanswered",
+            "truncated"
         ]
     );
     let find = |model: &str, metric: &str, axes: Value| {

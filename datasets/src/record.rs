@@ -113,6 +113,9 @@ pub struct Prediction {
     /// `max_tokens` from one that missed the format. Null for baselines and older files.
     #[serde(default)]
     pub finish_reason: Option<String>,
+    /// A reasoning server's thinking, kept apart from `output` and never scored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning: Option<String>,
     #[serde(default)]
     pub usage: Option<Value>,
     #[serde(default)]
@@ -149,6 +152,8 @@ struct PredictionOnDisk {
     #[serde(default)]
     finish_reason: Option<String>,
     #[serde(default)]
+    reasoning: Option<String>,
+    #[serde(default)]
     usage: Option<Value>,
     #[serde(default)]
     latency_ms: Option<f64>,
@@ -171,6 +176,7 @@ impl From<PredictionOnDisk> for Prediction {
             status,
             output: p.output,
             finish_reason: p.finish_reason,
+            reasoning: p.reasoning,
             usage: p.usage,
             latency_ms: p.latency_ms,
             error: p.error,
@@ -188,6 +194,7 @@ impl Prediction {
             status: Status::Answered,
             output: Some(output.into()),
             finish_reason: None,
+            reasoning: None,
             usage: None,
             latency_ms: None,
             error: None,

@@ -14,6 +14,10 @@ pub struct ChatResponse {
     pub usage: Option<Value>,
     #[serde(default)]
     pub finish_reason: Option<String>,
+    /// A reasoning server's thinking (`reasoning_content`, or `reasoning`), kept apart from the
+    /// answer and never scored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning: Option<String>,
 }
 
 impl ChatResponse {
@@ -27,11 +31,23 @@ impl ChatResponse {
             .and_then(Value::as_array)
             .and_then(|c| c.first())
             .ok_or("reply has no choices")?;
-        let text = choice
-            .pointer("/message/content")
-            .and_then(Value::as_str)
-            .ok_or("reply's first choice has no message content")?;
+        let message = choice
+            .get("message")
+            .ok_or("reply's first choice has no message")?;
+        let reasoning = ["reasoning_content", "reasoning"]
+            .iter()
+            .find_map(|k| message.get(*k).and_then(Value::as_str))
+            .map(String::from);
+        // A null content is an empty answer (a reasoning model cut off before it answered);
+        // a missing one is only when the reply carries reasoning instead.
+        let text = match message.get("content") {
+            Some(Value::String(s)) => s.as_str(),
+            Some(Value::Null) => "",
+            None if reasoning.is_some() => "",
+            _ => return Err("reply's first choice has no message content".into()),
+        };
         Ok(ChatResponse {
+            reasoning,
             text: text.to_string(),
             logprobs: choice.get("logprobs").filter(|l| !l.is_null()).cloned(),
             usage: value.get("usage").cloned(),
@@ -63,5 +79,17 @@ mod tests {
         assert!(ChatResponse::parse(br#"{"choices":[{"message":{}}]}"#)
             .unwrap_err()
             .contains("no message content"));
+        // shared/cases/field-1/server-replies.jsonl, second line: a reasoning server cut off.
+        let thinking = br#"{"choices":[{"message":{"role":"assistant","content":null,"reasoning_content":"Let me think"},"finish_reason":"length"}]}"#;
+        let r = ChatResponse::parse(thinking).unwrap();
+        assert_eq!(
+            (r.text.as_str(), r.reasoning.as_deref()),
+            ("", Some("Let me think"))
+        );
+        assert_eq!(r.finish_reason.as_deref(), Some("length"));
+        let r =
+            ChatResponse::parse(br#"{"choices":[{"message":{"reasoning":"hm","content":"4"}}]}"#)
+                .unwrap();
+        assert_eq!((r.text.as_str(), r.reasoning.as_deref()), ("4", Some("hm")));
     }
 }

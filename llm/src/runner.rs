@@ -95,6 +95,7 @@ async fn answer_one(
     let answered = |response: ChatResponse, latency_ms: f64, error: Option<String>| Prediction {
         status: Status::Answered,
         finish_reason: response.finish_reason,
+        reasoning: response.reasoning,
         usage: response.usage,
         latency_ms: Some(latency_ms),
         error,

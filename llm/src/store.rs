@@ -174,6 +174,7 @@ mod tests {
                 logprobs: None,
                 usage: None,
                 finish_reason: Some("stop".into()),
+                reasoning: None,
             },
             latency_ms: 1.5,
         }

@@ -15,7 +15,8 @@ pub struct Table {
 /// Shown for a figure with no value (no scored sample) or an undefined interval bound.
 pub const UNDEFINED: &str = "undefined";
 
-/// The summary as a table: `model family task <axes...> n missing <figures...> interval`.
+/// The summary as a table: `model family task <axes...> n missing unanswered truncated
+/// <figures...> headline_ci`.
 /// Axis columns are the union of the tasks' axes in first-seen order (`-` where a task has no
 /// such axis, `all` on whole-task rows); `n` is the headline figure's; `interval` is the
 /// headline's interval at the summary's level.
@@ -34,9 +35,9 @@ pub fn score_table(rows: &[SummaryRow]) -> Table {
     }
     let mut header: Vec<String> = ["model", "family", "task"].map(String::from).to_vec();
     header.extend(axis_names.iter().cloned());
-    header.extend(["n", "missing"].map(String::from));
+    header.extend(["n", "missing", "unanswered", "truncated"].map(String::from));
     header.extend(figures.iter().cloned());
-    header.push("interval".into());
+    header.push("headline_ci".into());
     let mut out: Vec<Vec<String>> = Vec::new();
     for cell in cells(rows) {
         let first = cell[0];
@@ -54,6 +55,8 @@ pub fn score_table(rows: &[SummaryRow]) -> Table {
         }
         line.push(first.n.to_string());
         line.push(first.missing.to_string());
+        line.push(first.unanswered.to_string());
+        line.push(first.truncated.to_string());
         for f in &figures {
             line.push(
                 cell.iter()

@@ -9,14 +9,23 @@ pub fn wilson(successes: usize, n: usize, level: f64) -> Option<(f64, f64)> {
     if n == 0 {
         return None;
     }
+    let low_is_zero = successes == 0;
+    wilson_at(successes as f64 / n as f64, n, level)
+        .map(|(lo, hi)| (if low_is_zero { 0.0 } else { lo }, hi))
+}
+
+/// The Wilson interval for a proportion `p` observed over `n`, `p` in [0, 1].
+pub fn wilson_at(p: f64, n: usize, level: f64) -> Option<(f64, f64)> {
+    if n == 0 || !(0.0..=1.0).contains(&p) {
+        return None;
+    }
     let z = Normal::standard().inverse_cdf(0.5 + level / 2.0);
     let n = n as f64;
-    let p = successes as f64 / n;
     let z2 = z * z;
     let centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
     let half = z / (1.0 + z2 / n) * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
     // At 0 or n successes the bound is exactly 0 or 1; the formula leaves rounding dust.
-    let low = if successes == 0 {
+    let low = if p == 0.0 {
         0.0
     } else {
         (centre - half).max(0.0)

@@ -16,7 +16,7 @@ mod mean;
 mod pair_accuracy;
 mod summary;
 
-pub use interval::{t_interval, wilson};
+pub use interval::{t_interval, wilson, wilson_at};
 pub use mean::Mean;
 pub use pair_accuracy::PairAccuracy;
 pub use summary::{summarise, SummaryRow};

@@ -33,6 +33,12 @@ pub struct SummaryRow {
     pub axes: Map<String, Value>,
     /// Samples of the cell the model has no prediction for: not scored, not in `n`.
     pub missing: usize,
+    /// Predictions in the cell that are failed or skipped requests: scored as empty answers.
+    #[serde(default)]
+    pub unanswered: usize,
+    /// Answers in the cell cut off by the token limit (`finish_reason: "length"`).
+    #[serde(default)]
+    pub truncated: usize,
 }
 
 /// The figures of every model on every task and cell. `samples` are the datasets' samples (in
@@ -47,8 +53,11 @@ pub fn summarise(
     level: f64,
 ) -> Result<Vec<SummaryRow>, JudgeError> {
     let index: HashMap<&str, &Sample> = samples.iter().map(|s| (s.id.as_str(), s)).collect();
-    // Per (model, sample): the values in the order the scores were written.
+    // Per (model, sample): the values in the order the scores were written, and whether the
+    // answer was unanswered or cut off (from the headline row's details).
     let mut values: BTreeMap<(&str, &str), Vec<(String, f64)>> = BTreeMap::new();
+    let mut unanswered: std::collections::HashSet<(&str, &str)> = Default::default();
+    let mut truncated: std::collections::HashSet<(&str, &str)> = Default::default();
     for s in scores {
         if !index.contains_key(s.sample_id.as_str()) {
             return Err(JudgeError::UnknownSample {
@@ -57,8 +66,19 @@ pub fn summarise(
                 model: s.model.clone(),
             });
         }
+        let key = (s.model.as_str(), s.sample_id.as_str());
+        if s.details
+            .get("status")
+            .and_then(Value::as_str)
+            .is_some_and(|st| st != "answered")
+        {
+            unanswered.insert(key);
+        }
+        if s.details.get("finish_reason").and_then(Value::as_str) == Some("length") {
+            truncated.insert(key);
+        }
         values
-            .entry((s.model.as_str(), s.sample_id.as_str()))
+            .entry(key)
             .or_default()
             .push((s.metric.clone(), s.value));
     }
@@ -104,6 +124,13 @@ pub fn summarise(
                     })
                     .collect();
                 let missing = members.len() - cell.len();
+                let count = |set: &std::collections::HashSet<(&str, &str)>| {
+                    members
+                        .iter()
+                        .filter(|s| set.contains(&(model, s.id.as_str())))
+                        .count()
+                };
+                let (cell_unanswered, cell_truncated) = (count(&unanswered), count(&truncated));
                 for metric in &spec.metrics {
                     for f in metric.aggregate(&cell, names, level) {
                         rows.push(SummaryRow {
@@ -118,6 +145,8 @@ pub fn summarise(
                             level,
                             axes: axes.clone(),
                             missing,
+                            unanswered: cell_unanswered,
+                            truncated: cell_truncated,
                         });
                     }
                 }
