@@ -495,3 +495,57 @@ fn the_demo_runs_offline_and_reports() {
     ok(&["demo", "--out", s(&out)]);
     assert_eq!(std::fs::read(out.join("ranking.json")).unwrap(), first);
 }
+
+#[test]
+fn haystack_text_is_cleaned_or_refused_never_passed_on_raw() {
+    let tmp = tempfile::tempdir().unwrap();
+    let body: String = (0..400)
+        .map(|i| format!("Report {i} on the harbour. The cranes worked late.\r\n\r\n"))
+        .collect();
+    let clean = tmp.path().join("bom.txt");
+    std::fs::write(&clean, format!("\u{feff}{body}")).unwrap();
+    let dir = tmp.path().join("d");
+    ok(&[
+        "generate",
+        "needlebench",
+        "--task",
+        "single",
+        "--lengths",
+        "512",
+        "--depths",
+        "50",
+        "--haystack",
+        s(&clean),
+        "--out",
+        s(&dir),
+    ]);
+    let samples = std::fs::read_to_string(dir.join("samples.jsonl")).unwrap();
+    assert!(
+        !samples.contains('\u{feff}') && !samples.contains("\\r") && !samples.contains("\\ufeff")
+    );
+    for (name, text) in [
+        ("nul.txt", format!("{body}Bad\u{0}byte.\n")),
+        ("nul.jsonl", "{\"text\": \"a \\u0000 b\"}\n".into()),
+    ] {
+        let bad = tmp.path().join(name);
+        std::fs::write(&bad, text).unwrap();
+        let out = tmp.path().join(format!("{name}.d"));
+        let err = fails(&[
+            "generate",
+            "needlebench",
+            "--task",
+            "single",
+            "--lengths",
+            "512",
+            "--haystack",
+            s(&bad),
+            "--out",
+            s(&out),
+        ]);
+        assert!(
+            err.contains(name) && err.contains("U+0000") && err.contains("line"),
+            "{err}"
+        );
+        assert!(!out.exists());
+    }
+}

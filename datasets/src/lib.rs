@@ -22,6 +22,7 @@ mod merge;
 mod parquet;
 mod record;
 mod seed;
+mod text;
 mod tokenizer;
 mod writer;
 
@@ -38,5 +39,6 @@ pub use record::{
     Status, Verdict, CONTEXTS_JSONL, CONTEXT_SLOT, SAMPLES_JSONL,
 };
 pub use seed::{derive_seed, SeededRng};
+pub use text::read_text;
 pub use tokenizer::{is_piece_boundary, TokenCounter, TokenizerSpec};
 pub use writer::{digest_file, DatasetWriter, Provenance, RowGroups};

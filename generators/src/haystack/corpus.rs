@@ -31,10 +31,7 @@ impl Corpus {
             path: shown.clone(),
             message: format!("cannot read it ({e})"),
         })?;
-        let text = String::from_utf8(bytes.clone()).map_err(|e| GenerateError::Haystack {
-            path: shown.clone(),
-            message: format!("not UTF-8 text ({e})"),
-        })?;
+        let text = longforge_datasets::read_text(path, &bytes)?;
         let is_jsonl =
             path.extension().is_some_and(|e| e == "jsonl") || text.trim_start().starts_with('{');
         let mut documents = Vec::new();
@@ -44,7 +41,10 @@ impl Corpus {
                     continue;
                 }
                 let doc: Document = longforge_datasets::jsonl::parse_line(path, i + 1, line)?;
-                documents.push(paragraphs(&doc.text, lang));
+                // JSON escapes can carry what the raw file does not (`\u0000`).
+                let where_ = format!("{}:{} field `text`", path.display(), i + 1);
+                let text = longforge_datasets::read_text(Path::new(&where_), doc.text.as_bytes())?;
+                documents.push(paragraphs(&text, lang));
             }
         } else {
             // Each paragraph of a plain file is a document of its own, so shuffling mixes them.
