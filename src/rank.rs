@@ -150,15 +150,26 @@ pub fn run(args: Args) -> Result<()> {
     }
     if ranking.degenerate_rounds > 0 {
         eprintln!(
-            "{} of {} bootstrap rounds had no finite fit and were left out of the intervals",
+            "{} of {} bootstrap rounds had no finite fit: models that won or lost every battle in them count as unbounded there; intervals from fewer rounds are marked",
             ranking.degenerate_rounds, ranking.settings.bootstrap
         );
     }
     Ok(())
 }
 
+/// An interval bound as text: "unbounded" where it has none; `decimals` for people.
+fn bound(value: Option<f64>, decimals: Option<usize>) -> String {
+    match (value, decimals) {
+        (None, _) => "unbounded".into(),
+        (Some(v), Some(d)) => format!("{v:.d$}"),
+        (Some(v), None) => v.to_string(),
+    }
+}
+
 fn csv(r: &Ranking) -> String {
-    let mut out = String::from("model,rating,ci_low,ci_high,rank_low,rank_high,battles,win_rate\n");
+    let mut out = String::from(
+        "model,rating,ci_low,ci_high,interval_rounds,partial_interval,rank_low,rank_high,battles,win_rate\n",
+    );
     for x in &r.ratings {
         let model = if x.model.contains([',', '"']) {
             format!("\"{}\"", x.model.replace('"', "\"\""))
@@ -166,8 +177,16 @@ fn csv(r: &Ranking) -> String {
             x.model.clone()
         };
         out.push_str(&format!(
-            "{model},{},{},{},{},{},{},{}\n",
-            x.rating, x.ci_low, x.ci_high, x.rank_low, x.rank_high, x.battles, x.win_rate
+            "{model},{},{},{},{},{},{},{},{},{}\n",
+            x.rating,
+            bound(x.ci_low, None),
+            bound(x.ci_high, None),
+            x.interval_rounds,
+            x.partial_interval,
+            x.rank_low,
+            x.rank_high,
+            x.battles,
+            x.win_rate
         ));
     }
     out
@@ -180,12 +199,17 @@ fn markdown(r: &Ranking) -> String {
     );
     for (i, x) in r.ratings.iter().enumerate() {
         out.push_str(&format!(
-            "| {} | {} | {:.2} | {:.2} to {:.2} | {}-{} | {} | {:.3} |\n",
+            "| {} | {} | {:.2} | {} to {}{} | {}-{} | {} | {:.3} |\n",
             i + 1,
             x.model,
             x.rating,
-            x.ci_low,
-            x.ci_high,
+            bound(x.ci_low, Some(2)),
+            bound(x.ci_high, Some(2)),
+            if x.partial_interval {
+                format!(" (from {} rounds)", x.interval_rounds)
+            } else {
+                String::new()
+            },
             x.rank_low,
             x.rank_high,
             x.battles,
@@ -200,7 +224,16 @@ fn markdown(r: &Ranking) -> String {
                 .and_then(|v| v.as_str().map(String::from))
                 .unwrap_or_default()
         ),
-        format!("{} bootstrap rounds over questions", r.settings.bootstrap),
+        format!(
+            "{} bootstrap rounds over questions, {} with a finite fit{}",
+            r.settings.bootstrap,
+            r.settings.bootstrap - r.degenerate_rounds,
+            if r.degenerate_rounds > 0 {
+                " (in the others a model that won or lost every battle is unbounded, and the rest are left out of their intervals; rank ranges come from the rounds with a fit)"
+            } else {
+                ""
+            }
+        ),
         format!("{} invalid verdicts left out", r.invalid),
     ];
     if let Some(t) = r.tie_parameter {

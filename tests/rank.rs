@@ -280,3 +280,71 @@ fn a_battle_file_or_a_judgment_given_twice_is_refused_not_counted_twice() {
     );
     assert!(!out.exists());
 }
+
+#[test]
+fn a_rarely_seen_model_gets_unbounded_sides_and_every_output_says_how_many_rounds() {
+    // shared/cases/field-1/rank-rare-model.jsonl, in kind: three models in many battles, and
+    // `rare` in two (one win, one loss), so most resamples see it win or lose everything.
+    let tmp = tempfile::tempdir().unwrap();
+    let battles = tmp.path().join("b.jsonl");
+    let mut lines = Vec::new();
+    for q in 0..60u32 {
+        let (a, b) = [("a", "b"), ("b", "c"), ("a", "c")][q as usize % 3];
+        lines.push((a, b, if q % 4 == 0 { "model_b" } else { "model_a" }, q));
+    }
+    lines.push(("rare", "a", "model_a", 100));
+    lines.push(("rare", "b", "model_b", 101));
+    write(&battles, &lines);
+    let out = tmp.path().join("r.json");
+    let run = longforge(&[
+        "rank",
+        "--battles",
+        battles.to_str().unwrap(),
+        "--bootstrap",
+        "400",
+        "--seed",
+        "5",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let r: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let degenerate = r["degenerate_rounds"].as_u64().unwrap();
+    assert!(
+        degenerate > 100,
+        "most rounds see rare win or lose all: {degenerate}"
+    );
+    let ratings = r["ratings"].as_array().unwrap();
+    assert_eq!(ratings.len(), 4, "every model is listed");
+    let rare = ratings.iter().find(|x| x["model"] == "rare").unwrap();
+    assert!(
+        rare["ci_low"].is_null() && rare["ci_high"].is_null(),
+        "{rare}"
+    );
+    for x in ratings {
+        assert_eq!(
+            x["partial_interval"],
+            x["interval_rounds"].as_u64().unwrap() < 400
+        );
+    }
+    let a = ratings.iter().find(|x| x["model"] == "a").unwrap();
+    assert_eq!(a["interval_rounds"].as_u64().unwrap(), 400 - degenerate);
+    assert!(a["ci_low"].as_f64().unwrap() < a["rating"].as_f64().unwrap());
+    let md = std::fs::read_to_string(out.with_extension("md")).unwrap();
+    assert!(
+        md.contains("unbounded to unbounded")
+            && md.contains(&format!("{} with a finite fit", 400 - degenerate)),
+        "{md}"
+    );
+    let csv = std::fs::read_to_string(out.with_extension("csv")).unwrap();
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("rare,") && l.contains(",unbounded,unbounded,")),
+        "{csv}"
+    );
+}

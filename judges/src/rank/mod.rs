@@ -71,8 +71,15 @@ pub struct RankSettings {
 pub struct Rating {
     pub model: String,
     pub rating: f64,
-    pub ci_low: f64,
-    pub ci_high: f64,
+    /// Interval bounds; `None` (null) where the bound is unbounded: in enough bootstrap rounds
+    /// the model won (or lost) every battle it had, so its rating had no finite maximum there.
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    /// Bootstrap rounds behind the interval: those with a finite fit, and those without one in
+    /// which this model won or lost everything (its rating there is unbounded, not unknown).
+    pub interval_rounds: usize,
+    /// Set when `interval_rounds` is fewer than the rounds asked: the interval rests on a subset.
+    pub partial_interval: bool,
     pub rank_low: usize,
     pub rank_high: usize,
     pub battles: f64,
@@ -91,7 +98,10 @@ pub struct Ranking {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub length_coefficient_ci: Option<[f64; 2]>,
     pub invalid: usize,
-    /// Bootstrap rounds whose resample had no finite maximum, left out of the intervals.
+    /// Bootstrap rounds whose resample had no finite maximum. In them a model that won (or lost)
+    /// every battle counts as unbounded above (below); the others' ratings are undetermined and
+    /// left out of their intervals (see [`Rating::interval_rounds`]). Rank ranges come from the
+    /// rounds with a finite fit only.
     pub degenerate_rounds: usize,
     /// Bootstrap rounds whose resample left some model without a battle (its rating then rests
     /// on the prior alone, or the round had no finite fit).
@@ -200,15 +210,29 @@ pub fn rank(
             Ok((c, f)) => (
                 absent(&c),
                 Some((report(&f.0, settings.scale, anchor), f.2)),
+                None,
             ),
-            Err(_) => (absent(&counts(picks)), None),
+            Err(_) => {
+                let c = counts(picks);
+                // No finite maximum: a model that won every battle it had diverges upwards, one
+                // that lost every battle downwards; any other is undetermined (NaN).
+                let direction = (0..n)
+                    .map(|i| match c.record(i) {
+                        (played, won) if played > 0.0 && won == played => f64::INFINITY,
+                        (played, won) if played > 0.0 && won == 0.0 => f64::NEG_INFINITY,
+                        _ => f64::NAN,
+                    })
+                    .collect();
+                (absent(&c), None, Some(direction))
+            }
         }
     };
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, settings.bootstrap.max(1));
-    /// Whether some model had no battle in the round, and the round's fit if it had one.
-    type RoundResult = (bool, Option<(Vec<f64>, Option<f64>)>);
+    /// Whether some model had no battle in the round, the round's fit if it had one, and else
+    /// the direction each model's rating diverged in.
+    type RoundResult = (bool, Option<(Vec<f64>, Option<f64>)>, Option<Vec<f64>>);
     let per_thread: Vec<Vec<RoundResult>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
@@ -228,7 +252,7 @@ pub fn rank(
             .collect()
     });
     // Back into round order: round r ran on thread r % threads.
-    let mut fitted: Vec<RoundResult> = vec![(false, None); settings.bootstrap];
+    let mut fitted: Vec<RoundResult> = vec![(false, None, None); settings.bootstrap];
     for (t, results) in per_thread.into_iter().enumerate() {
         for (k, result) in results.into_iter().enumerate() {
             fitted[t + k * threads] = result;
@@ -236,6 +260,7 @@ pub fn rank(
     }
     let degenerate = fitted.iter().filter(|r| r.1.is_none()).count();
     let without_a_model = fitted.iter().filter(|r| r.0).count();
+    let diverged: Vec<Vec<f64>> = fitted.iter().filter_map(|r| r.2.clone()).collect();
     let rounds: Vec<(Vec<f64>, Option<f64>)> = fitted.into_iter().filter_map(|r| r.1).collect();
     let tail = (1.0 - settings.level) / 2.0;
     let length_coefficient_ci = point_fit.2.map(|beta| {
@@ -249,14 +274,24 @@ pub fn rank(
         .iter()
         .enumerate()
         .map(|(i, model)| {
-            let mut values: Vec<f64> = rounds.iter().map(|r| r.0[i]).collect();
+            let mut values: Vec<f64> = rounds
+                .iter()
+                .map(|r| r.0[i])
+                .chain(diverged.iter().map(|d| d[i]).filter(|v| !v.is_nan()))
+                .collect();
+            let interval_rounds = values.len();
             let mut ranks: Vec<f64> = rounds.iter().map(|r| rank_of(&r.0, i) as f64).collect();
             let (battles, wins) = all.record(i);
+            let bound = |q: f64, values: &mut Vec<f64>| {
+                Some(quantile(values, q).unwrap_or(point[i])).filter(|v| v.is_finite())
+            };
             Rating {
                 model: model.clone(),
                 rating: point[i],
-                ci_low: quantile(&mut values, tail).unwrap_or(point[i]),
-                ci_high: quantile(&mut values, 1.0 - tail).unwrap_or(point[i]),
+                ci_low: bound(tail, &mut values),
+                ci_high: bound(1.0 - tail, &mut values),
+                interval_rounds,
+                partial_interval: interval_rounds < settings.bootstrap,
                 rank_low: quantile(&mut ranks, tail).map_or(rank_of(&point, i), |r| r as usize),
                 rank_high: quantile(&mut ranks, 1.0 - tail)
                     .map_or(rank_of(&point, i), |r| r as usize),
@@ -376,7 +411,18 @@ fn quantile(values: &mut [f64], q: f64) -> Option<f64> {
     values.sort_by(f64::total_cmp);
     let at = q.clamp(0.0, 1.0) * (values.len() - 1) as f64;
     let (lo, hi) = (at.floor() as usize, at.ceil() as usize);
-    Some(values[lo] + (values[hi] - values[lo]) * (at - lo as f64))
+    let (a, b) = (values[lo], values[hi]);
+    if a == b || at == lo as f64 {
+        return Some(a);
+    }
+    // Between an unbounded and any other value the interpolation is unbounded on that side.
+    if a == f64::NEG_INFINITY {
+        return Some(a);
+    }
+    if b == f64::INFINITY {
+        return Some(b);
+    }
+    Some(a + (b - a) * (at - lo as f64))
 }
 
 /// A battle by model numbers.
