@@ -66,6 +66,29 @@ fn shortcut_aces_plain_chains_but_not_distractors() {
         "shortcut scores {eldest_only} with distractors"
     );
 
+    // Distractors at every size that can hold one: 2 and 3 links too (0.1.0 left them plain
+    // while its manifest said `plain_chain: false`, and the shortcut scored 1.000 there).
+    for links in [2, 3] {
+        let small = generate(
+            json!({"task": "atc", "needles": [links], "count": 60, "seed": 3, "questions": ["eldest_ancestor"]}),
+        );
+        for s in &small.0 {
+            let chain = s.meta["chain"].as_array().unwrap();
+            let youngers: Vec<&str> = chain
+                .iter()
+                .map(|l| l["younger"].as_str().unwrap())
+                .collect();
+            let roots = chain
+                .iter()
+                .map(|l| l["elder"].as_str().unwrap())
+                .filter(|e| !youngers.contains(e))
+                .collect::<std::collections::BTreeSet<_>>();
+            assert!(roots.len() >= 2, "{}: one root", s.id);
+        }
+        let score = mean_score(Baseline::Shortcut, &small);
+        assert!(score <= 0.65, "shortcut scores {score} at {links} links");
+    }
+
     let all_questions = generate(json!({"task": "atc", "needles": [8, 16], "count": 20}));
     let mixed = mean_score(Baseline::Shortcut, &all_questions);
     assert!(

@@ -172,6 +172,18 @@ pub trait Family: Sync {
         inputs: &Inputs,
     ) -> Result<Box<dyn SampleSource + 'a>, GenerateError>;
 
+    /// [`Family::prepare`] as generator `version` (this one, or one of
+    /// [`Family::earlier_versions`]) made them, for `verify` of an older folder; a family whose
+    /// earlier versions differ only in `meta` keys needs nothing more than `prepare`.
+    fn prepare_as<'a>(
+        &'a self,
+        params: &Value,
+        inputs: &Inputs,
+        _version: &str,
+    ) -> Result<Box<dyn SampleSource + 'a>, GenerateError> {
+        self.prepare(params, inputs)
+    }
+
     /// Every sample at once, in memory, calling `progress(done, total)` as it goes: for tests and
     /// small datasets; `write_dataset` streams instead.
     fn generate(
@@ -305,7 +317,8 @@ pub fn write_dataset(
     reproduce: Option<(&str, u32)>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Manifest, GenerateError> {
-    let source = family.prepare(params, inputs)?;
+    let version = reproduce.map_or(family.version(), |r| r.0);
+    let source = family.prepare_as(params, inputs, version)?;
     write_source(
         family,
         source.as_ref(),

@@ -230,6 +230,26 @@ fn bad_parameters_name_the_parameter() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("cannot hold the needles"), "{e}");
+    // A puzzle too small for a distractor family is refused, not made plain behind the flag.
+    let e = nb
+        .resolve(
+            json!({"task": "atc", "needles": [1, 4]}),
+            &Inputs::default(),
+        )
+        .and_then(|p| nb.generate(&p, &Inputs::default(), &mut |_, _| {}))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("--needles") && e.contains("smallest with distractors has 2"),
+        "{e}"
+    );
+    let plain = nb
+        .resolve(
+            json!({"task": "atc", "needles": [1], "plain_chain": true}),
+            &Inputs::default(),
+        )
+        .and_then(|p| nb.generate(&p, &Inputs::default(), &mut |_, _| {}));
+    assert!(plain.is_ok());
 }
 
 #[test]

@@ -87,10 +87,18 @@ impl Puzzle {
     }
 }
 
+/// The fewest links a puzzle with a distractor family can have: one for the asked chain, one for
+/// a second family, so the "never named as a child" shortcut faces two roots.
+pub const SMALLEST_WITH_DISTRACTORS: usize = 2;
+
+/// The fewest links generator 0.1.0 gave distractors to (smaller puzzles were silently plain).
+pub const SMALLEST_WITH_DISTRACTORS_0_1_0: usize = 4;
+
 /// How many trees and branch links `links` links make, for a puzzle with distractors: half the
 /// links form the asked chain, the rest are split between distractor families and side branches.
-fn layout(links: usize, plain: bool) -> (usize, Vec<usize>, usize) {
-    if plain || links < 4 {
+/// Puzzles smaller than `smallest` are plain chains.
+fn layout(links: usize, plain: bool, smallest: usize) -> (usize, Vec<usize>, usize) {
+    if plain || links < smallest {
         return (links, Vec::new(), 0);
     }
     let extra = links / 2;
@@ -106,7 +114,7 @@ fn layout(links: usize, plain: bool) -> (usize, Vec<usize>, usize) {
 
 /// The number of people a puzzle of `links` links names.
 pub fn people_needed(links: usize, plain: bool) -> usize {
-    let (_, families, _) = layout(links, plain);
+    let (_, families, _) = layout(links, plain, SMALLEST_WITH_DISTRACTORS);
     links + 1 + families.len()
 }
 
@@ -116,9 +124,10 @@ pub fn make_puzzle(
     links: usize,
     plain: bool,
     kind: QuestionType,
+    smallest: usize,
 ) -> Puzzle {
-    let (main, families, branches) = layout(links, plain);
-    let persons = people(rng, lang, people_needed(links, plain));
+    let (main, families, branches) = layout(links, plain, smallest);
+    let persons = people(rng, lang, links + 1 + families.len());
     let mut next = 0usize;
     let mut take = || {
         next += 1;
@@ -602,10 +611,13 @@ mod tests {
     fn layout_spends_every_link() {
         for links in 1..200 {
             for plain in [false, true] {
-                let (main, families, branches) = layout(links, plain);
+                let (main, families, branches) = layout(links, plain, SMALLEST_WITH_DISTRACTORS);
                 assert_eq!(main + families.iter().sum::<usize>() + branches, links);
                 assert!(main >= 1);
                 assert!(families.iter().all(|&s| s >= 1));
+                if !plain && links >= SMALLEST_WITH_DISTRACTORS {
+                    assert!(!families.is_empty(), "{links} links: a distractor family");
+                }
                 if !plain && links >= 8 {
                     assert!(
                         families.len() >= 2,

@@ -124,8 +124,9 @@ impl Family for NeedleBench {
     }
 
     /// 0.2.0 added `meta.axes` (the sample's grid cell) and `meta.baseline` (candidates for the
-    /// offline baselines), and records scoring specs in the manifest; everything else is as
-    /// 0.1.0 made it, which is why 0.1.0 folders still verify.
+    /// offline baselines), records scoring specs in the manifest, and gives kinship puzzles of 2
+    /// and 3 links the distractor family 0.1.0 silently left out; `prepare_as` still makes
+    /// 0.1.0's samples, which is why 0.1.0 folders verify.
     fn version(&self) -> &'static str {
         "0.2.0"
     }
@@ -179,6 +180,15 @@ impl Family for NeedleBench {
         params: &Value,
         inputs: &Inputs,
     ) -> Result<Box<dyn SampleSource + 'a>, GenerateError> {
+        self.prepare_as(params, inputs, self.version())
+    }
+
+    fn prepare_as<'a>(
+        &'a self,
+        params: &Value,
+        inputs: &Inputs,
+        version: &str,
+    ) -> Result<Box<dyn SampleSource + 'a>, GenerateError> {
         let p: Params = serde_json::from_value(params.clone()).map_err(|e| {
             GenerateError::param("(all)", format!("not resolved NeedleBench parameters: {e}"))
         })?;
@@ -187,12 +197,29 @@ impl Family for NeedleBench {
             Some(path) => HaystackSource::Corpus(Arc::new(Corpus::load(path, p.lang)?)),
             None => HaystackSource::Prose(p.lang),
         };
+        // 0.1.0 gave puzzles under 4 links no distractors while recording `plain_chain: false`;
+        // since 0.2.0 every puzzle that can hold a distractor family gets one, and a puzzle that
+        // cannot is refused rather than made plain behind the user's back.
+        let smallest = if version == "0.1.0" {
+            kinship::SMALLEST_WITH_DISTRACTORS_0_1_0
+        } else {
+            kinship::SMALLEST_WITH_DISTRACTORS
+        };
+        if version != "0.1.0" && !p.plain_chain.unwrap_or(true) {
+            if let Some(n) = p.needles.iter().flatten().find(|&&n| n < smallest) {
+                return Err(GenerateError::param(
+                    "needles",
+                    format!("a puzzle of {n} link has no room for a distractor family; the smallest with distractors has {smallest} links (or pass --plain-chain for the original's single chain)"),
+                ));
+            }
+        }
         let cells = grid(&p);
         Ok(Box::new(Samples {
             p,
             cells,
             counter,
             haystack,
+            smallest,
         }))
     }
 }
@@ -203,6 +230,8 @@ struct Samples {
     cells: Vec<Cell>,
     counter: TokenCounter,
     haystack: HaystackSource,
+    /// The fewest links a puzzle gets distractors at (see `prepare_as`).
+    smallest: usize,
 }
 
 impl SampleSource for Samples {
@@ -215,7 +244,14 @@ impl SampleSource for Samples {
             .cells
             .get(index)
             .ok_or_else(|| GenerateError::param("(all)", format!("no sample {index}")))?;
-        make_sample(&self.p, cell, index, &self.counter, &self.haystack)
+        make_sample(
+            &self.p,
+            cell,
+            index,
+            &self.counter,
+            &self.haystack,
+            self.smallest,
+        )
     }
 
     fn seed(&self) -> u64 {
@@ -310,6 +346,7 @@ fn make_sample(
     ordinal: usize,
     counter: &TokenCounter,
     source: &HaystackSource,
+    smallest: usize,
 ) -> Result<Sample, GenerateError> {
     let id = sample_id(p, cell);
     let seed = derive_seed(p.seed, &id);
@@ -400,7 +437,7 @@ fn make_sample(
                 .unwrap_or_else(|| vec![QuestionType::EldestAncestor]);
             let kind = questions[ordinal % questions.len()];
             let plain = p.plain_chain.unwrap_or(false);
-            let puzzle = kinship::make_puzzle(&mut rng, p.lang, links, plain, kind);
+            let puzzle = kinship::make_puzzle(&mut rng, p.lang, links, plain, kind, smallest);
             let depths: Vec<f64> = match (p.task, cell.length) {
                 (_, TokenLength::None) => Vec::new(),
                 (Task::MultiReasoning, _) => {
