@@ -299,10 +299,11 @@ fn judge_with_the_real_server(server: &Server, data: &Path, dir: &Path) {
     );
     assert_eq!(std::fs::read(dir.join("labels.jsonl")).unwrap(), before);
 
+    // The two modes judged the same showings, so their files are ranked apart (together they
+    // would count each showing twice, which rank refuses).
     let rank = longforge(&[
         "rank",
         "--battles",
-        &file("labels.jsonl"),
         &file("codes.jsonl"),
         "--prior",
         "1",
@@ -318,12 +319,21 @@ fn judge_with_the_real_server(server: &Server, data: &Path, dir: &Path) {
     );
     let ranking: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("ranking.json")).unwrap()).unwrap();
-    let invalid = read("labels.jsonl")
+    let invalid = read("codes.jsonl")
         .iter()
-        .chain(read("codes.jsonl").iter())
         .filter(|j| j["verdict"] == "invalid")
         .count();
     assert_eq!(ranking["invalid"], invalid);
+    let both = longforge(&[
+        "rank",
+        "--battles",
+        &file("labels.jsonl"),
+        &file("codes.jsonl"),
+        "--out",
+        &file("both.json"),
+    ]);
+    assert_eq!(both.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&both.stderr).contains("counts once"));
     let agree = longforge(&["agree", &file("labels.jsonl"), &file("codes.jsonl")]);
     let labels_invalid = read("labels.jsonl")
         .iter()

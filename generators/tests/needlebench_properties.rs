@@ -283,3 +283,107 @@ fn counts_stay_exact_when_paragraphs_do_not_start_with_letters() {
         }
     }
 }
+
+#[test]
+fn odd_haystacks_fill_any_length_and_needles_sit_near_their_depth() {
+    // Text without full stops, sentences of a hundred words and more, and Chinese without any
+    // punctuation: cut at clauses or words, each gives every length within tolerance, and every
+    // recorded needle depth is where the needle went, within one cut sentence of the asked one.
+    let dir = tempfile::tempdir().unwrap();
+    let words = [
+        "harbour",
+        "crane",
+        "evening",
+        "ledger",
+        "tide",
+        "warehouse",
+        "rope",
+        "lantern",
+        "gull",
+        "timber",
+    ];
+    // Words drawn by a fixed linear congruential sequence, so no stretch of text repeats.
+    let long_sentence = |i: usize, n: usize| -> String {
+        let mut x = (i as u64 + 1).wrapping_mul(6364136223846793005);
+        (0..n)
+            .map(|_| {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                words[(x >> 33) as usize % words.len()]
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let corpora = [
+        (
+            "no-stops.txt",
+            (0..400)
+                .map(|i| long_sentence(i, 40))
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        (
+            "long.txt",
+            (0..60)
+                .map(|i| {
+                    format!(
+                        "{}, and {}.",
+                        long_sentence(i, 70),
+                        long_sentence(i + 1, 60)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n\n"),
+        ),
+    ];
+    let nb = family("needlebench").unwrap();
+    for (name, text) in corpora {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let inputs = Inputs {
+            files: [("haystack".to_string(), path)].into(),
+            tokenizer: None,
+        };
+        for len in ["512", "2k"] {
+            let params = longforge_generators::resolve(
+                nb,
+                json!({"task": "single", "lengths": [len], "depths": [0, 10, 50, 90, 100]}),
+                &inputs,
+            )
+            .unwrap();
+            for s in nb
+                .generate(&params, &inputs, &mut |_, _| {})
+                .unwrap()
+                .samples
+            {
+                let m = &s.meta;
+                let (target, got) = (
+                    m["target_tokens"].as_u64().unwrap() as usize,
+                    m["context_tokens"].as_u64().unwrap() as usize,
+                );
+                assert!(
+                    got.abs_diff(target) <= (target / 100).max(32),
+                    "{name} {}: {got}",
+                    s.id
+                );
+                let asked = m["depths"][0].as_f64().unwrap();
+                let placed = m["needle_depths"][0].as_f64().unwrap();
+                // One cut sentence is at most about 60 tokens; allow 80 of the context.
+                let slack = 100.0 * 80.0 / got as f64;
+                assert!(
+                    (asked - placed).abs() <= slack,
+                    "{name} {}: asked {asked}, placed {placed}",
+                    s.id
+                );
+                let at = m["evidence"][0]["char_start"].as_u64().unwrap();
+                assert_eq!(
+                    at == 0,
+                    placed == 0.0,
+                    "{name} {}: needle at char {at}",
+                    s.id
+                );
+            }
+        }
+    }
+}

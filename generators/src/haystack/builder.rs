@@ -32,6 +32,11 @@ pub struct BuiltContext {
     pub tokens: usize,
     /// One span per placement, in the order placements were given.
     pub evidence: Vec<Evidence>,
+    /// Where each placement went, in the order given: the share of filler tokens before it, in
+    /// percent (the unit of the asked depth). It differs from the asked depth by at most about
+    /// half the tokens of the filler sentence at that point (sentences of a user's haystack are
+    /// cut to at most a few hundred characters so that bound stays small).
+    pub depths: Vec<f64>,
 }
 
 /// How far a context may miss its target: the larger of 1% and 32 tokens.
@@ -274,13 +279,17 @@ fn assemble(
     let filler_tokens = at;
 
     let mut slots: Vec<(Slot, usize)> = Vec::with_capacity(placements.len());
+    let mut depths = Vec::with_capacity(placements.len());
     for (i, placement) in placements.iter().enumerate() {
         let want =
             (filler_tokens as f64 * placement.depth.clamp(0.0, 100.0) / 100.0).floor() as usize;
-        slots.push((
-            nearest_slot(paragraphs, chosen, &starts, want, counter, lang)?,
-            i,
-        ));
+        let (slot, at) = nearest_slot(paragraphs, chosen, &starts, want, counter, lang)?;
+        slots.push((slot, i));
+        depths.push(if filler_tokens == 0 {
+            0.0
+        } else {
+            (at as f64 * 100.0 / filler_tokens as f64 * 100.0).round() / 100.0
+        });
     }
     // Stable: placements at the same slot keep the order they were given in.
     slots.sort_by_key(|&(slot, i)| (slot, i));
@@ -350,6 +359,7 @@ fn assemble(
             .into_iter()
             .map(|e| e.expect("every placement is placed"))
             .collect(),
+        depths,
     })
 }
 
@@ -415,12 +425,15 @@ fn nearest_slot(
     want: usize,
     counter: &TokenCounter,
     lang: Lang,
-) -> Result<Slot, GenerateError> {
+) -> Result<(Slot, usize), GenerateError> {
     if chosen.is_empty() {
-        return Ok(Slot {
-            paragraph: usize::MAX,
-            sentence: 0,
-        });
+        return Ok((
+            Slot {
+                paragraph: usize::MAX,
+                sentence: 0,
+            },
+            0,
+        ));
     }
     // The paragraph holding `want` (the last whose start is <= want).
     let pi = starts.partition_point(|&s| s <= want).saturating_sub(1);
@@ -431,12 +444,14 @@ fn nearest_slot(
         sentence: 0,
     };
     let mut best_dist = want.abs_diff(starts[pi]);
+    let mut best_at = starts[pi];
     let mut pos = starts[pi];
     for (si, &t) in counts[..take].iter().enumerate() {
         pos += t;
         let d = want.abs_diff(pos);
         if d < best_dist {
             best_dist = d;
+            best_at = pos;
             best = Slot {
                 paragraph: pi,
                 sentence: si + 1,
@@ -451,6 +466,7 @@ fn nearest_slot(
             paragraph: pi + 1,
             sentence: 0,
         };
+        best_at = starts[pi + 1];
     }
-    Ok(best)
+    Ok((best, best_at))
 }

@@ -25,7 +25,10 @@ struct Document {
 }
 
 impl Corpus {
-    pub fn load(path: &Path, lang: Lang) -> Result<Self, GenerateError> {
+    /// Reads a haystack file. With `cut_long`, sentences over [`LONGEST_SENTENCE`] characters
+    /// (or text without full stops) are cut at clause or word boundaries, so a needle can go in
+    /// near any depth and a short context can still be filled (generator 0.1.0 did not cut).
+    pub fn load(path: &Path, lang: Lang, cut_long: bool) -> Result<Self, GenerateError> {
         let shown = path.display().to_string();
         let bytes = std::fs::read(path).map_err(|e| GenerateError::Haystack {
             path: shown.clone(),
@@ -44,11 +47,15 @@ impl Corpus {
                 // JSON escapes can carry what the raw file does not (`\u0000`).
                 let where_ = format!("{}:{} field `text`", path.display(), i + 1);
                 let text = longforge_datasets::read_text(Path::new(&where_), doc.text.as_bytes())?;
-                documents.push(paragraphs(&text, lang));
+                documents.push(paragraphs(&text, lang, cut_long));
             }
         } else {
             // Each paragraph of a plain file is a document of its own, so shuffling mixes them.
-            documents.extend(paragraphs(&text, lang).into_iter().map(|p| vec![p]));
+            documents.extend(
+                paragraphs(&text, lang, cut_long)
+                    .into_iter()
+                    .map(|p| vec![p]),
+            );
         }
         documents.retain(|d: &Vec<Vec<String>>| !d.is_empty());
         if documents.is_empty() {
@@ -102,11 +109,14 @@ impl CorpusCursor {
 
 /// Splits text into paragraphs (blank lines) and each paragraph into sentences. Line breaks inside
 /// a paragraph become spaces (English) or vanish (Chinese).
-fn paragraphs(text: &str, lang: Lang) -> Vec<Vec<String>> {
+fn paragraphs(text: &str, lang: Lang, cut_long: bool) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     let mut current = String::new();
     let mut flush = |current: &mut String| {
-        let sentences = sentences(current.trim());
+        let mut sentences = sentences(current.trim());
+        if cut_long {
+            sentences = sentences.into_iter().flat_map(|s| cut(&s)).collect();
+        }
         if !sentences.is_empty() {
             out.push(sentences);
         }
@@ -124,6 +134,41 @@ fn paragraphs(text: &str, lang: Lang) -> Vec<Vec<String>> {
         }
     }
     flush(&mut current);
+    out
+}
+
+/// The longest sentence, in characters, a user's haystack keeps whole (about 60 English tokens):
+/// longer ones are cut (see [`cut`]), which bounds how far a needle can sit from its depth.
+pub const LONGEST_SENTENCE: usize = 240;
+
+/// `sentence` in pieces of at most [`LONGEST_SENTENCE`] characters: cut after the last clause
+/// mark (`,;:` and their CJK forms, or a dash) in the window, else at the last space, else (CJK
+/// without marks) at the window's end. Pieces keep their punctuation; none is empty.
+fn cut(sentence: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest: Vec<char> = sentence.chars().collect();
+    while rest.len() > LONGEST_SENTENCE {
+        let window = &rest[..LONGEST_SENTENCE];
+        let after = |marks: &[char]| {
+            window
+                .iter()
+                .rposition(|c| marks.contains(c))
+                .filter(|&i| i >= LONGEST_SENTENCE / 4)
+                .map(|i| i + 1)
+        };
+        let at = after(&[',', ';', ':', '，', '；', '：', '、', '—'])
+            .or_else(|| after(&[' ']))
+            .unwrap_or(LONGEST_SENTENCE);
+        let piece: String = rest[..at].iter().collect::<String>().trim().to_string();
+        if !piece.is_empty() {
+            out.push(piece);
+        }
+        rest.drain(..at);
+    }
+    let piece: String = rest.iter().collect::<String>().trim().to_string();
+    if !piece.is_empty() {
+        out.push(piece);
+    }
     out
 }
 
@@ -161,7 +206,7 @@ mod tests {
 
     #[test]
     fn splits_paragraphs_and_sentences() {
-        let p = paragraphs("One. Two!\nThree\n\n\n第一句。第二句！", Lang::En);
+        let p = paragraphs("One. Two!\nThree\n\n\n第一句。第二句！", Lang::En, true);
         assert_eq!(
             p,
             vec![vec!["One.", "Two!", "Three"], vec!["第一句。", "第二句！"]]
@@ -173,11 +218,31 @@ mod tests {
     }
 
     #[test]
+    fn long_sentences_are_cut_at_clauses_then_words_and_nothing_is_lost() {
+        let words = "word ".repeat(200);
+        let pieces = cut(words.trim());
+        assert!(pieces.len() >= 4 && pieces.iter().all(|p| p.chars().count() <= LONGEST_SENTENCE));
+        assert_eq!(pieces.join(" "), words.trim());
+        let clauses = format!("{}, and then {}", "a".repeat(150), "b ".repeat(100));
+        let pieces = cut(clauses.trim());
+        assert!(pieces[0].ends_with(','), "{pieces:?}");
+        let zh = "长".repeat(600);
+        let pieces = cut(&zh);
+        assert_eq!(pieces.concat(), zh);
+        assert!(pieces.iter().all(|p| p.chars().count() <= LONGEST_SENTENCE));
+        assert_eq!(cut("Short."), vec!["Short."]);
+        // Generator 0.1.0 kept sentences whole.
+        assert_eq!(paragraphs(&words, Lang::En, false)[0].len(), 1);
+    }
+
+    #[test]
     fn empty_and_bad_files_are_named() {
         let dir = tempfile::tempdir().unwrap();
         let empty = dir.path().join("empty.txt");
         std::fs::write(&empty, "\n \n").unwrap();
-        let err = Corpus::load(&empty, Lang::En).unwrap_err().to_string();
+        let err = Corpus::load(&empty, Lang::En, true)
+            .unwrap_err()
+            .to_string();
         assert!(
             err.contains("empty.txt") && err.contains("no text"),
             "{err}"
@@ -185,7 +250,7 @@ mod tests {
 
         let bad = dir.path().join("docs.jsonl");
         std::fs::write(&bad, "{\"text\": \"fine\"}\n{\"body\": \"x\"}\n").unwrap();
-        let err = Corpus::load(&bad, Lang::En).unwrap_err().to_string();
+        let err = Corpus::load(&bad, Lang::En, true).unwrap_err().to_string();
         assert!(
             err.contains("docs.jsonl:2") && err.contains("text"),
             "{err}"

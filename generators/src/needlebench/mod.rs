@@ -146,7 +146,7 @@ impl Family for NeedleBench {
     fn earlier_versions(&self) -> &'static [EarlierVersion] {
         &[EarlierVersion {
             version: "0.1.0",
-            meta_added_since: &["axes", "baseline"],
+            meta_added_since: &["axes", "baseline", "needle_depths"],
             recorded_scoring: false,
         }]
     }
@@ -170,7 +170,7 @@ impl Family for NeedleBench {
         p.tokenizer = counter.name().to_string();
         // `resolve` recorded the file and checked its digest; loading it checks it is a corpus.
         if let (Some(path), Some(_)) = (inputs.file("haystack"), &p.haystack) {
-            Corpus::load(path, p.lang)?;
+            Corpus::load(path, p.lang, true)?;
         }
         Ok(serde_json::to_value(&p).expect("params serialise"))
     }
@@ -194,7 +194,9 @@ impl Family for NeedleBench {
         })?;
         let counter = load_tokenizer(&p, inputs)?;
         let haystack = match inputs.file("haystack") {
-            Some(path) => HaystackSource::Corpus(Arc::new(Corpus::load(path, p.lang)?)),
+            Some(path) => {
+                HaystackSource::Corpus(Arc::new(Corpus::load(path, p.lang, version != "0.1.0")?))
+            }
             None => HaystackSource::Prose(p.lang),
         };
         // 0.1.0 gave puzzles under 4 links no distractors while recording `plain_chain: false`;
@@ -353,7 +355,7 @@ fn make_sample(
     let mut rng = SeededRng::new(seed);
     let mut meta = Map::new();
     let baseline: Value;
-    let (context, question, prompt, reference, evidence, tokens, depths) = match p.task {
+    let (context, question, prompt, reference, evidence, tokens, placed, depths) = match p.task {
         Task::Single | Task::MultiRetrieval => {
             let depths: Vec<f64> = match cell.depth {
                 Some(d) => vec![d],
@@ -426,6 +428,7 @@ fn make_sample(
                 reference,
                 evidence,
                 built.tokens,
+                built.depths[..depths.len()].to_vec(),
                 depths,
             )
         }
@@ -450,11 +453,11 @@ fn make_sample(
                     .map(|j| (j as f64 + 0.5) * 100.0 / links as f64)
                     .collect(),
             };
-            let (context, evidence, tokens) = match cell.length.tokens() {
+            let (context, evidence, tokens, placed) = match cell.length.tokens() {
                 None => {
                     let (context, evidence) = plain_lines(&puzzle.sentences);
                     let tokens = counter.count(&context)?;
-                    (context, evidence, tokens)
+                    (context, evidence, tokens, Vec::new())
                 }
                 Some(target) => {
                     let placements: Vec<Placement> = puzzle
@@ -476,7 +479,7 @@ fn make_sample(
                         &placements,
                         &facts,
                     )?;
-                    (built.context, built.evidence, built.tokens)
+                    (built.context, built.evidence, built.tokens, built.depths)
                 }
             };
             let q = &puzzle.question;
@@ -504,6 +507,7 @@ fn make_sample(
                 Reference::exact(q.answer.clone()),
                 evidence,
                 tokens,
+                placed,
                 depths,
             )
         }
@@ -518,6 +522,9 @@ fn make_sample(
     full_meta.extend(meta);
     full_meta.insert("axes".into(), Value::Object(axes(p, cell)));
     full_meta.insert("baseline".into(), baseline);
+    // Where the needles went (share of filler tokens before each, in percent), beside `depths`,
+    // where they were asked to go.
+    full_meta.insert("needle_depths".into(), json!(placed));
     Ok(Sample {
         id,
         family: FAMILY.into(),
