@@ -1,0 +1,47 @@
+//! What can go wrong generating, each error naming the flag, file or size at fault and a fix.
+
+use longforge_datasets::DatasetError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum GenerateError {
+    #[error("made by {family} generator {asked}; this longforge reproduces {family} generator {reproduces} only: use a longforge with generator {asked} to regenerate it")]
+    Version {
+        family: String,
+        asked: String,
+        reproduces: String,
+    },
+    #[error("unknown family `{name}`; known families: {known} (see `longforge generate --list`)")]
+    UnknownFamily { name: String, known: String },
+    #[error("{}: {message}", flag_of(param))]
+    Param { param: String, message: String },
+    #[error("{path}: {message}")]
+    Input { path: String, message: String },
+    #[error("haystack {path}: {message}")]
+    Haystack { path: String, message: String },
+    #[error("the haystack holds only about {available} usable tokens but {target} were asked for; give a longer --haystack file or shorter --lengths (paragraphs that mention a needle's names or answers are left out)")]
+    HaystackTooShort { target: usize, available: usize },
+    #[error("a context of {target} tokens cannot hold the needles, which alone take {needed} tokens; ask for a longer length or fewer needles")]
+    TooShort { target: usize, needed: usize },
+    #[error("could not reach {target} tokens within tolerance (last attempt: {got}); this is a bug, please report it with the parameters")]
+    NoConvergence { target: usize, got: usize },
+    #[error(transparent)]
+    Dataset(#[from] DatasetError),
+}
+
+/// `--plain-chain` for `plain_chain`; pseudo-parameters such as `(all)` as they are.
+fn flag_of(param: &str) -> String {
+    if param.starts_with('(') {
+        format!("parameters {param}")
+    } else {
+        format!("--{}", param.replace('_', "-"))
+    }
+}
+
+impl GenerateError {
+    pub(crate) fn param(param: &str, message: impl Into<String>) -> Self {
+        GenerateError::Param {
+            param: param.to_string(),
+            message: message.into(),
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! Named input files (a haystack, the original benchmark's files): recorded in the manifest by
+//! file name and SHA-256, never by path, and checked against the recorded digest on regeneration.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::{Family, GenerateError, Inputs, ParamInfo, ParamKind};
+
+/// A named input file as the manifest records it: its name and content digest, never a path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InputRef {
+    pub file: String,
+    pub sha256: String,
+}
+
+/// The parameters an import records: what was given, plus each file by name and digest under
+/// `imported` (never a path).
+pub fn import_params(files: &[PathBuf], given: &Value) -> Result<Value, GenerateError> {
+    let mut refs = Vec::with_capacity(files.len());
+    for path in files {
+        let bytes = std::fs::read(path).map_err(|e| GenerateError::Input {
+            path: path.display().to_string(),
+            message: format!("cannot read it ({e})"),
+        })?;
+        refs.push(InputRef {
+            file: path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            sha256: longforge_datasets::sha256_hex(&bytes),
+        });
+    }
+    let mut params = match given {
+        Value::Object(m) => m.clone(),
+        _ => Map::new(),
+    };
+    params.insert(
+        "imported".into(),
+        serde_json::to_value(refs).expect("refs serialise"),
+    );
+    Ok(Value::Object(params))
+}
+
+/// Resolves parameters as the manifest will record them: first every file parameter through one
+/// resolver (a path given becomes `{"file", "sha256"}`; on regeneration the file given must have
+/// the recorded digest, and a recorded file must be given), then the family's own checks.
+pub fn resolve(
+    family: &dyn Family,
+    params: Value,
+    inputs: &Inputs,
+) -> Result<Value, GenerateError> {
+    let Value::Object(mut params) = params else {
+        return Err(GenerateError::param(
+            "(all)",
+            "parameters must be a JSON object",
+        ));
+    };
+    for p in family.params().iter().filter(|p| p.kind == ParamKind::File) {
+        resolve_file(p, &mut params, inputs)?;
+    }
+    for name in inputs.files.keys() {
+        if !family
+            .params()
+            .iter()
+            .any(|p| p.kind == ParamKind::File && p.name == name)
+        {
+            return Err(GenerateError::param(
+                name,
+                format!("{} takes no such file", family.name()),
+            ));
+        }
+    }
+    family.resolve(Value::Object(params), inputs)
+}
+
+fn resolve_file(
+    p: &ParamInfo,
+    params: &mut Map<String, Value>,
+    inputs: &Inputs,
+) -> Result<(), GenerateError> {
+    let recorded: Option<InputRef> = match params.get(p.name) {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(serde_json::from_value(v.clone()).map_err(|e| {
+            GenerateError::param(p.name, format!("a recorded input file is {{\"file\", \"sha256\"}} ({e}); give a path with --{}", p.flag()))
+        })?),
+    };
+    let Some(path) = inputs.file(p.name) else {
+        return match recorded {
+            Some(r) => Err(GenerateError::param(
+                p.name,
+                format!(
+                    "this dataset was made from the file {}; pass it with --{}",
+                    r.file,
+                    p.flag()
+                ),
+            )),
+            None => Ok(()),
+        };
+    };
+    let bytes = std::fs::read(path).map_err(|e| GenerateError::Input {
+        path: path.display().to_string(),
+        message: format!("cannot read it ({e})"),
+    })?;
+    let found = InputRef {
+        file: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        sha256: longforge_datasets::sha256_hex(&bytes),
+    };
+    if let Some(r) = recorded {
+        if r.sha256 != found.sha256 {
+            return Err(GenerateError::param(
+                p.name,
+                format!(
+                    "{} is not the file this dataset was made from (its SHA-256 differs from {})",
+                    path.display(),
+                    r.sha256
+                ),
+            ));
+        }
+    }
+    params.insert(
+        p.name.to_string(),
+        serde_json::to_value(found).expect("refs serialise"),
+    );
+    Ok(())
+}
