@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use anyhow::{bail, Result};
 use longforge_datasets::{atomic, jsonl};
-use longforge_llm::{ask, for_each_concurrently, ChatRequest, Client, Message};
+use longforge_llm::{ask, for_each_concurrently, ChatRequest, Client};
 
 use crate::serving::{group_endpoints, until_interrupted, EvaluatorSampling, ServerArgs};
 use longforge_judges::{summarise, AnswerSheet};
@@ -138,12 +138,7 @@ fn ask_evaluator(
             move |(i, question)| {
                 let (client, store) = (client.clone(), store.clone());
                 async move {
-                    let request = ChatRequest {
-                        messages: vec![Message::user(question)],
-                        sampling,
-                        top_logprobs: None,
-                        constraint: None,
-                    };
+                    let request = ChatRequest::user(question, sampling);
                     let reply = ask(&client, &store, &request)
                         .await
                         .map(|a| a.response.text)

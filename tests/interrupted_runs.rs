@@ -4,7 +4,7 @@
 
 mod support;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -31,6 +31,13 @@ fn dataset(dir: &Path, count: &str) {
         .output()
         .unwrap();
     assert!(out.status.success());
+}
+
+/// A dataset of `count` ATC samples in `dir/d`, and where a run's store and predictions go.
+fn folders(dir: &Path, count: &str) -> (PathBuf, PathBuf, PathBuf) {
+    let data = dir.join("d");
+    dataset(&data, count);
+    (data, dir.join("store"), dir.join("p.jsonl"))
 }
 
 fn run_args<'a>(data: &'a str, model: &'a str, store: &'a str, out: &'a str) -> Vec<&'a str> {
@@ -61,12 +68,7 @@ fn stored_lines(store: &Path) -> usize {
 fn kill_minus_nine_loses_only_requests_in_flight_and_the_rerun_resumes() {
     let (url, count) = slow_server(Duration::from_millis(150));
     let tmp = tempfile::tempdir().unwrap();
-    let (data, store, out) = (
-        tmp.path().join("d"),
-        tmp.path().join("store"),
-        tmp.path().join("p.jsonl"),
-    );
-    dataset(&data, "30"); // 30 samples, 2 at a time, 150 ms each: about 2.3 s in all
+    let (data, store, out) = folders(tmp.path(), "30"); // 30 samples, 2 at a time, 150 ms each: about 2.3 s in all
     let model = format!("m={url}");
     let args = run_args(
         data.to_str().unwrap(),
@@ -118,12 +120,7 @@ fn kill_minus_nine_loses_only_requests_in_flight_and_the_rerun_resumes() {
 fn ctrl_c_stops_cleanly() {
     let (url, _) = slow_server(Duration::from_millis(200));
     let tmp = tempfile::tempdir().unwrap();
-    let (data, store, out) = (
-        tmp.path().join("d"),
-        tmp.path().join("store"),
-        tmp.path().join("p.jsonl"),
-    );
-    dataset(&data, "30");
+    let (data, store, out) = folders(tmp.path(), "30");
     let model = format!("m={url}");
     let args = run_args(
         data.to_str().unwrap(),
@@ -166,12 +163,7 @@ fn ctrl_c_stops_cleanly() {
 #[test]
 fn dry_run_limit_and_two_endpoints_for_one_model() {
     let tmp = tempfile::tempdir().unwrap();
-    let (data, store, out) = (
-        tmp.path().join("d"),
-        tmp.path().join("store"),
-        tmp.path().join("p.jsonl"),
-    );
-    dataset(&data, "10");
+    let (data, store, out) = folders(tmp.path(), "10");
     let dry = Command::new(bin())
         .args([
             "run",
@@ -350,12 +342,7 @@ fn reasoning_replies_cut_off_are_answers_stored_and_not_asked_again() {
             "finish_reason": "length"}]})
     });
     let tmp = tempfile::tempdir().unwrap();
-    let (data, store, out) = (
-        tmp.path().join("d"),
-        tmp.path().join("store"),
-        tmp.path().join("p.jsonl"),
-    );
-    dataset(&data, "3");
+    let (data, store, out) = folders(tmp.path(), "3");
     let model = format!("m={url}");
     let args = run_args(
         data.to_str().unwrap(),

@@ -64,11 +64,12 @@ pub fn write_source(
     let range = shard.map_or(0..total, |s| s.first..s.end);
     let mut writer = DatasetWriter::create(dir, RowGroups::of_manifest_version(manifest_version))?;
     let mut specs = BTreeMap::new();
-    let mut recorded_scoring = true;
+    // Which version is reproduced is settled once; each sample is then turned into it.
+    let recorded_scoring = as_version(family, version, &mut [])?;
     let n = range.len();
     for (done, index) in range.enumerate() {
         let mut sample = [source.sample(index)?];
-        recorded_scoring = as_version(family, version, &mut sample)?;
+        as_version(family, version, &mut sample)?;
         let [sample] = sample;
         if let Some(id) = &sample.context_id {
             if !writer.has_context(id) {

@@ -67,6 +67,17 @@ pub struct ChatRequest {
 }
 
 impl ChatRequest {
+    /// One user turn, no log-probabilities and no output constraint: how `run`, `grade` and a
+    /// scorer that asks a model put their prompts.
+    pub fn user(prompt: impl Into<String>, sampling: Sampling) -> Self {
+        ChatRequest {
+            messages: vec![Message::user(prompt.into())],
+            sampling,
+            top_logprobs: None,
+            constraint: None,
+        }
+    }
+
     /// SHA-256 of the served model name, the revision and this request, as canonical JSON.
     pub fn fingerprint(&self, served_model: &str, revision: Option<&str>) -> String {
         let canonical = json!({"model": served_model, "revision": revision, "request": self});

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use crate::{
     ask, fingerprint_for, for_each_concurrently, ChatRequest, ChatResponse, Client, LlmError,
-    Message, Sampling, Store,
+    Sampling, Store,
 };
 
 /// Added to a `cl100k_base` count when the model's own tokenizer is unknown.
@@ -53,12 +53,7 @@ impl ModelRun {
 
 /// The request a sample becomes.
 pub fn request_for(sample: &Sample, sampling: Sampling) -> ChatRequest {
-    ChatRequest {
-        messages: vec![Message::user(sample.prompt.clone())],
-        sampling,
-        top_logprobs: None,
-        constraint: None,
-    }
+    ChatRequest::user(sample.prompt.clone(), sampling)
 }
 
 /// Answers `samples` with `model`; `on_done` is called once per sample (for progress). Dropping

@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use longforge_datasets::{Grade, Sample};
-use longforge_llm::{ask, for_each_concurrently, ChatRequest, Client, Message, Sampling, Store};
+use longforge_llm::{ask, for_each_concurrently, ChatRequest, Client, Sampling, Store};
 
 use crate::pairwise::verdict::blank_copies;
 use crate::pairwise::Template;
@@ -95,12 +95,7 @@ pub struct Grader {
 
 impl Grader {
     pub fn request(&self, showing: &GradeShowing) -> ChatRequest {
-        ChatRequest {
-            messages: vec![Message::user(showing.prompt.clone())],
-            sampling: self.sampling,
-            top_logprobs: None,
-            constraint: None,
-        }
+        ChatRequest::user(showing.prompt.clone(), self.sampling)
     }
 
     pub async fn grade(&self, store: &Store, showing: &GradeShowing) -> Grade {

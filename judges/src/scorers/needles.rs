@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::boxed::{boxed, clean, extract_boxed};
 use super::{reference_value, Scored, Scorer};
-use crate::JudgeError;
+use crate::{share, JudgeError};
 
 /// Values, each in [0, 1]:
 /// - `needle_f1` (headline): the harmonic mean of recall and precision.
@@ -61,15 +61,9 @@ impl Scorer for Needles {
             })
             .unwrap_or(0);
         let hits = found.iter().filter(|&&f| f).count();
-        let ratio = |part: usize, whole: usize| {
-            if whole == 0 {
-                0.0
-            } else {
-                part as f64 / whole as f64
-            }
-        };
-        let recall = ratio(hits, values.len());
-        let precision = ratio(hits, hits + distractors_named);
+        // Nothing expected, or nothing named, scores 0.
+        let recall = share(hits, values.len()).unwrap_or(0.0);
+        let precision = share(hits, hits + distractors_named).unwrap_or(0.0);
         let f1 = if recall + precision == 0.0 {
             0.0
         } else {
