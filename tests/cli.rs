@@ -5,7 +5,7 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use support::cli::{fails, ok, read_lines, s, score};
+use support::cli::{fails, longforge, ok, read_lines, s, score};
 
 fn entries(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
@@ -99,7 +99,7 @@ fn verify_catches_an_edited_sample_even_with_its_digest_updated() {
 
     let err = fails(&["verify", s(&dir)]);
     assert!(
-        err.contains("samples.jsonl") && err.contains("SHA-256"),
+        err.contains("samples.jsonl") && err.contains("SHA-256") && err.contains(&edited_id),
         "{err}"
     );
 
@@ -548,4 +548,121 @@ fn haystack_text_is_cleaned_or_refused_never_passed_on_raw() {
         );
         assert!(!out.exists());
     }
+}
+
+#[test]
+fn bad_inputs_are_refused_before_anything_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("d");
+    ok(&[
+        "generate",
+        "needlebench",
+        "--task",
+        "atc",
+        "--needles",
+        "2",
+        "--count",
+        "2",
+        "--out",
+        s(&dir),
+    ]);
+    let oracle = tmp.path().join("oracle.jsonl");
+    ok(&[
+        "run",
+        "--dataset",
+        s(&dir),
+        "--baseline",
+        "oracle",
+        "--out",
+        s(&oracle),
+    ]);
+    let out = tmp.path().join("scores.jsonl");
+    let score = |predictions: &Path, extra: &[&str]| {
+        let mut args = vec!["score", "--dataset", s(&dir), "--out", s(&out)];
+        args.extend(extra);
+        args.extend(["--predictions", s(predictions)]);
+        fails(&args)
+    };
+    // An empty predictions file.
+    let empty = tmp.path().join("empty.jsonl");
+    std::fs::write(&empty, "\n").unwrap();
+    let err = score(&empty, &[]);
+    assert!(
+        err.contains("empty.jsonl") && err.contains("no predictions"),
+        "{err}"
+    );
+    // An output that is a folder, found before the scores are written.
+    let folder = tmp.path().join("a-folder");
+    std::fs::create_dir(&folder).unwrap();
+    let err = score(&oracle, &["--summary", s(&folder)]);
+    assert!(err.contains("is a folder"), "{err}");
+    // --judge where every task is scored by rules.
+    let err = score(&oracle, &["--judge", "m=http://127.0.0.1:9/v1"]);
+    assert!(
+        err.contains("--judge is for tasks whose scorer asks a model"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing written");
+    // A sample edited by hand (its digest not updated) is refused by run and score alike.
+    let samples = dir.join("samples.jsonl");
+    let text = std::fs::read_to_string(&samples).unwrap();
+    std::fs::write(
+        &samples,
+        text.replacen("\"question\":\"", "\"question\":\"Edited. ", 1),
+    )
+    .unwrap();
+    let err = score(&oracle, &[]);
+    assert!(
+        err.contains("samples.jsonl") && err.contains("SHA-256"),
+        "{err}"
+    );
+    let err = fails(&[
+        "run",
+        "--dataset",
+        s(&dir),
+        "--baseline",
+        "oracle",
+        "--out",
+        s(&out),
+    ]);
+    assert!(err.contains("SHA-256"), "{err}");
+    // An endpoint without a URL is named as an endpoint.
+    std::fs::write(&samples, text).unwrap();
+    let random = tmp.path().join("random.jsonl");
+    ok(&[
+        "run",
+        "--dataset",
+        s(&dir),
+        "--baseline",
+        "random",
+        "--out",
+        s(&random),
+    ]);
+    let err = fails(&[
+        "judge",
+        "--dataset",
+        s(&dir),
+        "--predictions",
+        s(&oracle),
+        s(&random),
+        "--judge",
+        "nope",
+        "--out",
+        s(&out),
+    ]);
+    assert!(err.contains("endpoint `nope`"), "{err}");
+    // A depth that is not a finite number is a usage error naming it.
+    let nan = longforge(&[
+        "generate",
+        "needlebench",
+        "--task",
+        "single",
+        "--depths",
+        "nan",
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(nan.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&nan.stderr).contains("not a finite number"));
+    assert!(!out.exists());
 }
