@@ -62,6 +62,13 @@ enum ScaleArg {
 }
 
 pub fn run(args: Args) -> Result<()> {
+    for path in [
+        args.out.clone(),
+        args.out.with_extension("csv"),
+        args.out.with_extension("md"),
+    ] {
+        crate::check_output(&path)?;
+    }
     if !(0.0..1.0).contains(&args.level) || args.level <= 0.0 {
         bail!("--level {} must be between 0 and 1 (e.g. 0.95)", args.level);
     }

@@ -32,7 +32,9 @@ pub struct Args {
 /// still fails.
 pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
     let manifest = Manifest::read(&args.dir)?;
-    manifest.check_files(&args.dir)?;
+    // A file that fails its digest is reported after the regeneration below, which names the
+    // first differing sample when there is one.
+    let digests = manifest.check_files(&args.dir);
     let family = registry.get(&manifest.generator.name)?;
     // Fails early, naming the versions this longforge reproduces, before any work.
     as_version(family, &manifest.generator.version, &mut [])
@@ -143,14 +145,24 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
         if &on_disk == file {
             continue;
         }
-        if file.name == SAMPLES_JSONL {
-            first_difference(&path, &scratch.path().join(SAMPLES_JSONL))?;
+        // Both what the digests say and where the content first differs.
+        let found = if file.name == SAMPLES_JSONL {
+            first_difference(&path, &scratch.path().join(SAMPLES_JSONL)).err()
+        } else {
+            None
         }
-        bail!(
-            "{} differs from what the manifest regenerates",
-            path.display()
-        );
+        .unwrap_or_else(|| {
+            anyhow::anyhow!(
+                "{} differs from what the manifest regenerates",
+                path.display()
+            )
+        });
+        match &digests {
+            Err(d) => bail!("{d}; {found}"),
+            Ok(()) => return Err(found),
+        }
     }
+    digests?;
     if fresh != manifest {
         bail!(
             "{}: differs from the regenerated manifest (counts or digests were edited)",

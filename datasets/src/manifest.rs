@@ -160,7 +160,7 @@ impl Manifest {
                 return Err(DatasetError::Invalid {
                     path,
                     message: format!(
-                        "SHA-256 is {actual}, the manifest says {}: the file was changed after it was generated; regenerate it (`longforge verify` names what differs)",
+                        "SHA-256 is {actual}, the manifest says {}: the file was changed after it was generated; regenerate the folder (`longforge verify DIR` names the first sample that differs)",
                         file.sha256
                     ),
                 });

@@ -276,8 +276,8 @@ impl BattleSet {
                     return Err(at(
                         "question_id",
                         format!(
-                            "question `{}`, `{}` against `{}` by judge `{}` in order {:?} is given again (first at {first}); a judgment counts once",
-                            j.question_id, j.model_a, j.model_b, j.judge, j.order
+                            "question `{}`, `{}` against `{}` by judge `{}` in order {} is given again (first at {first}); a judgment counts once",
+                            j.question_id, j.model_a, j.model_b, j.judge, match j.order { longforge_datasets::Order::Ab => "ab", longforge_datasets::Order::Ba => "ba" }
                         ),
                     ));
                 }
