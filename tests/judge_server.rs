@@ -29,6 +29,11 @@ fn start() -> Server {
         .arg(Path::new(root).join("scripts/judge-server-cpu.sh"))
         .arg("start")
         .env("PIDFILE", pidfile.path())
+        // One log, overwritten each run and kept for reading after a failure.
+        .env(
+            "LOGFILE",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("judge-server.log"),
+        )
         .output()
         .expect("bash runs the judge server script");
     assert!(

@@ -60,7 +60,9 @@ pub struct DatasetWriter {
     /// Created at the first shared context.
     contexts: Option<Table<Context>>,
     context_ids: std::collections::HashSet<String>,
-    layout: RowGroups,
+    /// Buffered sample JSON that closes a row group: `None` for [`RowGroups::Whole`]. A field,
+    /// not the constant, so tests can cut many groups from a few kilobytes.
+    group_byte_limit: Option<usize>,
 }
 
 /// One record type's JSON Lines file and Parquet twin, and the row group being gathered.
@@ -91,7 +93,7 @@ impl<R: crate::parquet::Rows + serde::Serialize> Table<R> {
         })
     }
 
-    fn push(&mut self, dir: &Path, row: R, layout: RowGroups) -> Result<(), DatasetError> {
+    fn push(&mut self, dir: &Path, row: R, byte_limit: Option<usize>) -> Result<(), DatasetError> {
         let line = serde_json::to_vec(&row).expect("records serialise to JSON");
         self.jsonl
             .write_all(&line)
@@ -101,7 +103,7 @@ impl<R: crate::parquet::Rows + serde::Serialize> Table<R> {
         self.group.push(row);
         self.rows += 1;
         let full = self.group.len() >= RowGroups::MAX_ROWS
-            || (layout == RowGroups::Bytes && self.group_bytes >= RowGroups::MAX_BYTES);
+            || byte_limit.is_some_and(|limit| self.group_bytes >= limit);
         if full {
             self.flush_group()?;
         }
@@ -142,7 +144,10 @@ impl DatasetWriter {
             samples: Table::create(dir, SAMPLES_JSONL, SAMPLES_PARQUET)?,
             contexts: None,
             context_ids: Default::default(),
-            layout,
+            group_byte_limit: match layout {
+                RowGroups::Whole => None,
+                RowGroups::Bytes => Some(RowGroups::MAX_BYTES),
+            },
         })
     }
 
@@ -160,7 +165,7 @@ impl DatasetWriter {
                 });
             }
         }
-        self.samples.push(&self.dir, sample, self.layout)
+        self.samples.push(&self.dir, sample, self.group_byte_limit)
     }
 
     /// Whether the context `id` is already in the folder.
@@ -180,7 +185,7 @@ impl DatasetWriter {
                     .insert(Table::create(&self.dir, CONTEXTS_JSONL, CONTEXTS_PARQUET)?)
             }
         };
-        table.push(&self.dir, context, self.layout)
+        table.push(&self.dir, context, self.group_byte_limit)
     }
 
     /// Closes the files, writes `manifest.json` and returns it.
@@ -275,6 +280,8 @@ mod tests {
 
     fn write(dir: &Path, samples: &[Sample], layout: RowGroups) -> Manifest {
         let mut w = DatasetWriter::create(dir, layout).unwrap();
+        // Groups of 64 KiB rather than 16 MiB: the same cuts at a thousandth of the disk.
+        w.group_byte_limit = w.group_byte_limit.map(|_| 64 << 10);
         for s in samples {
             w.push(s.clone()).unwrap();
         }
@@ -284,8 +291,8 @@ mod tests {
     #[test]
     fn same_samples_same_bytes_and_the_twin_reads_back() {
         let tmp = tempfile::tempdir().unwrap();
-        // Big enough to cut several 16 MiB row groups.
-        let big = "长文本".repeat(1 << 20);
+        // Big enough to cut several (test-sized) row groups.
+        let big = "长文本".repeat(1 << 12);
         let samples: Vec<Sample> = (0..12).map(|i| sample(i, &big)).collect();
         let a = write(&tmp.path().join("a"), &samples, RowGroups::Bytes);
         let b = write(&tmp.path().join("b"), &samples, RowGroups::Bytes);
@@ -296,7 +303,15 @@ mod tests {
             ids,
             samples.iter().map(|s| s.id.clone()).collect::<Vec<_>>()
         );
+        let groups = |dir: &str| {
+            let file = std::fs::File::open(tmp.path().join(dir).join(SAMPLES_PARQUET)).unwrap();
+            use polars::prelude::SerReader;
+            let mut reader = polars::prelude::ParquetReader::new(file);
+            reader.get_metadata().unwrap().row_groups.len()
+        };
+        assert!(groups("a") >= 4, "cut by bytes: {} groups", groups("a"));
         let whole = write(&tmp.path().join("c"), &samples, RowGroups::Whole);
+        assert_eq!(groups("c"), 1);
         assert_ne!(
             whole.files[1].sha256, a.files[1].sha256,
             "the layout decides the bytes"
