@@ -24,32 +24,42 @@ pub struct Args {
     seed: u64,
 }
 
-/// The whole flow offline: small NeedleBench datasets, the four baselines, scores, a report.
+/// The whole flow offline: small NeedleBench and HoloBench datasets, the four baselines, scores,
+/// a report.
 pub fn run(registry: &crate::Registry, args: Args) -> Result<()> {
     let started = Instant::now();
     let stage = StagedDir::new(&args.out, true)?;
     let root = stage.path().to_path_buf();
-    let nb = registry.get("needlebench")?;
     let datasets = [
         (
+            "needlebench",
             "single",
             json!({"task": "single", "lengths": ["1k", "2k", "4k"], "depths": [0, 25, 50, 75, 100], "count": 2}),
         ),
         (
+            "needlebench",
             "multi-retrieval",
             json!({"task": "multi-retrieval", "lengths": ["2k", "4k"], "depths": [10, 50, 90], "count": 4}),
         ),
         (
+            "needlebench",
             "multi-reasoning",
             json!({"task": "multi-reasoning", "lengths": ["2k"], "depths": [0, 50], "needles": [4], "count": 4}),
         ),
         (
+            "needlebench",
             "atc",
             json!({"task": "atc", "lengths": ["none", "2k"], "needles": [4, 8, 16], "count": 5}),
         ),
         (
+            "needlebench",
             "atc-zh",
             json!({"task": "atc", "lang": "zh", "lengths": ["none"], "needles": [4, 8], "count": 5}),
+        ),
+        (
+            "holobench",
+            "holobench",
+            json!({"lengths": ["4k", "8k"], "placement": ["begin", "middle", "end"], "relevant_tokens": ["1k"]}),
         ),
     ];
     let baselines = [
@@ -64,11 +74,12 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<()> {
     let mut all_grades = Vec::new();
     let mut lines = Vec::new();
     let mut scoring = Scoring::default();
-    for (name, mut params) in datasets {
+    for (family, name, mut params) in datasets {
+        let family = registry.get(family)?;
         params["seed"] = json!(args.seed);
         let dir = root.join("datasets").join(name);
         generate_into(
-            nb,
+            family,
             params,
             &Inputs::default(),
             &dir,
@@ -77,7 +88,7 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<()> {
             &mut |_, _| {},
         )?;
         let dataset = longforge_datasets::Dataset::open(&dir)?;
-        scoring.add(nb.name(), &dataset.manifest.scoring)?;
+        scoring.add(family.name(), &dataset.manifest.scoring)?;
         let samples = &dataset.samples;
         eprintln!("demo: {name}: {} samples", samples.len());
         let mut predictions = Vec::new();
@@ -148,7 +159,7 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<()> {
     ranking_json.push(b'\n');
     atomic::write(&root.join("ranking.json"), &ranking_json)?;
     let report = markdown(
-        "longforge demo: NeedleBench with the built-in baselines",
+        "longforge demo: NeedleBench and HoloBench with the built-in baselines",
         &lines,
         &summary,
         Some(&Judging {

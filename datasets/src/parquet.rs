@@ -63,7 +63,7 @@ impl Rows for Context {
 /// row groups give the same bytes.
 pub(crate) struct ParquetTwin<R: Rows> {
     path: PathBuf,
-    writer: BatchedWriter<std::fs::File>,
+    writer: polars::io::parquet::write::BatchedWriter<std::fs::File>,
     rows: std::marker::PhantomData<R>,
 }
 

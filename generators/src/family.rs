@@ -41,8 +41,9 @@ pub enum ParamKind {
     Ints,
     Floats,
     Texts,
-    /// A named input file: read from the path given, recorded in the manifest as
-    /// `{"file": NAME, "sha256": ...}` by [`resolve`], never by path.
+    /// A named input file or folder: read from the path given, recorded in the manifest as
+    /// `{"file": NAME, "sha256": ...}` by [`resolve`], never by path (a folder's digest covers
+    /// the name and bytes of each file in it).
     File,
 }
 

@@ -100,16 +100,12 @@ fn resolve_file(
             None => Ok(()),
         };
     };
-    let bytes = std::fs::read(path).map_err(|e| GenerateError::Input {
-        path: path.display().to_string(),
-        message: format!("cannot read it ({e})"),
-    })?;
     let found = InputRef {
         file: path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
-        sha256: longforge_datasets::sha256_hex(&bytes),
+        sha256: digest_input(path)?,
     };
     if let Some(r) = recorded {
         if r.sha256 != found.sha256 {
@@ -128,4 +124,33 @@ fn resolve_file(
         serde_json::to_value(found).expect("refs serialise"),
     );
     Ok(())
+}
+
+/// The SHA-256 of a file's bytes; for a folder (a database given as one file per table), of
+/// one line `NAME SHA256` per regular file in it, sorted by name, so that renaming, adding,
+/// removing or changing a table changes the digest and nothing else does.
+fn digest_input(path: &std::path::Path) -> Result<String, GenerateError> {
+    let unreadable = |e: std::io::Error| GenerateError::Input {
+        path: path.display().to_string(),
+        message: format!("cannot read it ({e})"),
+    };
+    if !path.is_dir() {
+        let bytes = std::fs::read(path).map_err(unreadable)?;
+        return Ok(longforge_datasets::sha256_hex(&bytes));
+    }
+    let mut lines = Vec::new();
+    for entry in std::fs::read_dir(path).map_err(unreadable)? {
+        let entry = entry.map_err(unreadable)?;
+        if !entry.file_type().map_err(unreadable)?.is_file() {
+            continue;
+        }
+        let bytes = std::fs::read(entry.path()).map_err(unreadable)?;
+        lines.push(format!(
+            "{} {}\n",
+            entry.file_name().to_string_lossy(),
+            longforge_datasets::sha256_hex(&bytes)
+        ));
+    }
+    lines.sort();
+    Ok(longforge_datasets::sha256_hex(lines.concat().as_bytes()))
 }

@@ -9,6 +9,7 @@
 //! Adding a family is one module and one line in [`families`].
 
 pub mod haystack;
+pub mod holobench;
 pub mod needlebench;
 
 mod error;

@@ -1,10 +1,10 @@
 //! The families a run of longforge knows.
 
-use crate::{needlebench, Family, GenerateError};
+use crate::{holobench, needlebench, Family, GenerateError};
 
 /// Every family longforge can generate. Adding one is a module and a line here.
 pub fn families() -> &'static [&'static dyn Family] {
-    &[&needlebench::NeedleBench]
+    &[&needlebench::NeedleBench, &holobench::HoloBench]
 }
 
 pub fn family(name: &str) -> Result<&'static dyn Family, GenerateError> {

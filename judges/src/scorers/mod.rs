@@ -13,6 +13,9 @@
 //! - `needles` (`needles.rs`): the needle values named inside the last `\boxed{}`: F1 of the
 //!   recall over the needles and the precision over the candidates named (`needle_f1`, then
 //!   `needle_recall` and `needle_precision`).
+//! - `rows` (`rows.rs`): the rows of the last ```` ```json ```` block matched one to one to the
+//!   gold SQL result by typed cells, or "no answer" for an empty result (`f1`, then `precision`,
+//!   `recall`, and `order_score` for ORDER BY queries).
 //! - `llm_rubric` (`rubric.rs`): asks an evaluator model to grade the answer against the
 //!   reference (`rubric`, `graded`); `score --judge NAME=URL` supplies the model.
 //!
@@ -24,12 +27,14 @@ mod boxed;
 mod exact;
 mod latex;
 mod needles;
+mod rows;
 mod rubric;
 mod scoring;
 
 pub use boxed::{clean, extract_boxed};
 pub use exact::BoxedExact;
 pub use needles::Needles;
+pub use rows::Rows;
 pub use rubric::LlmRubric;
 pub use scoring::{Scoring, TaskScoring};
 
@@ -99,7 +104,7 @@ pub trait Scorer: Sync {
 
 /// Every registered scorer.
 pub fn scorers() -> &'static [&'static dyn Scorer] {
-    &[&BoxedExact, &Needles, &LlmRubric]
+    &[&BoxedExact, &Needles, &Rows, &LlmRubric]
 }
 
 /// The scorer registered as `name`; an unknown name is an error that lists the known ones and
