@@ -42,6 +42,7 @@ bench:
     cargo bench --bench needlebench_1m
     cargo bench --bench client_overhead
     cargo bench --bench rank_100k
+    cargo bench --bench holobench_64k
 
 # Rewrite the golden files of the printed table and the Markdown report (review the diff).
 bless:

@@ -724,6 +724,26 @@ impl Samples {
         let shortcut = truth::execute(&q.sql, &placed_rows(half)).map_err(|e| {
             GenerateError::param("queries", format!("query `{}` ({}): {e}", q.id, q.sql))
         })?;
+        // Answers of the right shape that the context does not support: the query over as many
+        // rows of each queried table that were not placed, for the random baseline to draw from.
+        let decoy_rows: Vec<(&db::Table, Vec<usize>)> = prepared
+            .tables
+            .iter()
+            .map(|&t| {
+                let table = &self.tables[t].table;
+                let want = rows.iter().filter(|r| r.relevant && r.key.0 == t).count();
+                let mut unplaced: Vec<usize> = (0..table.rows.len())
+                    .filter(|&r| !placed.contains(&(t, r)))
+                    .collect();
+                rng.shuffle(&mut unplaced);
+                unplaced.truncate(want.max(1));
+                unplaced.sort_unstable();
+                (table, unplaced)
+            })
+            .collect();
+        let decoy = truth::execute(&q.sql, &decoy_rows).map_err(|e| {
+            GenerateError::param("queries", format!("query `{}` ({}): {e}", q.id, q.sql))
+        })?;
 
         let measured = placement::measure(&rows, &offsets, token_at);
         let relevant_tokens: usize = rows.iter().filter(|r| r.relevant).map(|r| r.tokens).sum();
@@ -731,7 +751,7 @@ impl Samples {
         let gold_rows: Vec<Value> = gold.rows.iter().cloned().map(Value::Object).collect();
         let as_text = |r: &Map<String, Value>| serde_json::to_string(r).unwrap_or_default();
         let mut candidates: Vec<String> = gold.rows.iter().map(as_text).collect();
-        for r in shortcut.rows.iter().map(as_text) {
+        for r in shortcut.rows.iter().chain(&decoy.rows).map(as_text) {
             if !candidates.contains(&r) {
                 candidates.push(r);
             }

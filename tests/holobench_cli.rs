@@ -1,0 +1,284 @@
+//! HoloBench from the command line with a user's own inputs: a database folder, the original's
+//! query columns, templates, and the original release's per-table files; bad inputs refused
+//! with file, line and field, and nothing written.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use support::cli::{fails, ok, read_lines, s, score};
+
+/// A small shop database: `items` (queried) and `orders` (distractors).
+fn shop(root: &Path) -> PathBuf {
+    let db = root.join("shop");
+    std::fs::create_dir_all(&db).unwrap();
+    let mut items = String::from("name,price,stock,added\n");
+    for i in 0..400 {
+        let price = if i % 3 == 0 {
+            String::new()
+        } else {
+            format!("{}.{:02}", 1 + i % 90, i % 100)
+        };
+        items.push_str(&format!(
+            "Item {i},{price},{},2024-{:02}-{:02}\n",
+            i % 17,
+            1 + i % 12,
+            1 + i % 28
+        ));
+    }
+    std::fs::write(db.join("items.csv"), items).unwrap();
+    let mut orders = String::from("order_no,customer,total\n");
+    for i in 0..400 {
+        orders.push_str(&format!("{},Customer {},{}\n", 1000 + i, i % 50, i * 3));
+    }
+    std::fs::write(db.join("orders.csv"), orders).unwrap();
+    db
+}
+
+fn queries(root: &Path, rows: &[&str]) -> PathBuf {
+    let path = root.join("queries.csv");
+    let mut text = String::from(
+        "question,query,db_id,difficulty,query_type,Aggregation,Max/Min,Join,Comparison,Ranking\n",
+    );
+    for r in rows {
+        text.push_str(r);
+        text.push('\n');
+    }
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+const COUNT_CHEAP: &str = "\"How many items have fewer than 5 in stock?\",SELECT COUNT(*) AS n FROM items WHERE stock < 5,shop,easy,\"['Aggregation', 'Comparison']\",True,False,False,True,False";
+const TOP_PRICE: &str = "\"Which three items cost the most?\",\"SELECT name, price FROM items WHERE price IS NOT NULL ORDER BY price DESC, name ASC LIMIT 3\",shop,medium,\"['Ranking']\",False,False,False,False,True";
+const OTHER_DB: &str =
+    "\"How many wines?\",SELECT COUNT(*) AS n FROM wines,wine_1,easy,[],True,False,False,False,False";
+
+#[test]
+fn a_users_database_queries_and_templates_run_through_generate_verify_and_score() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = shop(tmp.path());
+    let q = queries(tmp.path(), &[COUNT_CHEAP, TOP_PRICE, OTHER_DB]);
+    let templates = tmp.path().join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    std::fs::write(
+        templates.join("items.txt"),
+        "# one template per line\nThe shop lists {{ name }}, added on {{ added }}, with {{ stock }} in stock and {% if price is none %}no price yet{% else %}a price of ${{ price }}{% endif %}.\n",
+    )
+    .unwrap();
+    let dir = tmp.path().join("d");
+    let args = [
+        "generate",
+        "holobench",
+        "--db",
+        s(&db),
+        "--queries",
+        s(&q),
+        "--templates",
+        s(&templates),
+        "--lengths",
+        "2k",
+        "--relevant-tokens",
+        "600",
+        "--out",
+        s(&dir),
+    ];
+    ok(&args);
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    let params = &manifest["params"];
+    assert_eq!(params["db"]["file"], "shop");
+    assert_eq!(params["queries_skipped"], 1, "the wine_1 query is counted");
+    assert_eq!(params["databases"], serde_json::json!(["shop"]));
+    let samples = read_lines(&dir.join("samples.jsonl"));
+    assert_eq!(samples.len(), 2 * 5, "two queries x five placements");
+    for sample in &samples {
+        let context = sample["context"].as_str().unwrap();
+        // Items are written with the user's template; orders, which have none, with the plain one.
+        assert!(context.contains("The shop lists Item "), "{context}");
+        assert!(
+            context.contains("In table orders: order_no is "),
+            "{context}"
+        );
+        assert!(context.contains("no price yet") || sample["meta"]["query"] == "q3");
+        let rows = sample["meta"]["rows"].as_array().unwrap();
+        let relevant: Vec<&Value> = rows.iter().filter(|r| r["relevant"] == true).collect();
+        if sample["meta"]["query"] == "q2" {
+            // The count is over exactly the placed items.
+            let cheap = relevant
+                .iter()
+                .filter(|r| r["values"]["stock"].as_i64().unwrap() < 5)
+                .count();
+            assert_eq!(sample["reference"]["value"][0]["n"], cheap as u64);
+        }
+    }
+    // Regeneration needs the same inputs, and passes with them.
+    let err = fails(&["verify", s(&dir)]);
+    assert!(err.contains("--db"), "{err}");
+    ok(&[
+        "verify",
+        s(&dir),
+        "--db",
+        s(&db),
+        "--queries",
+        s(&q),
+        "--templates",
+        s(&templates),
+    ]);
+    let mut files = Vec::new();
+    for b in ["oracle", "random"] {
+        let f = tmp.path().join(format!("{b}.jsonl"));
+        ok(&["run", "--dataset", s(&dir), "--baseline", b, "--out", s(&f)]);
+        files.push(f);
+    }
+    let scores = tmp.path().join("scores.jsonl");
+    score(&dir, &scores, &[], &files);
+    let scores = read_lines(&scores);
+    let oracle_f1: Vec<&Value> = scores
+        .iter()
+        .filter(|s| s["model"] == "oracle" && s["metric"] == "f1")
+        .collect();
+    assert_eq!(oracle_f1.len(), 10);
+    assert!(oracle_f1.iter().all(|s| s["value"] == 1.0));
+    let ordered = scores
+        .iter()
+        .filter(|s| s["model"] == "oracle" && s["metric"] == "order_score")
+        .count();
+    assert_eq!(ordered, 5, "only the ORDER BY query gets an order score");
+}
+
+#[test]
+fn the_original_releases_table_files_keep_their_sentences() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("wine_1");
+    std::fs::create_dir(&db).unwrap();
+    let mut wine = String::from("verbalized_text,table_row\n");
+    for i in 0..300 {
+        let row = format!(
+            "{{\"\"Name\"\": \"\"Wine {i}\"\", \"\"Price\"\": {}, \"\"Year\"\": {}}}",
+            10 + i % 40,
+            2000 + i % 20
+        );
+        wine.push_str(&format!(
+            "\"The wine Wine {i}, from {}, costs {} dollars.\",\"{row}\"\n",
+            2000 + i % 20,
+            10 + i % 40
+        ));
+    }
+    std::fs::write(db.join("wine.csv"), wine).unwrap();
+    let mut grapes = String::from("verbalized_text,table_row\n");
+    for i in 0..300 {
+        grapes.push_str(&format!(
+            "\"Grape {i} is a red variety.\",\"{{\"\"Grape\"\": \"\"Grape {i}\"\", \"\"Color\"\": \"\"Red\"\"}}\"\n"
+        ));
+    }
+    std::fs::write(db.join("grapes.csv"), grapes).unwrap();
+    let q = queries(
+        tmp.path(),
+        &["\"What is the highest price of a wine from 2010?\",SELECT MAX(Price) AS top FROM wine WHERE Year = 2010,wine_1,easy,\"['Max/Min']\",False,True,False,True,False"],
+    );
+    let dir = tmp.path().join("d");
+    ok(&[
+        "generate",
+        "holobench",
+        "--db",
+        s(&db),
+        "--queries",
+        s(&q),
+        "--lengths",
+        "1k",
+        "--relevant-tokens",
+        "500",
+        "--placement",
+        "begin",
+        "--out",
+        s(&dir),
+    ]);
+    let samples = read_lines(&dir.join("samples.jsonl"));
+    assert_eq!(samples.len(), 1);
+    let sample = &samples[0];
+    let context = sample["context"].as_str().unwrap();
+    assert!(context.starts_with("The wine Wine "), "{context}");
+    assert!(context.contains(" is a red variety."), "{context}");
+    let top = sample["meta"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["relevant"] == true && r["values"]["Year"] == 2010)
+        .map(|r| r["values"]["Price"].as_i64().unwrap())
+        .max();
+    let gold = &sample["reference"]["value"];
+    match top {
+        Some(t) => assert_eq!(gold[0]["top"], t),
+        None => assert_eq!(gold[0]["top"], Value::Null),
+    }
+}
+
+#[test]
+fn bad_inputs_name_file_line_and_field_and_write_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = shop(tmp.path());
+    let good = queries(tmp.path(), &[COUNT_CHEAP]);
+    let dir = tmp.path().join("d");
+    let generate = |db: &Path, q: &Path| -> String {
+        let err = fails(&[
+            "generate",
+            "holobench",
+            "--db",
+            s(db),
+            "--queries",
+            s(q),
+            "--lengths",
+            "2k",
+            "--out",
+            s(&dir),
+        ]);
+        assert!(!dir.exists(), "nothing is written: {err}");
+        err
+    };
+    // A query naming a column the table lacks.
+    let missing = queries(
+        tmp.path(),
+        &["\"Colours?\",SELECT colour FROM items,shop,easy,[],False,False,False,False,False"],
+    );
+    let err = generate(&db, &missing);
+    assert!(
+        err.contains("queries.csv:2") && err.contains("colour"),
+        "{err}"
+    );
+    // Not a SELECT.
+    let delete = queries(
+        tmp.path(),
+        &["\"Drop?\",DELETE FROM items,shop,easy,[],False,False,False,False,False"],
+    );
+    let err = generate(&db, &delete);
+    assert!(
+        err.contains("line 2") && err.contains("not a SELECT"),
+        "{err}"
+    );
+    // A queries file without its `query` column.
+    let headless = tmp.path().join("headless.csv");
+    std::fs::write(&headless, "question,db_id\nHow many?,shop\n").unwrap();
+    let err = generate(&db, &headless);
+    assert!(
+        err.contains("headless.csv") && err.contains("`query`"),
+        "{err}"
+    );
+    // A ragged table row.
+    let ragged = tmp.path().join("ragged").join("shop");
+    std::fs::create_dir_all(&ragged).unwrap();
+    std::fs::write(ragged.join("items.csv"), "name,price\nPen,1\nInk,2,3\n").unwrap();
+    let err = generate(&ragged, &good);
+    assert!(err.contains("items.csv") && err.contains("line 3"), "{err}");
+    // An empty table.
+    std::fs::write(ragged.join("items.csv"), "name,price\n").unwrap();
+    let err = generate(&ragged, &good);
+    assert!(
+        err.contains("items.csv") && err.contains("no rows"),
+        "{err}"
+    );
+    // A database without queries.
+    let err = fails(&["generate", "holobench", "--db", s(&db), "--out", s(&dir)]);
+    assert!(err.contains("--queries"), "{err}");
+    assert!(!dir.exists());
+}
