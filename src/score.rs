@@ -33,7 +33,11 @@ pub struct Args {
     /// Confidence level of the intervals, between 0 and 1.
     #[arg(long, default_value_t = 0.95)]
     level: f64,
-    /// The evaluator for tasks whose scorer asks a model (`llm_rubric`):
+    /// Score every task with this registered scorer instead of its own: a second opinion, such
+    /// as `row_judge` (which asks the --judge model) beside HoloBench's rule-based `rows`.
+    #[arg(long)]
+    scorer: Option<String>,
+    /// The evaluator for tasks whose scorer asks a model (`llm_rubric`, `row_judge`):
     /// NAME=BASE_URL[,model=...][,key_env=...]; repeat with one NAME to spread requests.
     #[arg(long = "judge")]
     judges: Vec<String>,
@@ -55,7 +59,8 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
     {
         crate::check_output(path)?;
     }
-    let (dataset, scoring) = crate::scoring::open(registry, &args.dataset)?;
+    let dataset = longforge_datasets::Dataset::open(&args.dataset)?;
+    let scoring = crate::scoring::with_scorer(registry, &dataset, args.scorer.as_deref())?;
     let sheet = AnswerSheet::read(&dataset.samples, &args.predictions)?;
     let mut scores = Vec::new();
     let mut asks = Vec::new();

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 use support::cli::{fails, ok, read_lines, s, score};
+use support::scripted_server;
 
 /// A small shop database: `items` (queried) and `orders` (distractors).
 fn shop(root: &Path) -> PathBuf {
@@ -51,6 +52,7 @@ fn queries(root: &Path, rows: &[&str]) -> PathBuf {
 
 const COUNT_CHEAP: &str = "\"How many items have fewer than 5 in stock?\",SELECT COUNT(*) AS n FROM items WHERE stock < 5,shop,easy,\"['Aggregation', 'Comparison']\",True,False,False,True,False";
 const TOP_PRICE: &str = "\"Which three items cost the most?\",\"SELECT name, price FROM items WHERE price IS NOT NULL ORDER BY price DESC, name ASC LIMIT 3\",shop,medium,\"['Ranking']\",False,False,False,False,True";
+const TOP_PRICE_NULLS: &str = "\"Which three items cost the most?\",\"SELECT name, price FROM items ORDER BY price DESC, name ASC LIMIT 3\",shop,medium,\"['Ranking']\",False,False,False,False,True";
 const OTHER_DB: &str =
     "\"How many wines?\",SELECT COUNT(*) AS n FROM wines,wine_1,easy,[],True,False,False,False,False";
 
@@ -58,7 +60,10 @@ const OTHER_DB: &str =
 fn a_users_database_queries_and_templates_run_through_generate_verify_and_score() {
     let tmp = tempfile::tempdir().unwrap();
     let db = shop(tmp.path());
-    let q = queries(tmp.path(), &[COUNT_CHEAP, TOP_PRICE, OTHER_DB]);
+    let q = queries(
+        tmp.path(),
+        &[COUNT_CHEAP, TOP_PRICE, OTHER_DB, TOP_PRICE_NULLS],
+    );
     let templates = tmp.path().join("templates");
     std::fs::create_dir(&templates).unwrap();
     std::fs::write(
@@ -91,7 +96,18 @@ fn a_users_database_queries_and_templates_run_through_generate_verify_and_score(
     assert_eq!(params["queries_skipped"], 1, "the wine_1 query is counted");
     assert_eq!(params["databases"], serde_json::json!(["shop"]));
     let samples = read_lines(&dir.join("samples.jsonl"));
-    assert_eq!(samples.len(), 2 * 5, "two queries x five placements");
+    assert_eq!(samples.len(), 3 * 5, "three queries x five placements");
+    for sample in samples.iter().filter(|s| s["meta"]["query"] == "q5") {
+        // Items without a price sort last (as DuckDB, the original's engine, puts them), not
+        // first (as polars and PostgreSQL would in descending order); the SQL says so.
+        assert!(sample["meta"]["sql"]
+            .as_str()
+            .unwrap()
+            .contains("DESC NULLS LAST"));
+        let gold = sample["reference"]["value"].as_array().unwrap();
+        assert_eq!(gold.len(), 3);
+        assert!(gold.iter().all(|r| r["price"].is_number()), "{gold:?}");
+    }
     for sample in &samples {
         let context = sample["context"].as_str().unwrap();
         // Items are written with the user's template; orders, which have none, with the plain one.
@@ -138,13 +154,13 @@ fn a_users_database_queries_and_templates_run_through_generate_verify_and_score(
         .iter()
         .filter(|s| s["model"] == "oracle" && s["metric"] == "f1")
         .collect();
-    assert_eq!(oracle_f1.len(), 10);
+    assert_eq!(oracle_f1.len(), 15);
     assert!(oracle_f1.iter().all(|s| s["value"] == 1.0));
     let ordered = scores
         .iter()
         .filter(|s| s["model"] == "oracle" && s["metric"] == "order_score")
         .count();
-    assert_eq!(ordered, 5, "only the ORDER BY query gets an order score");
+    assert_eq!(ordered, 10, "only the ORDER BY queries get an order score");
 }
 
 #[test]
@@ -218,7 +234,6 @@ fn the_original_releases_table_files_keep_their_sentences() {
 fn bad_inputs_name_file_line_and_field_and_write_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let db = shop(tmp.path());
-    let good = queries(tmp.path(), &[COUNT_CHEAP]);
     let dir = tmp.path().join("d");
     let generate = |db: &Path, q: &Path| -> String {
         let err = fails(&[
@@ -256,6 +271,40 @@ fn bad_inputs_name_file_line_and_field_and_write_nothing() {
         err.contains("line 2") && err.contains("not a SELECT"),
         "{err}"
     );
+    // A query that reads no table.
+    let constant = queries(
+        tmp.path(),
+        &["\"One?\",SELECT 1 AS x,shop,easy,[],False,False,False,False,False"],
+    );
+    let err = generate(&db, &constant);
+    assert!(
+        err.contains("line 2") && err.contains("reads no table"),
+        "{err}"
+    );
+    // A template file named after no table (with good queries: each case above rewrote them).
+    let good = queries(tmp.path(), &[COUNT_CHEAP]);
+    let stray = tmp.path().join("stray");
+    std::fs::create_dir(&stray).unwrap();
+    std::fs::write(stray.join("item.txt"), "{{ name }} costs {{ price }}.\n").unwrap();
+    let err = fails(&[
+        "generate",
+        "holobench",
+        "--db",
+        s(&db),
+        "--queries",
+        s(&good),
+        "--templates",
+        s(&stray),
+        "--lengths",
+        "2k",
+        "--out",
+        s(&dir),
+    ]);
+    assert!(
+        err.contains("item.txt:1") && err.contains("no table is named `item`"),
+        "{err}"
+    );
+    assert!(!dir.exists());
     // A queries file without its `query` column.
     let headless = tmp.path().join("headless.csv");
     std::fs::write(&headless, "question,db_id\nHow many?,shop\n").unwrap();
@@ -281,4 +330,114 @@ fn bad_inputs_name_file_line_and_field_and_write_nothing() {
     let err = fails(&["generate", "holobench", "--db", s(&db), "--out", s(&dir)]);
     assert!(err.contains("--queries"), "{err}");
     assert!(!dir.exists());
+}
+
+/// A judge that labels every gold row `exact`: as many labels as the prompt numbers rows.
+fn all_exact(request: &Value) -> Value {
+    let prompt = request["messages"][0]["content"]
+        .as_str()
+        .unwrap_or_default();
+    let n: usize = prompt
+        .split("The correct result has ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    let labels = vec!["exact"; n];
+    serde_json::json!({
+        "choices": [{"message": {"role": "assistant", "content": serde_json::json!({"labels": labels}).to_string()}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1},
+    })
+}
+
+#[test]
+fn the_row_judge_scores_beside_the_rules_and_reports_their_agreement() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("d");
+    ok(&[
+        "generate",
+        "holobench",
+        "--lengths",
+        "1k",
+        "--relevant-tokens",
+        "400",
+        "--databases",
+        "wine",
+        "--placement",
+        "begin,end",
+        "--out",
+        s(&dir),
+    ]);
+    let samples = read_lines(&dir.join("samples.jsonl"));
+    let with_rows = samples
+        .iter()
+        .filter(|s| !s["reference"]["value"].as_array().unwrap().is_empty())
+        .count();
+    let mut files = Vec::new();
+    for b in ["oracle", "random"] {
+        let f = tmp.path().join(format!("{b}.jsonl"));
+        ok(&["run", "--dataset", s(&dir), "--baseline", b, "--out", s(&f)]);
+        files.push(f);
+    }
+    let (url, seen) = scripted_server(all_exact);
+    let store = tmp.path().join("store");
+    let scores = tmp.path().join("scores.jsonl");
+    let judge = format!("grader={url}");
+    score(
+        &dir,
+        &scores,
+        &[
+            "--scorer",
+            "row_judge",
+            "--judge",
+            &judge,
+            "--store",
+            s(&store),
+        ],
+        &files,
+    );
+    // Empty results are scored by rule, never sent; two models' identical answers are one
+    // request (the store answers the second).
+    assert!(
+        (with_rows..=2 * with_rows).contains(&seen.chats()),
+        "{} requests for {with_rows} samples with rows",
+        seen.chats()
+    );
+    let rows = read_lines(&scores);
+    let value = |model: &str, metric: &str| -> Vec<f64> {
+        rows.iter()
+            .filter(|r| r["model"] == model && r["metric"] == metric)
+            .map(|r| r["value"].as_f64().unwrap())
+            .collect()
+    };
+    assert_eq!(value("oracle", "judged").len(), samples.len());
+    assert_eq!(value("random", "judged").len(), samples.len());
+    assert!(value("oracle", "judge_score").iter().all(|&v| v == 1.0));
+    assert!(value("oracle", "agreement").iter().all(|&v| v == 1.0));
+    // The judge calls every random answer perfect; where the rules found a gold row missing,
+    // they disagree, and the agreement says so.
+    let random_f1 = value("random", "f1");
+    let random_agreement = value("random", "agreement");
+    assert_eq!(random_f1.len(), samples.len());
+    assert!(random_f1.iter().any(|&f| f < 1.0), "{random_f1:?}");
+    assert!(
+        random_agreement.iter().any(|&a| a < 1.0),
+        "{random_agreement:?}"
+    );
+    // A scorer that cannot read the references is refused before anything is asked.
+    let err = fails(&[
+        "score",
+        "--dataset",
+        s(&dir),
+        "--predictions",
+        s(&files[0]),
+        "--scorer",
+        "needles",
+        "--out",
+        s(&tmp.path().join("x.jsonl")),
+    ]);
+    assert!(
+        err.contains("--scorer needles") && err.contains("`rows`"),
+        "{err}"
+    );
 }

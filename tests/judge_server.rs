@@ -389,4 +389,74 @@ fn judge_with_the_real_server(server: &Server, data: &Path, dir: &Path) {
         assert!(g["raw"].is_string());
         assert!(g["grade"].is_null() || (1..=10).contains(&g["grade"].as_u64().unwrap()));
     }
+
+    // HoloBench's row judge through the real server: every answer with gold rows is asked, its
+    // labels read or the reply marked not judged, beside the rule-based F1.
+    let holo = dir.join("holo");
+    let gen = longforge(&[
+        "generate",
+        "holobench",
+        "--lengths",
+        "1k",
+        "--relevant-tokens",
+        "300",
+        "--databases",
+        "college",
+        "--placement",
+        "begin",
+        "--out",
+        &s(&holo),
+    ]);
+    assert!(
+        gen.status.success(),
+        "{}",
+        String::from_utf8_lossy(&gen.stderr)
+    );
+    let oracle = file("holo-oracle.jsonl");
+    let run = longforge(&[
+        "run",
+        "--dataset",
+        &s(&holo),
+        "--baseline",
+        "oracle",
+        "--out",
+        &oracle,
+    ]);
+    assert!(run.status.success());
+    let judged = longforge(&[
+        "score",
+        "--dataset",
+        &s(&holo),
+        "--predictions",
+        &oracle,
+        "--scorer",
+        "row_judge",
+        "--judge",
+        &format!("smol={},model=smollm2-135m", server.url),
+        "--max-tokens",
+        "64",
+        "--store",
+        &file("row-store"),
+        "--out",
+        &file("row-scores.jsonl"),
+    ]);
+    assert_eq!(
+        judged.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&judged.stderr)
+    );
+    let scores = read("row-scores.jsonl");
+    let samples = read("holo/samples.jsonl");
+    assert_eq!(
+        scores.iter().filter(|r| r["metric"] == "judged").count(),
+        samples.len()
+    );
+    for r in scores.iter().filter(|r| r["metric"] == "f1") {
+        assert_eq!(r["value"], 1.0, "the oracle's rule-based F1");
+    }
+    for r in scores.iter().filter(|r| r["metric"] == "judge_score") {
+        let v = r["value"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&v));
+    }
 }

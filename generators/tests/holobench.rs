@@ -229,11 +229,15 @@ fn every_default_query_agrees_with_sqlite_on_every_placement() {
             s.meta["context_tokens"].as_u64().unwrap()
         );
     }
+    // An empty answer is drawn again: "no answer" is rarely right.
     assert!(
-        non_empty * 10 >= samples.len() * 8,
-        "most questions have an answer: {non_empty} of {}",
+        non_empty * 100 >= samples.len() * 97,
+        "questions have an answer: {non_empty} of {}",
         samples.len()
     );
+    assert!(samples
+        .iter()
+        .any(|s| s.meta["draws"].as_u64().unwrap() > 1));
 }
 
 proptest! {

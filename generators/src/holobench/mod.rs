@@ -268,6 +268,23 @@ impl Samples {
         }
         if let Some(dir) = inputs.file("templates") {
             let theirs = user::load_templates(dir)?;
+            // A file named after no table is a typo, not a template to ignore.
+            if let Some(stray) = theirs
+                .iter()
+                .find(|t| !tables.iter().any(|s| s.table.name == t.table))
+            {
+                let mut names: Vec<&str> = tables.iter().map(|s| s.table.name.as_str()).collect();
+                names.sort_unstable();
+                return Err(GenerateError::param(
+                    "templates",
+                    format!(
+                        "{}: no table is named `{}`; the tables are {}",
+                        stray.origin,
+                        stray.table,
+                        names.join(", ")
+                    ),
+                ));
+            }
             sources.retain(|s| !theirs.iter().any(|t| t.table == s.table));
             sources.extend(theirs);
         }
@@ -368,11 +385,12 @@ fn table_index(tables: &[Source], names: &[String], database: &str, table: &str)
 }
 
 fn prepare_query(
-    query: Query,
+    mut query: Query,
     origin: Option<&str>,
     tables: &[Source],
     names: &[String],
 ) -> Result<Prepared, GenerateError> {
+    query.sql = truth::nulls_last(&query.sql);
     let bad = |message: String| {
         GenerateError::param(
             "queries",
@@ -537,7 +555,23 @@ impl Samples {
         })
     }
 
+    /// The sample of `cell`. A draw of rows whose answer is empty is drawn again, up to
+    /// [`DRAWS`] times, so that "no answer" is right only where the query rarely has one (a
+    /// benchmark where a fifth of the answers are empty rewards saying nothing); `meta.draws`
+    /// records how many draws it took.
     fn make(&self, cell: &Cell) -> Result<Sample, GenerateError> {
+        let mut attempt = 0;
+        loop {
+            let sample = self.draw(cell, attempt)?;
+            let empty = sample.reference.value.as_array().is_some_and(Vec::is_empty);
+            attempt += 1;
+            if !empty || attempt == DRAWS {
+                return Ok(sample);
+            }
+        }
+    }
+
+    fn draw(&self, cell: &Cell, attempt: usize) -> Result<Sample, GenerateError> {
         let prepared = &self.queries[cell.query];
         let q = &prepared.query;
         let id = format!(
@@ -551,7 +585,10 @@ impl Samples {
             cell.index
         );
         let seed = derive_seed(self.p.seed, &id);
-        let mut rng = SeededRng::new(seed);
+        let mut rng = SeededRng::new(match attempt {
+            0 => seed,
+            n => derive_seed(seed, &format!("draw/{n}")),
+        });
         let repeat = self.p.allow_repeat;
         let budget = cell.relevant.budget(cell.length) as usize;
         let target = cell.length as usize;
@@ -616,8 +653,10 @@ impl Samples {
                 relevant.push(row);
             }
         }
-        let shortfall = budget.saturating_sub(used);
-        if shortfall > 0 && misfits < 8 {
+        // Exhausted before the budget: fine within one row (the budget is met to the row),
+        // refused beyond.
+        let longest = relevant.iter().map(|r| r.tokens).max().unwrap_or(0);
+        if misfits < 8 && budget.saturating_sub(used) > longest {
             return Err(self.too_small(q, "relevant", budget, used, cell.length));
         }
 
@@ -644,6 +683,8 @@ impl Samples {
         while filled < target && misfits < 8 {
             let Some(key) = own
                 .take(false, &mut rng)
+                .or_else(|| others.take(false, &mut rng))
+                .or_else(|| own.take(repeat, &mut rng))
                 .or_else(|| others.take(repeat, &mut rng))
             else {
                 return Err(self.too_small(
@@ -776,6 +817,7 @@ impl Samples {
         meta.insert("context_tokens".into(), json!(context_tokens));
         meta.insert("tokenizer".into(), json!(self.counter.name()));
         meta.insert("seed".into(), json!(seed));
+        meta.insert("draws".into(), json!(attempt + 1));
         meta.insert("evidence".into(), json!(evidence));
         meta.insert("database".into(), json!(q.db));
         meta.insert("query".into(), json!(q.id));
@@ -832,10 +874,27 @@ impl Samples {
         got: usize,
         length: u64,
     ) -> GenerateError {
+        let (flag, source, remedy) = if what == "relevant" {
+            (
+                if self.p.density.is_some() { "density" } else { "relevant_tokens" },
+                format!("the rows of {}", q.tables.join(" and ")),
+                "ask for fewer relevant tokens, or pass --allow-repeat (every repetition is recorded and counted in the truth)",
+            )
+        } else {
+            (
+                "lengths",
+                "the rows of the tables it does not read".to_string(),
+                if self.p.allow_repeat {
+                    "ask for a shorter length or more relevant tokens, or give the database more tables"
+                } else {
+                    "ask for a shorter length, or pass --allow-repeat (distractor rows are then repeated)"
+                },
+            )
+        };
         GenerateError::param(
-            "lengths",
+            flag,
             format!(
-                "query `{}` of database `{}` at {}: its {what} rows give {got} of the {asked} tokens asked without repeating a row; ask for less, or pass --allow-repeat (every repetition is recorded and counted in the truth)",
+                "query `{}` of database `{}` at {}: {source} give {got} of the {asked} {what} tokens asked without repeating a row; {remedy}",
                 q.id,
                 q.db,
                 TokenLength::Tokens(length)
@@ -843,6 +902,9 @@ impl Samples {
         )
     }
 }
+
+/// Draws of rows per sample before an empty answer is kept.
+const DRAWS: usize = 8;
 
 /// What a reply says when no row satisfies the question.
 const NO_ANSWER: &str = "no answer";
@@ -859,7 +921,7 @@ fn prompt(context: &str, question: &str, columns: &[String]) -> String {
         .collect::<Vec<_>>()
         .join(", ");
     format!(
-        "Below are records from a database, one per line, each written as a sentence. Records of several tables are mixed together.\n\n<records>\n{context}</records>\n\nQuestion: {question}\n\nAnswer from the records above only; you may reason first. End your reply with the answer as a JSON array of rows in a ```json block, each row an object with exactly these keys: {keys}. Write numbers as numbers, dates as YYYY-MM-DD, and a single value as a one-row array, for example ```json\n[{{{first}: ...}}]\n```. If no record satisfies the question, end with the words \"no answer\" instead.",
+        "Below are records from a database, one per line, each written as a sentence. Records of several tables are mixed together.\n\n<records>\n{context}</records>\n\nQuestion: {question}\n\nAnswer from the records above only; you may reason first. End your reply with the answer as a JSON array of rows in a ```json block, each row an object with exactly these keys: {keys}. Write numbers as numbers, dates as YYYY-MM-DD, and a single value as a one-row array, for example ```json\n[{{{first}: ...}}]\n```. If no record satisfies the question, end with the words \"no answer\" instead (but a count of no records is 0).",
         first = columns.first().map_or("\"value\"".to_string(), |c| format!("\"{c}\""))
     )
 }

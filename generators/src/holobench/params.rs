@@ -149,6 +149,9 @@ pub fn with_defaults(given: Value, names: &[&str]) -> Result<Params, GenerateErr
     full.insert("seed".into(), 42.into());
     full.insert("tokenizer".into(), "cl100k_base".into());
     let both = given.contains_key("relevant_tokens") && given.contains_key("density");
+    if !given.contains_key("relevant_tokens") && !given.contains_key("density") {
+        full.insert("relevant_tokens".into(), serde_json::json!(["2k"]));
+    }
     for (k, v) in given {
         full.insert(k, v);
     }
@@ -228,7 +231,7 @@ fn check(p: &Params, names: &[&str]) -> Result<(), GenerateError> {
         if let Some(big) = t.iter().filter_map(|t| t.tokens()).find(|&t| t > shortest) {
             return Err(GenerateError::param(
                 "relevant_tokens",
-                format!("{big} relevant tokens do not fit the shortest length, {shortest}"),
+                format!("{big} relevant tokens do not fit the shortest length, {shortest} (2k is the default; pass a smaller --relevant-tokens, or --density)"),
             ));
         }
     }

@@ -77,7 +77,78 @@ pub fn execute(sql: &str, tables: &[(&Table, Vec<usize>)]) -> Result<Answer, Str
     if !ordered(sql) {
         rows.sort_by_cached_key(|r| serde_json::to_string(r).unwrap_or_default());
     }
+    // An aggregate over no rows is one row of nulls in SQL: no row satisfies the question, and
+    // the prompt's "no answer" is the right reply to it.
+    if rows.len() == 1 && rows[0].values().all(Value::is_null) {
+        rows.clear();
+    }
     Ok(Answer { columns, rows })
+}
+
+/// `sql` with `NULLS LAST` after each ORDER BY item that does not say where nulls go. Engines
+/// disagree (SQLite puts nulls first in ascending order, PostgreSQL and polars first in
+/// descending order; DuckDB, which the original HoloBench executed with, last), so the SQL a
+/// sample records says it, and any engine gives the same answer from it.
+pub fn nulls_last(sql: &str) -> String {
+    let upper = sql.to_ascii_uppercase();
+    let Some(at) = upper.find("ORDER BY") else {
+        return sql.to_string();
+    };
+    let start = at + "ORDER BY".len();
+    // The clause ends at LIMIT, OFFSET, a closing parenthesis at its level, `;` or the end.
+    let mut depth = 0i32;
+    let mut end = sql.len();
+    let mut items = Vec::new();
+    let mut item_start = start;
+    for (i, c) in sql[start..].char_indices() {
+        let i = start + i;
+        match c {
+            '(' => depth += 1,
+            ')' if depth == 0 => {
+                end = i;
+                break;
+            }
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(&sql[item_start..i]);
+                item_start = i + 1;
+            }
+            ';' => {
+                end = i;
+                break;
+            }
+            _ => {}
+        }
+        let rest = &upper[i..];
+        let word_start = i == 0 || !upper.as_bytes()[i - 1].is_ascii_alphanumeric();
+        if depth == 0 && word_start && (rest.starts_with("LIMIT") || rest.starts_with("OFFSET")) {
+            end = i;
+            break;
+        }
+    }
+    items.push(&sql[item_start..end]);
+    let clause: Vec<String> = items
+        .iter()
+        .map(|item| {
+            let trimmed = item.trim();
+            if trimmed.to_ascii_uppercase().contains("NULLS") {
+                trimmed.to_string()
+            } else {
+                format!("{trimmed} NULLS LAST")
+            }
+        })
+        .collect();
+    let tail = &sql[end..];
+    let gap = if tail.is_empty() || tail.starts_with([')', ';']) {
+        ""
+    } else {
+        " "
+    };
+    format!(
+        "{} {}{gap}{tail}",
+        sql[..start].trim_end(),
+        clause.join(", ")
+    )
 }
 
 /// The rows of `table` for which the SQL boolean expression `condition` holds, by index.
@@ -206,6 +277,48 @@ mod tests {
         .unwrap();
         assert!(none.rows.is_empty());
         assert_eq!(none.columns, ["name"]);
+    }
+
+    #[test]
+    fn nulls_go_last_whatever_the_direction_and_an_aggregate_over_nothing_is_empty() {
+        assert_eq!(
+            nulls_last("SELECT name FROM wines ORDER BY price DESC, name LIMIT 2"),
+            "SELECT name FROM wines ORDER BY price DESC NULLS LAST, name NULLS LAST LIMIT 2"
+        );
+        assert_eq!(
+            nulls_last("SELECT a FROM t ORDER BY COALESCE(a, b) NULLS FIRST"),
+            "SELECT a FROM t ORDER BY COALESCE(a, b) NULLS FIRST"
+        );
+        assert_eq!(nulls_last("SELECT a FROM t"), "SELECT a FROM t");
+        let t = wines();
+        for sql in [
+            "SELECT name FROM wines ORDER BY price DESC LIMIT 2",
+            "SELECT name FROM wines ORDER BY price ASC LIMIT 3",
+        ] {
+            let a = execute(&nulls_last(sql), &[(&t, vec![0, 1, 2, 3])]).unwrap();
+            let last = a.rows.last().unwrap()["name"].clone();
+            if sql.contains("DESC") {
+                assert_eq!(a.rows[0]["name"], json!("C"), "{sql}");
+            } else {
+                assert_eq!(
+                    last,
+                    json!("C"),
+                    "{sql}: B (null) is not among the three cheapest"
+                );
+            }
+        }
+        let none = execute(
+            "SELECT AVG(price) AS avg_price FROM wines WHERE score > 100",
+            &[(&t, vec![0, 1, 2, 3])],
+        )
+        .unwrap();
+        assert!(none.rows.is_empty(), "{:?}", none.rows);
+        let zero = execute(
+            "SELECT COUNT(*) AS n FROM wines WHERE score > 100",
+            &[(&t, vec![0, 1, 2, 3])],
+        )
+        .unwrap();
+        assert_eq!(zero.rows.len(), 1, "a count of nothing is 0, an answer");
     }
 
     #[test]

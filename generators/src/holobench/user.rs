@@ -368,6 +368,7 @@ pub fn load_templates(dir: &Path) -> Result<Vec<TemplateSource>, GenerateError> 
             .unwrap_or_default();
         let text = std::fs::read_to_string(&path)
             .map_err(|e| input(&path, format!("cannot read it ({e})")))?;
+        let before = sources.len();
         for (i, line) in text.lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -378,6 +379,9 @@ pub fn load_templates(dir: &Path) -> Result<Vec<TemplateSource>, GenerateError> 
                 origin: format!("{}:{}", path.display(), i + 1),
                 text: line.to_string(),
             });
+        }
+        if sources.len() == before {
+            return Err(input(&path, "holds no template (one per line)"));
         }
     }
     if sources.is_empty() {
@@ -516,6 +520,9 @@ pub fn load_queries(
         }
         let tables = polars::sql::extract_table_identifiers(&sql, false, true)
             .map_err(|e| field_error("query", &format!("cannot parse it: {e}")))?;
+        if tables.is_empty() {
+            return Err(field_error("query", &format!("reads no table: {sql}")));
+        }
         let flag = |names: &[&str], derived: bool| -> bool {
             names
                 .iter()

@@ -49,9 +49,15 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
-/// Private-use characters that cannot occur in a value: they bracket the column's index.
+/// Private-use characters that cannot occur in a value: they bracket the column's index,
+/// padded so that a template cannot slice a value (`{{ name[:3] }}`) and keep its marker whole.
 const OPEN: char = '\u{E000}';
 const CLOSE: char = '\u{E001}';
+const PAD: &str = "\u{E002}\u{E002}\u{E002}\u{E002}\u{E002}\u{E002}\u{E002}\u{E002}";
+
+fn marker(column: usize) -> String {
+    format!("{OPEN}{column}{PAD}{CLOSE}")
+}
 
 /// How a value is written in a sentence: integers in plain digits, decimals with two places,
 /// dates as `5 March 2021`, text as it is. `None` for null.
@@ -208,7 +214,7 @@ impl Verbaliser {
                 let v = if nulls.get(i).copied().unwrap_or(false) {
                     Value::Null
                 } else {
-                    Value::String(format!("{OPEN}{i}{CLOSE}"))
+                    Value::String(marker(i))
                 };
                 (c.name.clone(), v)
             })
@@ -223,7 +229,8 @@ impl Verbaliser {
             regex.push_str(&regex::escape(&rest[..open]));
             let after = &rest[open + OPEN.len_utf8()..];
             let close = after.find(CLOSE).ok_or("unclosed marker")?;
-            order.push(after[..close].parse::<usize>().map_err(|e| e.to_string())?);
+            let index = after[..close].trim_end_matches('\u{E002}');
+            order.push(index.parse::<usize>().map_err(|e| e.to_string())?);
             regex.push_str("(.+?)");
             rest = &after[close + CLOSE.len_utf8()..];
         }
@@ -279,14 +286,14 @@ impl Verbaliser {
                         let v = if nulls[i] {
                             Value::Null
                         } else {
-                            Value::String(format!("{OPEN}{i}{CLOSE}"))
+                            Value::String(marker(i))
                         };
                         (c.name.clone(), v)
                     })
                     .collect();
                 let text = self.render_values(&table.name, choice, &Value::Object(marked))?;
                 for (i, column) in table.columns.iter().enumerate() {
-                    if !nulls[i] && !text.contains(&format!("{OPEN}{i}{CLOSE}")) {
+                    if !nulls[i] && !text.contains(&marker(i)) {
                         return Err(bad_template(
                             source,
                             &format!("it does not state column `{}`", column.name),
@@ -384,6 +391,17 @@ mod tests {
         .unwrap()
         .to_string();
         assert!(err.contains("none"), "{err}");
+        let err = Verbaliser::new(
+            &[source("{{ name[:3] }} {{ year }} {{ bottled }} {% if price is none %}-{% else %}{{ price }}{% endif %}.")],
+            &[&t],
+        )
+        .err()
+        .unwrap()
+        .to_string();
+        assert!(
+            err.contains("does not state column `name`"),
+            "a sliced value: {err}"
+        );
         let err = Verbaliser::new(&[source("{{ name }")], &[&t])
             .err()
             .unwrap()

@@ -165,7 +165,7 @@ impl Template {
 }
 
 /// Twelve hex digits from the texts, re-drawn until they occur in none of them.
-fn block_id(texts: &[&str]) -> String {
+pub(crate) fn block_id(texts: &[&str]) -> String {
     let joined = texts.join("\u{0}");
     (0u32..)
         .map(|k| {

@@ -16,6 +16,9 @@
 //! - `rows` (`rows.rs`): the rows of the last ```` ```json ```` block matched one to one to the
 //!   gold SQL result by typed cells, or "no answer" for an empty result (`f1`, then `precision`,
 //!   `recall`, and `order_score` for ORDER BY queries).
+//! - `row_judge` (`row_judge.rs`): HoloBench's row judge, an evaluator labelling each gold row
+//!   exact, partial or none (`judge_score`, `judged`), beside the rule-based `f1` and their
+//!   `agreement`; `score --scorer row_judge --judge NAME=URL`.
 //! - `llm_rubric` (`rubric.rs`): asks an evaluator model to grade the answer against the
 //!   reference (`rubric`, `graded`); `score --judge NAME=URL` supplies the model.
 //!
@@ -27,6 +30,7 @@ mod boxed;
 mod exact;
 mod latex;
 mod needles;
+mod row_judge;
 mod rows;
 mod rubric;
 mod scoring;
@@ -34,6 +38,7 @@ mod scoring;
 pub use boxed::{clean, extract_boxed};
 pub use exact::BoxedExact;
 pub use needles::Needles;
+pub use row_judge::RowJudge;
 pub use rows::Rows;
 pub use rubric::LlmRubric;
 pub use scoring::{Scoring, TaskScoring};
@@ -104,7 +109,7 @@ pub trait Scorer: Sync {
 
 /// Every registered scorer.
 pub fn scorers() -> &'static [&'static dyn Scorer] {
-    &[&BoxedExact, &Needles, &Rows, &LlmRubric]
+    &[&BoxedExact, &Needles, &Rows, &RowJudge, &LlmRubric]
 }
 
 /// The scorer registered as `name`; an unknown name is an error that lists the known ones and

@@ -207,6 +207,24 @@ impl Scorer for Rows {
     }
 }
 
+/// The gold rows, and per gold row whether an answer holds it (`None`: no answer).
+pub(crate) type GoldFound = (Vec<Map<String, Value>>, Option<Vec<bool>>);
+
+/// The gold rows of `sample` and, per gold row, whether the deterministic matching found it in
+/// `output` (`None` when `output` holds no answer): what the row judge reports its agreement
+/// with.
+pub(crate) fn gold_rows_found(sample: &Sample, output: &str) -> Result<GoldFound, JudgeError> {
+    let gold = Gold::read(&Rows, sample)?;
+    let found = extract(output).map(|extracted| {
+        let predicted = match &extracted {
+            Extracted::NoAnswer => Vec::new(),
+            Extracted::Json(value) => answer_rows(value, gold.columns.len()),
+        };
+        Matching::new(&gold, &predicted).gold_matched
+    });
+    Ok((gold.rows, found))
+}
+
 /// `value` as a ```` ```json ```` block. Backticks (only ever inside JSON strings) are written
 /// as `\u0060`, so a value holding a fence cannot close the block early.
 fn json_block(value: &Value) -> String {
