@@ -88,7 +88,11 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
         shard,
         &mut |d, t| progress.update(d, t),
     )?;
-    eprintln!("wrote {written} samples to {}", out.display());
+    eprintln!(
+        "wrote {written} sample{} to {}",
+        if written == 1 { "" } else { "s" },
+        out.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

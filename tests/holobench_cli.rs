@@ -441,3 +441,53 @@ fn the_row_judge_scores_beside_the_rules_and_reports_their_agreement() {
         "{err}"
     );
 }
+
+#[test]
+fn repeats_are_refused_unless_allowed_and_then_recorded_and_counted_in_the_truth() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = shop(tmp.path());
+    let q = queries(tmp.path(), &[COUNT_CHEAP]);
+    let dir = tmp.path().join("d");
+    let mut args = vec![
+        "generate",
+        "holobench",
+        "--db",
+        s(&db),
+        "--queries",
+        s(&q),
+        "--lengths",
+        "24k",
+        "--density",
+        "1",
+        "--placement",
+        "uniform",
+        "--out",
+        s(&dir),
+    ];
+    let err = fails(&args);
+    assert!(
+        err.contains("--density") && err.contains("--allow-repeat"),
+        "{err}"
+    );
+    assert!(!dir.exists());
+    args.push("--allow-repeat");
+    ok(&args);
+    let samples = read_lines(&dir.join("samples.jsonl"));
+    let sample = &samples[0];
+    let rows = sample["meta"]["rows"].as_array().unwrap();
+    let repeats = rows.iter().filter(|r| r["repeat"] == 1).count();
+    // 400 items fill 24k tokens only by placing each once and then some again.
+    assert!(repeats > 0);
+    assert_eq!(
+        rows.len() - repeats,
+        400,
+        "every item placed once before any repeats"
+    );
+    assert_eq!(sample["meta"]["repeated_rows"], repeats);
+    // The count runs over every placed row, repetitions included, as the context shows them.
+    let cheap = rows
+        .iter()
+        .filter(|r| r["relevant"] == true && r["values"]["stock"].as_i64().unwrap() < 5)
+        .count();
+    assert_eq!(sample["reference"]["value"][0]["n"], cheap as u64);
+}

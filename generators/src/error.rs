@@ -45,3 +45,21 @@ impl GenerateError {
         }
     }
 }
+
+/// Refuses a list parameter that names an item twice (a grid cell made twice would repeat its
+/// samples under one id).
+pub(crate) fn unique(
+    param: &str,
+    items: impl Iterator<Item = String>,
+) -> Result<(), GenerateError> {
+    let mut seen = std::collections::HashSet::new();
+    for item in items {
+        if !seen.insert(item.clone()) {
+            return Err(GenerateError::param(
+                param,
+                format!("`{item}` is listed twice"),
+            ));
+        }
+    }
+    Ok(())
+}

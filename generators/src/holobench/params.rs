@@ -1,11 +1,10 @@
 //! HoloBench parameters: what the CLI passes, what the manifest stores, and their checks.
 
-use std::collections::HashSet;
-
 use longforge_datasets::TokenLength;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::error::unique;
 use crate::GenerateError;
 
 /// Where the relevant rows' token mass sits in the context.
@@ -258,19 +257,6 @@ fn check(p: &Params, names: &[&str]) -> Result<(), GenerateError> {
     }
     if p.count == 0 {
         return Err(GenerateError::param("count", "must be at least 1"));
-    }
-    Ok(())
-}
-
-fn unique(param: &str, items: impl Iterator<Item = String>) -> Result<(), GenerateError> {
-    let mut seen = HashSet::new();
-    for item in items {
-        if !seen.insert(item.clone()) {
-            return Err(GenerateError::param(
-                param,
-                format!("`{item}` is listed twice"),
-            ));
-        }
     }
     Ok(())
 }

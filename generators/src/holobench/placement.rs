@@ -188,30 +188,18 @@ mod tests {
         let m = placed(Placement::Middle, 40, 400);
         near(&m, "centre", 50.0);
         assert_eq!(m["blocks"], 1);
-        let b = placed(Placement::Bimodal, 40, 400);
-        assert_eq!(b["blocks"], 2);
-        let centres: Vec<f64> = b["block_centres"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_f64().unwrap())
-            .collect();
-        assert!(
-            (centres[0] - 25.0).abs() < 2.0 && (centres[1] - 75.0).abs() < 2.0,
-            "{b}"
-        );
-        // Whatever the sizes: half the context relevant still gives centres at 25 and 75.
-        let dense = placed(Placement::Bimodal, 200, 240);
-        let c: Vec<f64> = dense["block_centres"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_f64().unwrap())
-            .collect();
-        assert!(
-            (c[0] - 25.0).abs() < 2.0 && (c[1] - 75.0).abs() < 2.0,
-            "{dense}"
-        );
+        // Two blocks centred on 25% and 75%, whatever the sizes: also with half the context
+        // relevant.
+        for (r, d) in [(40, 400), (200, 240)] {
+            let b = placed(Placement::Bimodal, r, d);
+            assert_eq!(b["blocks"], 2, "{b}");
+            let c = &b["block_centres"];
+            assert!(
+                (c[0].as_f64().unwrap() - 25.0).abs() < 2.0
+                    && (c[1].as_f64().unwrap() - 75.0).abs() < 2.0,
+                "{b}"
+            );
+        }
         let begin = placed(Placement::Begin, 40, 400);
         assert_eq!(begin["first"], 0.0);
         let end = placed(Placement::End, 40, 400);

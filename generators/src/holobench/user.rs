@@ -627,6 +627,37 @@ mod tests {
     }
 
     #[test]
+    fn a_parquet_table_reads_like_a_csv_one() {
+        let tmp = tempfile::tempdir().unwrap();
+        let db = tmp.path().join("shop");
+        std::fs::create_dir(&db).unwrap();
+        let mut df = DataFrame::new(
+            2,
+            vec![
+                Series::new("name".into(), ["Pen", "Ink"]).into_column(),
+                Series::new("price".into(), [Some(1.5), None]).into_column(),
+                Series::new("stock".into(), [10i64, 3]).into_column(),
+            ],
+        )
+        .unwrap();
+        let file = std::fs::File::create(db.join("items.parquet")).unwrap();
+        ParquetWriter::new(file).finish(&mut df).unwrap();
+        let u = load_database(&db).unwrap();
+        let t = &u.database.tables[0];
+        assert_eq!(t.name, "items");
+        let kinds: Vec<ColumnKind> = t.columns.iter().map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            [ColumnKind::Text, ColumnKind::Float, ColumnKind::Int]
+        );
+        assert_eq!(
+            t.rows[0],
+            vec![Value::from("Pen"), Value::from(1.5), Value::from(10)]
+        );
+        assert_eq!(t.rows[1][1], Value::Null);
+    }
+
+    #[test]
     fn bad_tables_and_queries_name_file_line_and_field() {
         let tmp = tempfile::tempdir().unwrap();
         let db = tmp.path().join("shop");

@@ -1,13 +1,12 @@
 //! NeedleBench parameters: what the CLI passes, what the manifest stores, and their checks.
 
-use std::collections::HashSet;
-
 use longforge_datasets::TokenLength;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::kinship::{people_needed, QuestionType};
 use super::names::max_people;
+use crate::error::unique;
 use crate::haystack::Lang;
 use crate::GenerateError;
 
@@ -227,19 +226,6 @@ fn check(p: &Params) -> Result<(), GenerateError> {
     }
     if p.count == 0 {
         return Err(GenerateError::param("count", "must be at least 1"));
-    }
-    Ok(())
-}
-
-fn unique(param: &str, items: impl Iterator<Item = String>) -> Result<(), GenerateError> {
-    let mut seen = HashSet::new();
-    for item in items {
-        if !seen.insert(item.clone()) {
-            return Err(GenerateError::param(
-                param,
-                format!("`{item}` is listed twice"),
-            ));
-        }
     }
     Ok(())
 }
