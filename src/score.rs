@@ -128,7 +128,7 @@ fn ask_evaluator(
 ) -> Result<Option<Vec<Result<String, String>>>> {
     let groups = group_endpoints(&args.judges)?;
     let Some((name, endpoints)) = groups.into_iter().next() else {
-        bail!("this dataset's scorer asks an evaluator model: pass --judge NAME=BASE_URL (see `longforge judge`)");
+        bail!("the scorer asks an evaluator model: pass --judge NAME=BASE_URL, a server of the OpenAI chat API (see `longforge judge`)");
     };
     let client = Arc::new(Client::new(endpoints, args.server.client_options())?);
     let store = Arc::new(args.server.open_store()?);

@@ -412,6 +412,12 @@ fn prepare_query(
         .collect::<Result<Vec<_>, _>>()?;
     let mut near_miss = HashSet::new();
     if let Some(nm) = &query.near_miss {
+        if !query.tables.contains(&nm.table) {
+            return Err(bad(format!(
+                "its near misses are rows of `{}`, a table the query does not read",
+                nm.table
+            )));
+        }
         let t = table_index(tables, names, &query.db, &nm.table)
             .ok_or_else(|| bad(format!("no near-miss table `{}`", nm.table)))?;
         let rows = truth::matching_rows(&tables[t].table, &nm.condition)
@@ -621,7 +627,11 @@ impl Samples {
         });
         let mut misfits = 0;
         while used < budget && misfits < 8 {
-            let from_near = use_near_miss && rng.chance(self.p.near_miss);
+            // The share is kept to the row, not left to chance: a near miss whenever the
+            // near misses so far fall short of the share of the rows drawn so far plus this one.
+            let near_so_far = relevant.iter().filter(|r| r.near_miss).count();
+            let from_near = use_near_miss
+                && (near_so_far as f64) < self.p.near_miss * (relevant.len() + 1) as f64 - 0.5;
             let drawn = if from_near {
                 near.take(repeat, &mut rng)
                     .or_else(|| general.take(repeat, &mut rng))
@@ -921,7 +931,7 @@ fn prompt(context: &str, question: &str, columns: &[String]) -> String {
         .collect::<Vec<_>>()
         .join(", ");
     format!(
-        "Below are records from a database, one per line, each written as a sentence. Records of several tables are mixed together.\n\n<records>\n{context}</records>\n\nQuestion: {question}\n\nAnswer from the records above only; you may reason first. End your reply with the answer as a JSON array of rows in a ```json block, each row an object with exactly these keys: {keys}. Write numbers as numbers, dates as YYYY-MM-DD, and a single value as a one-row array, for example ```json\n[{{{first}: ...}}]\n```. If no record satisfies the question, end with the words \"no answer\" instead (but a count of no records is 0).",
+        "Below are records from a database, one per line, each written as a sentence. Records of several tables are mixed together.\n\n<records>\n{context}</records>\n\nQuestion: {question}\n\nAnswer from the records above only; you may reason first. End your reply with the answer as a JSON array of rows in a ```json block, each row an object with exactly these keys: {keys}. Write numbers as numbers, dates as YYYY-MM-DD, a value the records give as unknown as null, and a single value as a one-row array, for example ```json\n[{{{first}: ...}}]\n```. If no record satisfies the question, end with the words \"no answer\" instead (but a count of no records is 0).",
         first = columns.first().map_or("\"value\"".to_string(), |c| format!("\"{c}\""))
     )
 }

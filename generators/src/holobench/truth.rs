@@ -100,9 +100,21 @@ pub fn nulls_last(sql: &str) -> String {
     let mut end = sql.len();
     let mut items = Vec::new();
     let mut item_start = start;
+    // Inside a quoted name or string, nothing is a keyword, comma or parenthesis.
+    let mut quote: Option<char> = None;
     for (i, c) in sql[start..].char_indices() {
         let i = start + i;
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
         match c {
+            '"' | '\'' | '`' => {
+                quote = Some(c);
+                continue;
+            }
             '(' => depth += 1,
             ')' if depth == 0 => {
                 end = i;
@@ -118,6 +130,9 @@ pub fn nulls_last(sql: &str) -> String {
                 break;
             }
             _ => {}
+        }
+        if !sql.is_char_boundary(i) {
+            continue;
         }
         let rest = &upper[i..];
         let word_start = i == 0 || !upper.as_bytes()[i - 1].is_ascii_alphanumeric();
@@ -290,6 +305,11 @@ mod tests {
             "SELECT a FROM t ORDER BY COALESCE(a, b) NULLS FIRST"
         );
         assert_eq!(nulls_last("SELECT a FROM t"), "SELECT a FROM t");
+        // A quoted name is one item, whatever words it holds.
+        assert_eq!(
+            nulls_last("SELECT \"full name\" FROM t ORDER BY \"credit limit\" DESC, 'a, b' LIMIT 3"),
+            "SELECT \"full name\" FROM t ORDER BY \"credit limit\" DESC NULLS LAST, 'a, b' NULLS LAST LIMIT 3"
+        );
         let t = wines();
         for sql in [
             "SELECT name FROM wines ORDER BY price DESC LIMIT 2",

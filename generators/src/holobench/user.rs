@@ -101,8 +101,15 @@ pub fn load_database(dir: &Path) -> Result<UserDatabase, GenerateError> {
     })
 }
 
+/// A file's extension in lower case: `Items.CSV` is a CSV table.
+fn extension(path: &Path) -> Option<String> {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+}
+
 fn read_frame(path: &Path) -> Result<DataFrame, GenerateError> {
-    let parquet = path.extension().and_then(|e| e.to_str()) == Some("parquet");
+    let parquet = extension(path).as_deref() == Some("parquet");
     let result = if parquet {
         std::fs::File::open(path)
             .map_err(|e| input(path, format!("cannot read it ({e})")))
@@ -523,6 +530,14 @@ pub fn load_queries(
         if tables.is_empty() {
             return Err(field_error("query", &format!("reads no table: {sql}")));
         }
+        // The result's column names are the keys a model must write: an unnamed aggregate
+        // would get the engine's name for it (`len` for COUNT(*)).
+        if let Some(item) = unnamed_aggregate(&sql) {
+            return Err(field_error(
+                "query",
+                &format!("name `{item}` with AS (e.g. `COUNT(*) AS n`): its name is the key answers are written under"),
+            ));
+        }
         let flag = |names: &[&str], derived: bool| -> bool {
             names
                 .iter()
@@ -586,6 +601,56 @@ pub fn load_queries(
         });
     }
     Ok((queries, skipped))
+}
+
+/// The first item of the SELECT list that computes a value (holds a parenthesis) without an
+/// `AS` name.
+fn unnamed_aggregate(sql: &str) -> Option<String> {
+    let upper = sql.to_ascii_uppercase();
+    let start = upper.find("SELECT")? + "SELECT".len();
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    let mut items = Vec::new();
+    let mut item_start = start;
+    let mut end = sql.len();
+    for (i, c) in sql[start..].char_indices() {
+        let i = start + i;
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '"' | '\'' | '`' => quote = Some(c),
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(&sql[item_start..i]);
+                item_start = i + 1;
+            }
+            _ if depth == 0
+                && upper[i..].starts_with("FROM")
+                && upper
+                    .as_bytes()
+                    .get(i.wrapping_sub(1))
+                    .is_some_and(|b| b.is_ascii_whitespace()) =>
+            {
+                end = i;
+                break;
+            }
+            _ => {}
+        }
+    }
+    items.push(&sql[item_start..end]);
+    items
+        .into_iter()
+        .map(str::trim)
+        .find(|item| {
+            let u = item.to_ascii_uppercase();
+            item.contains('(') && !u.contains(" AS ")
+        })
+        .map(str::to_string)
 }
 
 #[cfg(test)]
@@ -681,6 +746,19 @@ mod tests {
             err.contains("line 2") && err.contains("not a SELECT"),
             "{err}"
         );
+        let q = write(
+            tmp.path(),
+            "q.csv",
+            "question,query,db_id\nHow many?,\"SELECT city, COUNT(*) FROM items GROUP BY city\",shop\n",
+        );
+        let err = load_queries(&q, &["shop"]).unwrap_err().to_string();
+        assert!(err.contains("name `COUNT(*)` with AS"), "{err}");
+        let q = write(
+            tmp.path(),
+            "q.csv",
+            "question,query,db_id\nHow many?,\"SELECT city, COUNT(*) AS n FROM items GROUP BY city\",shop\n",
+        );
+        assert!(load_queries(&q, &["shop"]).is_ok());
     }
 
     #[test]
