@@ -281,6 +281,18 @@ fn bad_inputs_name_file_line_and_field_and_write_nothing() {
         err.contains("line 2") && err.contains("reads no table"),
         "{err}"
     );
+    // Near misses from a table the query does not read.
+    let stray_near = tmp.path().join("near.jsonl");
+    std::fs::write(
+        &stray_near,
+        "{\"question\": \"How many?\", \"query\": \"SELECT COUNT(*) AS n FROM items WHERE stock < 5\", \"db_id\": \"shop\", \"near_miss\": {\"table\": \"orders\", \"condition\": \"total < 10\"}}\n",
+    )
+    .unwrap();
+    let err = generate(&db, &stray_near);
+    assert!(
+        err.contains("near.jsonl:1") && err.contains("does not read"),
+        "{err}"
+    );
     // A template file named after no table (with good queries: each case above rewrote them).
     let good = queries(tmp.path(), &[COUNT_CHEAP]);
     let stray = tmp.path().join("stray");

@@ -223,6 +223,21 @@ fn every_default_query_agrees_with_sqlite_on_every_placement() {
     for s in &samples {
         check_sample(s, &tables, &verbaliser);
         non_empty += usize::from(!s.reference.value.as_array().unwrap().is_empty());
+        // Near misses at the asked share (0.3), to the row, where the query is on one table.
+        if s.meta["query_kind"] != "join" && s.meta["near_miss_rows"].as_u64().unwrap() > 0 {
+            let relevant = s.meta["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|r| r["relevant"] == json!(true))
+                .count() as f64;
+            let near = s.meta["near_miss_rows"].as_f64().unwrap();
+            assert!(
+                (near / relevant - 0.3).abs() <= 1.0 / relevant,
+                "{}: {near} near misses of {relevant}",
+                s.id
+            );
+        }
         // The recorded count is the tokenizer's, of the whole context.
         assert_eq!(
             counter.count(s.context.as_deref().unwrap()).unwrap() as u64,
