@@ -28,6 +28,7 @@ pub mod db;
 mod params;
 mod placement;
 pub mod schemas;
+mod sql;
 pub mod truth;
 pub mod user;
 pub mod verbalise;

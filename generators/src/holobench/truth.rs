@@ -95,53 +95,8 @@ pub fn nulls_last(sql: &str) -> String {
         return sql.to_string();
     };
     let start = at + "ORDER BY".len();
-    // The clause ends at LIMIT, OFFSET, a closing parenthesis at its level, `;` or the end.
-    let mut depth = 0i32;
-    let mut end = sql.len();
-    let mut items = Vec::new();
-    let mut item_start = start;
-    // Inside a quoted name or string, nothing is a keyword, comma or parenthesis.
-    let mut quote: Option<char> = None;
-    for (i, c) in sql[start..].char_indices() {
-        let i = start + i;
-        if let Some(q) = quote {
-            if c == q {
-                quote = None;
-            }
-            continue;
-        }
-        match c {
-            '"' | '\'' | '`' => {
-                quote = Some(c);
-                continue;
-            }
-            '(' => depth += 1,
-            ')' if depth == 0 => {
-                end = i;
-                break;
-            }
-            ')' => depth -= 1,
-            ',' if depth == 0 => {
-                items.push(&sql[item_start..i]);
-                item_start = i + 1;
-            }
-            ';' => {
-                end = i;
-                break;
-            }
-            _ => {}
-        }
-        if !sql.is_char_boundary(i) {
-            continue;
-        }
-        let rest = &upper[i..];
-        let word_start = i == 0 || !upper.as_bytes()[i - 1].is_ascii_alphanumeric();
-        if depth == 0 && word_start && (rest.starts_with("LIMIT") || rest.starts_with("OFFSET")) {
-            end = i;
-            break;
-        }
-    }
-    items.push(&sql[item_start..end]);
+    let (spans, end) = super::sql::clause_items(sql, start, &["LIMIT", "OFFSET"]);
+    let items: Vec<&str> = spans.iter().map(|&(a, b)| &sql[a..b]).collect();
     let clause: Vec<String> = items
         .iter()
         .map(|item| {

@@ -608,41 +608,8 @@ pub fn load_queries(
 fn unnamed_aggregate(sql: &str) -> Option<String> {
     let upper = sql.to_ascii_uppercase();
     let start = upper.find("SELECT")? + "SELECT".len();
-    let mut depth = 0i32;
-    let mut quote: Option<char> = None;
-    let mut items = Vec::new();
-    let mut item_start = start;
-    let mut end = sql.len();
-    for (i, c) in sql[start..].char_indices() {
-        let i = start + i;
-        if let Some(q) = quote {
-            if c == q {
-                quote = None;
-            }
-            continue;
-        }
-        match c {
-            '"' | '\'' | '`' => quote = Some(c),
-            '(' => depth += 1,
-            ')' => depth -= 1,
-            ',' if depth == 0 => {
-                items.push(&sql[item_start..i]);
-                item_start = i + 1;
-            }
-            _ if depth == 0
-                && upper[i..].starts_with("FROM")
-                && upper
-                    .as_bytes()
-                    .get(i.wrapping_sub(1))
-                    .is_some_and(|b| b.is_ascii_whitespace()) =>
-            {
-                end = i;
-                break;
-            }
-            _ => {}
-        }
-    }
-    items.push(&sql[item_start..end]);
+    let (spans, _) = super::sql::clause_items(sql, start, &["FROM"]);
+    let items: Vec<&str> = spans.iter().map(|&(a, b)| &sql[a..b]).collect();
     items
         .into_iter()
         .map(str::trim)
