@@ -494,3 +494,53 @@ fn repeats_are_refused_unless_allowed_and_then_recorded_and_counted_in_the_truth
         .count();
     assert_eq!(sample["reference"]["value"][0]["n"], cheap as u64);
 }
+
+#[test]
+fn a_limit_that_cuts_between_tied_rows_is_drawn_again_and_recorded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = shop(tmp.path());
+    // Stock takes 17 values over 400 items: the third-highest is almost always shared.
+    let q = queries(
+        tmp.path(),
+        &[
+            "\"Which three items have the most stock?\",\"SELECT name, stock FROM items ORDER BY stock DESC LIMIT 3\",shop,easy,[],False,False,False,False,True",
+            "\"Which three items have the most stock?\",\"SELECT name, stock FROM items ORDER BY stock DESC, name ASC LIMIT 3\",shop,easy,[],False,False,False,False,True",
+        ],
+    );
+    let dir = tmp.path().join("d");
+    ok(&[
+        "generate",
+        "holobench",
+        "--db",
+        s(&db),
+        "--queries",
+        s(&q),
+        "--lengths",
+        "2k",
+        "--relevant-tokens",
+        "1k",
+        "--placement",
+        "uniform",
+        "--count",
+        "3",
+        "--out",
+        s(&dir),
+    ]);
+    let mut redrawn = 0;
+    for sample in read_lines(&dir.join("samples.jsonl")) {
+        let meta = &sample["meta"];
+        if meta["query"] == "q2" {
+            // Without a tie-break: redrawn until the cut is clear, or the tie recorded.
+            let draws = meta["draws"].as_u64().unwrap();
+            redrawn += usize::from(draws > 1);
+            assert!(meta["tied_at_cut"] == false || draws == 8, "{meta}");
+        } else {
+            assert_eq!(meta["tied_at_cut"], false, "the name breaks every tie");
+            assert_eq!(meta["draws"], 1);
+        }
+    }
+    assert!(
+        redrawn > 0,
+        "a tie at the cut is all but certain in some draw"
+    );
+}

@@ -562,8 +562,8 @@ impl Samples {
         })
     }
 
-    /// The sample of `cell`. A draw of rows whose answer is empty is drawn again, up to
-    /// [`DRAWS`] times, so that "no answer" is right only where the query rarely has one (a
+    /// The sample of `cell`. A draw of rows whose answer is empty, or whose ORDER BY ... LIMIT
+    /// cut falls between tied rows, is drawn again, up to [`DRAWS`] times, so that "no answer" is right only where the query rarely has one (a
     /// benchmark where a fifth of the answers are empty rewards saying nothing); `meta.draws`
     /// records how many draws it took.
     fn make(&self, cell: &Cell) -> Result<Sample, GenerateError> {
@@ -571,8 +571,9 @@ impl Samples {
         loop {
             let sample = self.draw(cell, attempt)?;
             let empty = sample.reference.value.as_array().is_some_and(Vec::is_empty);
+            let tied = sample.meta["tied_at_cut"] == Value::Bool(true);
             attempt += 1;
-            if !empty || attempt == DRAWS {
+            if !(empty || tied) || attempt == DRAWS {
                 return Ok(sample);
             }
         }
@@ -771,6 +772,11 @@ impl Samples {
         let gold = truth::execute(&q.sql, &placed_rows(rows.len())).map_err(|e| {
             GenerateError::param("queries", format!("query `{}` ({}): {e}", q.id, q.sql))
         })?;
+        // Rows tied on every sort key across a LIMIT cut leave the answer to the engine's
+        // choice: such a draw is drawn again, like an empty one.
+        let tied_at_cut = truth::tied_at_cut(&q.sql, &placed_rows(rows.len())).map_err(|e| {
+            GenerateError::param("queries", format!("query `{}` ({}): {e}", q.id, q.sql))
+        })?;
         // A reader who stops halfway: the query over the relevant rows of the first half.
         let half = offsets.iter().take_while(|&&o| o * 2 < token_at).count();
         let shortcut = truth::execute(&q.sql, &placed_rows(half)).map_err(|e| {
@@ -829,6 +835,7 @@ impl Samples {
         meta.insert("tokenizer".into(), json!(self.counter.name()));
         meta.insert("seed".into(), json!(seed));
         meta.insert("draws".into(), json!(attempt + 1));
+        meta.insert("tied_at_cut".into(), json!(tied_at_cut));
         meta.insert("evidence".into(), json!(evidence));
         meta.insert("database".into(), json!(q.db));
         meta.insert("query".into(), json!(q.id));

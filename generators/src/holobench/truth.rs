@@ -147,6 +147,51 @@ pub fn matching_rows(table: &Table, condition: &str) -> Result<Vec<usize>, Strin
     Ok(rows)
 }
 
+/// Whether the rows just inside and just outside an `ORDER BY ... LIMIT k` cut tie on every
+/// sort key, which makes the truth depend on the engine's choice among equals. Runs the query
+/// with `LIMIT k + 1`; a sort key that is not a column of the result (an expression not
+/// selected) cannot be compared, and then no tie is claimed.
+pub fn tied_at_cut(sql: &str, tables: &[(&Table, Vec<usize>)]) -> Result<bool, String> {
+    let limit = regex::Regex::new(r"(?i)\bLIMIT\s+(\d+)\s*;?\s*$").expect("the pattern compiles");
+    let Some(caps) = limit.captures(sql) else {
+        return Ok(false);
+    };
+    let (Some(whole), Some(k)) = (caps.get(0), caps.get(1)) else {
+        return Ok(false);
+    };
+    let k: usize = k.as_str().parse().map_err(|e| format!("LIMIT: {e}"))?;
+    let upper = sql.to_ascii_uppercase();
+    let Some(at) = upper.find("ORDER BY") else {
+        return Ok(false);
+    };
+    let (spans, _) = super::sql::clause_items(sql, at + "ORDER BY".len(), &["LIMIT", "OFFSET"]);
+    let direction = regex::Regex::new(r"(?i)\s+(ASC|DESC)?\s*(NULLS\s+(FIRST|LAST))?\s*$")
+        .expect("the pattern compiles");
+    let keys: Vec<String> = spans
+        .iter()
+        .map(|&(a, b)| {
+            let item = direction.replace(sql[a..b].trim(), "").to_string();
+            // `t.price` is the result's `price`; a quoted name is its text.
+            let name = item.rsplit('.').next().unwrap_or(&item);
+            name.trim_matches(|c| c == '"' || c == '`').to_string()
+        })
+        .collect();
+    let wider = format!("{}LIMIT {}", &sql[..whole.start()], k + 1);
+    let answer = execute(&wider, tables)?;
+    if answer.rows.len() <= k || k == 0 {
+        return Ok(false);
+    }
+    let (inside, outside) = (&answer.rows[k - 1], &answer.rows[k]);
+    for key in &keys {
+        match (inside.get(key), outside.get(key)) {
+            (Some(a), Some(b)) if a == b => {}
+            (Some(_), Some(_)) => return Ok(false),
+            _ => return Ok(false),
+        }
+    }
+    Ok(true)
+}
+
 /// Whether the result's order is part of the answer: the query sorts.
 pub fn ordered(sql: &str) -> bool {
     sql.to_ascii_uppercase()
@@ -294,6 +339,19 @@ mod tests {
         )
         .unwrap();
         assert_eq!(zero.rows.len(), 1, "a count of nothing is 0, an answer");
+    }
+
+    #[test]
+    fn a_tie_at_the_limit_is_found_and_a_tie_break_removes_it() {
+        let mut t = wines();
+        t.rows[3][3] = json!(90); // D ties A on score
+        let rows = vec![0, 1, 2, 3];
+        let tied = "SELECT name, score FROM wines ORDER BY score DESC LIMIT 2";
+        assert!(tied_at_cut(&nulls_last(tied), &[(&t, rows.clone())]).unwrap());
+        let broken = "SELECT name, score FROM wines ORDER BY score DESC, name ASC LIMIT 2";
+        assert!(!tied_at_cut(&nulls_last(broken), &[(&t, rows.clone())]).unwrap());
+        let clear = "SELECT name, score FROM wines ORDER BY score DESC LIMIT 1";
+        assert!(!tied_at_cut(&nulls_last(clear), &[(&t, rows)]).unwrap());
     }
 
     #[test]
