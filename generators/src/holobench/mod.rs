@@ -207,10 +207,17 @@ struct Prepared {
     query: Query,
     /// Rows of the near-miss table that narrowly fail the condition.
     near_miss: HashSet<(usize, usize)>,
+    /// The same rows in a fixed order: a draw must not start from a hash set's order.
+    near_miss_sorted: Vec<(usize, usize)>,
     /// For a join: the first table, its key column, the second table and its key column.
     join: Option<(usize, usize, usize, usize)>,
+    /// For a join: the second table's rows by key value (JSON text), to find a row's partner.
+    partners: HashMap<String, Vec<usize>>,
     /// Indices (in `Samples::tables`) of the tables it reads.
     tables: Vec<usize>,
+    /// Distractor rows: of the database's other tables, and of the other databases' tables.
+    own_distractors: Vec<(usize, usize)>,
+    other_distractors: Vec<(usize, usize)>,
 }
 
 /// One table of the generation, with the database it belongs to and, for tables in the
@@ -251,16 +258,16 @@ impl Samples {
                 }
             }
             None => {
-                for (d, schema) in schemas::schemas().iter().enumerate() {
-                    let Database { name, tables: t } =
-                        (schema.build)(derive_seed(p.seed, &format!("database/{}", schema.name)));
-                    database_names.push(name);
-                    tables.extend(t.into_iter().map(|table| Source {
+                let (databases, templates) = embedded(p.seed);
+                sources = templates;
+                for (d, (schema, database)) in schemas::schemas().iter().zip(databases).enumerate()
+                {
+                    database_names.push(database.name);
+                    tables.extend(database.tables.into_iter().map(|table| Source {
                         database: d,
                         table,
                         given: None,
                     }));
-                    sources.extend(embedded_templates(schema));
                     if p.databases.iter().any(|n| n == schema.name) {
                         defaults.extend((schema.queries)());
                     }
@@ -441,11 +448,36 @@ fn prepare_query(
             tables[r].table.column(&rc)?,
         ))
     });
+    let mut partners: HashMap<String, Vec<usize>> = HashMap::new();
+    if let Some((_, _, r, rc)) = join {
+        for (i, row) in tables[r].table.rows.iter().enumerate() {
+            partners.entry(row[rc].to_string()).or_default().push(i);
+        }
+    }
+    let db_of = tables[indices[0]].database;
+    let (mut own_distractors, mut other_distractors) = (Vec::new(), Vec::new());
+    for (t, source) in tables.iter().enumerate() {
+        if indices.contains(&t) {
+            continue;
+        }
+        let keys = (0..source.table.rows.len()).map(|r| (t, r));
+        if source.database == db_of {
+            own_distractors.extend(keys);
+        } else {
+            other_distractors.extend(keys);
+        }
+    }
+    let mut near_miss_sorted: Vec<(usize, usize)> = near_miss.iter().copied().collect();
+    near_miss_sorted.sort_unstable();
     Ok(Prepared {
         query,
         near_miss,
+        near_miss_sorted,
         join,
+        partners,
         tables: indices,
+        own_distractors,
+        other_distractors,
     })
 }
 
@@ -616,17 +648,7 @@ impl Samples {
                 .collect(),
             &mut rng,
         );
-        // Sorted first: the shuffle must not start from a hash set's order.
-        let mut near_rows: Vec<(usize, usize)> = prepared.near_miss.iter().copied().collect();
-        near_rows.sort_unstable();
-        let mut near = Draw::new(near_rows, &mut rng);
-        let partners = prepared.join.map(|(_, lc, r, rc)| {
-            let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
-            for (i, row) in self.tables[r].table.rows.iter().enumerate() {
-                by_key.entry(row[rc].to_string()).or_default().push(i);
-            }
-            (lc, r, by_key)
-        });
+        let mut near = Draw::new(prepared.near_miss_sorted.clone(), &mut rng);
         let mut misfits = 0;
         while used < budget && misfits < 8 {
             // The share is kept to the row, not left to chance: a near miss whenever the
@@ -645,11 +667,11 @@ impl Samples {
             let Some(key) = drawn else { break };
             let mut group = vec![self.sentence(key, &mut rng)?];
             group[0].near_miss = prepared.near_miss.contains(&key) && use_near_miss;
-            if let Some((lc, r, by_key)) = &partners {
-                let fk = self.tables[key.0].table.rows[key.1][*lc].to_string();
-                if let Some(rows) = by_key.get(&fk) {
-                    if let Some(&partner) = rows.iter().find(|&&p| !placed.contains(&(*r, p))) {
-                        group.push(self.sentence((*r, partner), &mut rng)?);
+            if let Some((_, lc, r, _)) = prepared.join {
+                let fk = self.tables[key.0].table.rows[key.1][lc].to_string();
+                if let Some(rows) = prepared.partners.get(&fk) {
+                    if let Some(&partner) = rows.iter().find(|&&p| !placed.contains(&(r, p))) {
+                        group.push(self.sentence((r, partner), &mut rng)?);
                     }
                 }
             }
@@ -673,22 +695,8 @@ impl Samples {
         }
 
         // 2. Distractors: the database's other tables, then the other databases'.
-        let db_of = self.tables[prepared.tables[0]].database;
-        let mut own = Vec::new();
-        let mut others = Vec::new();
-        for (t, source) in self.tables.iter().enumerate() {
-            if prepared.tables.contains(&t) {
-                continue;
-            }
-            let keys = (0..source.table.rows.len()).map(|r| (t, r));
-            if source.database == db_of {
-                own.extend(keys);
-            } else {
-                others.extend(keys);
-            }
-        }
-        let mut own = Draw::new(own, &mut rng);
-        let mut others = Draw::new(others, &mut rng);
+        let mut own = Draw::new(prepared.own_distractors.clone(), &mut rng);
+        let mut others = Draw::new(prepared.other_distractors.clone(), &mut rng);
         let mut distractors: Vec<Row> = Vec::new();
         let mut filled = used;
         let mut misfits = 0;

@@ -5,6 +5,8 @@
 //! Without an ORDER BY, SQL leaves row order open (and polars' group-by order varies between
 //! runs), so such results are sorted, which keeps outputs byte-identical.
 
+use std::sync::LazyLock;
+
 use polars::prelude::*;
 use polars::sql::SQLContext;
 use serde_json::{Map, Value};
@@ -152,8 +154,14 @@ pub fn matching_rows(table: &Table, condition: &str) -> Result<Vec<usize>, Strin
 /// with `LIMIT k + 1`; a sort key that is not a column of the result (an expression not
 /// selected) cannot be compared, and then no tie is claimed.
 pub fn tied_at_cut(sql: &str, tables: &[(&Table, Vec<usize>)]) -> Result<bool, String> {
-    let limit = regex::Regex::new(r"(?i)\bLIMIT\s+(\d+)\s*;?\s*$").expect("the pattern compiles");
-    let Some(caps) = limit.captures(sql) else {
+    static LIMIT: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\bLIMIT\s+(\d+)\s*;?\s*$").expect("the pattern compiles")
+    });
+    static DIRECTION: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\s+(ASC|DESC)?\s*(NULLS\s+(FIRST|LAST))?\s*$")
+            .expect("the pattern compiles")
+    });
+    let Some(caps) = LIMIT.captures(sql) else {
         return Ok(false);
     };
     let (Some(whole), Some(k)) = (caps.get(0), caps.get(1)) else {
@@ -165,12 +173,10 @@ pub fn tied_at_cut(sql: &str, tables: &[(&Table, Vec<usize>)]) -> Result<bool, S
         return Ok(false);
     };
     let (spans, _) = super::sql::clause_items(sql, at + "ORDER BY".len(), &["LIMIT", "OFFSET"]);
-    let direction = regex::Regex::new(r"(?i)\s+(ASC|DESC)?\s*(NULLS\s+(FIRST|LAST))?\s*$")
-        .expect("the pattern compiles");
     let keys: Vec<String> = spans
         .iter()
         .map(|&(a, b)| {
-            let item = direction.replace(sql[a..b].trim(), "").to_string();
+            let item = DIRECTION.replace(sql[a..b].trim(), "").to_string();
             // `t.price` is the result's `price`; a quoted name is its text.
             let name = item.rsplit('.').next().unwrap_or(&item);
             name.trim_matches(|c| c == '"' || c == '`').to_string()
@@ -185,7 +191,6 @@ pub fn tied_at_cut(sql: &str, tables: &[(&Table, Vec<usize>)]) -> Result<bool, S
     for key in &keys {
         match (inside.get(key), outside.get(key)) {
             (Some(a), Some(b)) if a == b => {}
-            (Some(_), Some(_)) => return Ok(false),
             _ => return Ok(false),
         }
     }

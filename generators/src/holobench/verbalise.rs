@@ -116,7 +116,7 @@ impl Verbaliser {
         for (i, source) in sources.iter().enumerate() {
             let name = format!("{}#{i}", source.table);
             env.add_template_owned(name.clone(), source.text.clone())
-                .map_err(|e| bad_template(source, &e.to_string()))?;
+                .map_err(|e| bad_template(&source.origin, &source.table, &e.to_string()))?;
             by_table
                 .entry(source.table.clone())
                 .or_default()
@@ -129,7 +129,7 @@ impl Verbaliser {
             origins,
         };
         for table in tables {
-            verbaliser.check(table, sources)?;
+            verbaliser.check(table)?;
         }
         Ok(verbaliser)
     }
@@ -206,21 +206,8 @@ impl Verbaliser {
         nulls: &[bool],
         sentence: &str,
     ) -> Result<Vec<Value>, String> {
-        let marked: Map<String, Value> = table
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let v = if nulls.get(i).copied().unwrap_or(false) {
-                    Value::Null
-                } else {
-                    Value::String(marker(i))
-                };
-                (c.name.clone(), v)
-            })
-            .collect();
         let pattern = self
-            .render_values(&table.name, choice, &Value::Object(marked))
+            .render_values(&table.name, choice, &marked(table, nulls))
             .map_err(|e| e.to_string())?;
         let mut regex = String::from("^");
         let mut order = Vec::new();
@@ -262,40 +249,20 @@ impl Verbaliser {
 
     /// Every template of `table` renders a row with no nulls and one with every nullable column
     /// null, and states each non-null column.
-    fn check(&self, table: &Table, sources: &[TemplateSource]) -> Result<(), GenerateError> {
+    fn check(&self, table: &Table) -> Result<(), GenerateError> {
+        // Which columns hold nulls somewhere: each template must word them both ways.
+        let nullable: Vec<bool> = (0..table.columns.len())
+            .map(|c| table.rows.iter().any(|r| r[c].is_null()))
+            .collect();
         let names = self.by_table.get(&table.name).cloned().unwrap_or_default();
         for (choice, name) in names.iter().enumerate() {
-            let source = sources
-                .iter()
-                .enumerate()
-                .find(|(i, s)| format!("{}#{i}", s.table) == *name)
-                .map(|(_, s)| s)
-                .ok_or_else(|| {
-                    GenerateError::param("templates", format!("no source for {name}"))
-                })?;
-            // Which columns hold nulls somewhere: the template must word them both ways.
-            let nullable: Vec<bool> = (0..table.columns.len())
-                .map(|c| table.rows.iter().any(|r| r[c].is_null()))
-                .collect();
-            for nulls in [vec![false; table.columns.len()], nullable] {
-                let marked: Map<String, Value> = table
-                    .columns
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| {
-                        let v = if nulls[i] {
-                            Value::Null
-                        } else {
-                            Value::String(marker(i))
-                        };
-                        (c.name.clone(), v)
-                    })
-                    .collect();
-                let text = self.render_values(&table.name, choice, &Value::Object(marked))?;
+            for nulls in [&vec![false; table.columns.len()], &nullable] {
+                let text = self.render_values(&table.name, choice, &marked(table, nulls))?;
                 for (i, column) in table.columns.iter().enumerate() {
                     if !nulls[i] && !text.contains(&marker(i)) {
                         return Err(bad_template(
-                            source,
+                            &self.origins[name],
+                            &table.name,
                             &format!("it does not state column `{}`", column.name),
                         ));
                     }
@@ -306,13 +273,29 @@ impl Verbaliser {
     }
 }
 
-fn bad_template(source: &TemplateSource, message: &str) -> GenerateError {
+/// A row of markers: column `i` is [`marker`]`(i)`, or null where `nulls[i]`.
+fn marked(table: &Table, nulls: &[bool]) -> Value {
+    Value::Object(
+        table
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let v = if nulls.get(i).copied().unwrap_or(false) {
+                    Value::Null
+                } else {
+                    Value::String(marker(i))
+                };
+                (c.name.clone(), v)
+            })
+            .collect(),
+    )
+}
+
+fn bad_template(origin: &str, table: &str, message: &str) -> GenerateError {
     GenerateError::param(
         "templates",
-        format!(
-            "{}: template for table `{}`: {message}",
-            source.origin, source.table
-        ),
+        format!("{origin}: template for table `{table}`: {message}"),
     )
 }
 
