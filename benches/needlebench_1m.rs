@@ -1,19 +1,30 @@
-//! One 1M-token sample of single-needle retrieval and one of the Ancestral Trace Challenge,
-//! generated with exact token counting, timed beside (a) the original's Python path on the same
-//! filler and (b) one plain tiktoken-rs pass over the final context, the floor for any generator
-//! that counts exactly.
+//! 1M-token NeedleBench samples (single needle and the Ancestral Trace Challenge on the embedded
+//! prose; single needle on a user's 10 MB haystack file) timed beside the original's Python
+//! path on the same filler, both in process and as whole processes with their peak memory, and
+//! beside one pass of each exact counter over the final context: tiktoken-rs (the reference)
+//! and bpe-openai (what longforge counts with).
 //!
 //! Needs the Python side: run through `just bench`, which sets LONGFORGE_BENCH_PYTHON (a venv with
 //! tiktoken) and TIKTOKEN_CACHE_DIR (the BPE files, offline).
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
 use longforge_datasets::{Sample, TokenCounter, TokenizerSpec};
+use longforge_generators::haystack::{HaystackSource, Lang};
 use longforge_generators::{family, Inputs};
 use serde_json::{json, Value};
 
 const ROUNDS: usize = 5;
+
+struct Case {
+    name: &'static str,
+    params: Value,
+    /// The `generate` arguments after `needlebench`, for the whole-process run.
+    args: Vec<String>,
+    haystack: Option<PathBuf>,
+}
 
 fn main() {
     let python = std::env::var("LONGFORGE_BENCH_PYTHON").unwrap_or_else(|_| {
@@ -24,67 +35,134 @@ fn main() {
         eprintln!("TIKTOKEN_CACHE_DIR is not set: run `just bench` (tiktoken cannot download its files here)");
         std::process::exit(2);
     }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let haystack = dir.path().join("haystack.txt");
+    let haystack_bytes = write_haystack(&haystack, 10_000_000);
     let counter = TokenCounter::load(&TokenizerSpec::Cl100kBase).expect("cl100k_base is built in");
+    let tiktoken = tiktoken_rs::cl100k_base_singleton();
     let nb = family("needlebench").expect("needlebench is registered");
+    let args = |s: &str| s.split(' ').map(String::from).collect::<Vec<_>>();
     let cases = [
-        (
-            "single-needle 1m",
-            json!({"task": "single", "lengths": ["1m"], "depths": [50], "seed": 1}),
-        ),
-        (
-            "atc 1m, 8 links",
-            json!({"task": "atc", "lengths": ["1m"], "needles": [8], "seed": 1}),
-        ),
+        Case {
+            name: "single needle, embedded prose",
+            params: json!({"task": "single", "lengths": ["1m"], "depths": [50], "seed": 1}),
+            args: args("--task single --lengths 1m --depths 50 --seed 1"),
+            haystack: None,
+        },
+        Case {
+            name: "ATC 8 links, embedded prose",
+            params: json!({"task": "atc", "lengths": ["1m"], "needles": [8], "seed": 1}),
+            args: args("--task atc --lengths 1m --needles 8 --seed 1"),
+            haystack: None,
+        },
+        Case {
+            name: "single needle, user haystack",
+            params: json!({"task": "single", "lengths": ["1m"], "depths": [50], "seed": 1}),
+            args: args("--task single --lengths 1m --depths 50 --seed 1"),
+            haystack: Some(haystack.clone()),
+        },
     ];
-    println!("| sample | longforge (s) | python original path (s) | tiktoken-rs one pass (s) | longforge / floor | python / longforge | tokens |");
-    println!("|---|---:|---:|---:|---:|---:|---:|");
-    for (name, params) in cases {
-        let resolved = nb
-            .resolve(params, &Inputs::default())
-            .expect("valid params");
+    println!(
+        "user haystack: {:.1} MB of prose, {} tokens\n",
+        haystack_bytes as f64 / 1e6,
+        counter
+            .count_parallel(&std::fs::read_to_string(&haystack).expect("reads"))
+            .expect("counts")
+    );
+    println!("| 1M-token sample | longforge in process (s) | Python in process (s) | tiktoken-rs pass (s) | bpe-openai pass (s) | longforge / tiktoken-rs pass | longforge process (s, MB) | Python process (s, MB) | longforge / Python process |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for case in cases {
+        let mut inputs = Inputs::default();
+        if let Some(h) = &case.haystack {
+            inputs.files.insert("haystack".into(), h.clone());
+        }
+        let resolved =
+            longforge_generators::resolve(nb, case.params.clone(), &inputs).expect("valid params");
         let mut ours = Vec::new();
         let mut sample: Option<Sample> = None;
         for _ in 0..ROUNDS {
             let start = Instant::now();
             let generated = nb
-                .generate(&resolved, &Inputs::default(), &mut |_, _| {})
+                .generate(&resolved, &inputs, &mut |_, _| {})
                 .expect("generates");
             ours.push(start.elapsed().as_secs_f64());
             sample = generated.samples.into_iter().next();
         }
         let sample = sample.expect("one sample");
         let context = sample.context.clone().unwrap_or_default();
-        let mut floor = Vec::new();
+        let (mut reference, mut fast) = (Vec::new(), Vec::new());
         for _ in 0..ROUNDS {
             let start = Instant::now();
-            let n = counter.count(&context).expect("counts");
-            floor.push(start.elapsed().as_secs_f64());
+            let n = tiktoken.encode_ordinary(&context).len();
+            reference.push(start.elapsed().as_secs_f64());
+            let start = Instant::now();
+            let m = counter.count(&context).expect("counts");
+            fast.push(start.elapsed().as_secs_f64());
+            assert_eq!(n, m, "the counters agree");
             assert_eq!(
                 Some(n as u64),
                 sample.meta["context_tokens"].as_u64(),
                 "meta holds the exact count"
             );
         }
-        let python_secs = python_path(&python, &sample);
-        let (o, f, p) = (median(&ours), median(&floor), median(&python_secs));
+        let (filler, needles) = python_inputs(dir.path(), &sample, case.haystack.as_deref());
+        let python_in_process = python_path(&python, &filler, &needles, ROUNDS);
+        let (ours_process, ours_mb) = median_process(|| {
+            let out = dir.path().join("out");
+            let _ = std::fs::remove_dir_all(&out);
+            let mut cmd = Command::new(env!("CARGO_BIN_EXE_longforge"));
+            cmd.args(["generate", "needlebench"]).args(&case.args);
+            if let Some(h) = &case.haystack {
+                cmd.arg("--haystack").arg(h);
+            }
+            cmd.arg("--out").arg(&out);
+            cmd
+        });
+        let (python_process, python_mb) = median_process(|| {
+            let mut cmd = Command::new(&python);
+            cmd.arg(script())
+                .arg(&filler)
+                .arg(&needles)
+                .args(["1000000", "1"]);
+            cmd
+        });
+        let o = median(&ours);
         println!(
-            "| {name} | {o:.3} | {p:.3} | {f:.3} | {:.2}x | {:.2}x | {} |",
-            o / f,
-            p / o,
-            sample.meta["context_tokens"]
+            "| {} | {o:.3} | {:.3} | {:.3} | {:.3} | {:.2}x | {ours_process:.3}, {ours_mb:.0} | {python_process:.3}, {python_mb:.0} | {:.2}x |",
+            case.name,
+            median(&python_in_process),
+            median(&reference),
+            median(&fast),
+            o / median(&reference),
+            ours_process / python_process,
         );
     }
     println!(
-        "\nmedians of {ROUNDS} rounds; longforge uses {} threads",
+        "\nmedians of {ROUNDS} rounds; longforge uses {} threads; a process's memory is its peak resident set",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
 }
 
-/// Times the original's algorithm on the same filler (the sample's paragraphs without needles)
-/// and the same needles at the same depths.
-fn python_path(python: &str, sample: &Sample) -> Vec<f64> {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let context = sample.context.as_deref().unwrap_or_default();
+/// Seeded English prose, paragraphs separated by blank lines, until about `bytes` bytes.
+fn write_haystack(path: &Path, bytes: usize) -> usize {
+    let mut stream = HaystackSource::Prose(Lang::En).stream(4242);
+    let mut text = String::with_capacity(bytes + 4096);
+    while text.len() < bytes {
+        let paragraph = stream
+            .next_paragraph()
+            .expect("prose never fails")
+            .expect("prose never ends");
+        text.push_str(&paragraph.join(" "));
+        text.push_str("\n\n");
+    }
+    std::fs::write(path, &text).expect("writes the haystack");
+    text.len()
+}
+
+/// The Python path's filler and needles: the user's file as it is (the original reads a
+/// corpus line by line), or for the embedded prose the sample's own paragraphs without the
+/// needles; the same needles at the same depths.
+fn python_inputs(dir: &Path, sample: &Sample, haystack: Option<&Path>) -> (PathBuf, PathBuf) {
     let evidence = sample.meta["evidence"]
         .as_array()
         .cloned()
@@ -98,27 +176,40 @@ fn python_path(python: &str, sample: &Sample) -> Vec<f64> {
         .zip(&depths)
         .map(|(e, d)| json!([e["text"], d]))
         .collect();
-    let mut filler = context.replace("\n\n", "\n");
+    let needles_path = dir.join("needles.json");
+    std::fs::write(&needles_path, serde_json::to_vec(&needles).expect("json"))
+        .expect("write needles");
+    if let Some(h) = haystack {
+        return (h.to_path_buf(), needles_path);
+    }
+    let mut filler = sample
+        .context
+        .as_deref()
+        .unwrap_or_default()
+        .replace("\n\n", "\n");
     for e in &evidence {
         filler = filler.replace(e["text"].as_str().unwrap_or_default(), "");
     }
-    let filler_path = dir.path().join("filler.txt");
-    let needles_path = dir.path().join("needles.json");
+    let filler_path = dir.join("filler.txt");
     std::fs::write(&filler_path, filler).expect("write filler");
-    std::fs::write(&needles_path, serde_json::to_vec(&needles).expect("json"))
-        .expect("write needles");
-    let script = concat!(
+    (filler_path, needles_path)
+}
+
+fn script() -> &'static str {
+    concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/benches/original_needlebench.py"
-    );
+    )
+}
+
+/// The original's algorithm, timed inside Python over `rounds` rounds (the file read and
+/// tiktoken's loading excluded, as longforge's in-process figure excludes its own).
+fn python_path(python: &str, filler: &Path, needles: &Path, rounds: usize) -> Vec<f64> {
     let out = Command::new(python)
-        .args([
-            script,
-            filler_path.to_str().unwrap_or_default(),
-            needles_path.to_str().unwrap_or_default(),
-            "1000000",
-            &ROUNDS.to_string(),
-        ])
+        .arg(script())
+        .arg(filler)
+        .arg(needles)
+        .args(["1000000", &rounds.to_string()])
         .output()
         .expect("python runs");
     assert!(
@@ -131,6 +222,35 @@ fn python_path(python: &str, sample: &Sample) -> Vec<f64> {
         .as_array()
         .map(|v| v.iter().filter_map(Value::as_f64).collect())
         .unwrap_or_default()
+}
+
+/// The median wall time over [`ROUNDS`] runs of a command, and the largest peak resident set
+/// (MB) among them, read from the kernel's accounting of that child alone (wait4).
+fn median_process(mut make: impl FnMut() -> Command) -> (f64, f64) {
+    let mut seconds = Vec::new();
+    let mut peak_kb = 0i64;
+    for _ in 0..ROUNDS {
+        let mut cmd = make();
+        cmd.stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        let start = Instant::now();
+        let child = cmd.spawn().expect("starts");
+        let pid = child.id() as libc::pid_t;
+        let mut status = 0;
+        // SAFETY: an all-zero rusage is a valid value for wait4 to fill.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: `pid` is our own child, not yet reaped; both pointers are valid for the call.
+        let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        seconds.push(start.elapsed().as_secs_f64());
+        assert_eq!(reaped, pid, "wait4 reaps the child");
+        assert!(
+            libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+            "{:?} failed",
+            make().get_program()
+        );
+        peak_kb = peak_kb.max(usage.ru_maxrss);
+    }
+    (median(&seconds), peak_kb as f64 / 1024.0)
 }
 
 fn median(xs: &[f64]) -> f64 {

@@ -39,6 +39,6 @@ pub use record::{
     Status, Verdict, CONTEXTS_JSONL, CONTEXT_SLOT, SAMPLES_JSONL,
 };
 pub use seed::{derive_seed, SeededRng};
-pub use text::read_text;
+pub use text::{read_text, scan_lines, TextLine};
 pub use tokenizer::{is_piece_boundary, TokenCounter, TokenizerSpec};
-pub use writer::{digest_file, DatasetWriter, Provenance, RowGroups};
+pub use writer::{digest_file, sha256_file, DatasetWriter, Provenance, RowGroups};

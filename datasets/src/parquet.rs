@@ -83,9 +83,11 @@ impl<R: Rows> ParquetTwin<R> {
         })
     }
 
-    /// Writes `rows` as one row group.
-    pub(crate) fn write_group(&mut self, rows: &[R]) -> Result<(), DatasetError> {
-        let df = R::frame(rows, &self.path)?;
+    /// Writes `rows` as one row group. The rows are dropped once their columns are built, before
+    /// encoding, so a group of megabyte contexts is not held twice while its pages are made.
+    pub(crate) fn write_group(&mut self, rows: Vec<R>) -> Result<(), DatasetError> {
+        let df = R::frame(&rows, &self.path)?;
+        drop(rows);
         self.writer
             .write_batch(&df)
             .map_err(|e| parquet_error(&self.path, e))

@@ -112,8 +112,7 @@ impl<R: crate::parquet::Rows + serde::Serialize> Table<R> {
 
     fn flush_group(&mut self) -> Result<(), DatasetError> {
         if !self.group.is_empty() {
-            self.parquet.write_group(&self.group)?;
-            self.group.clear();
+            self.parquet.write_group(std::mem::take(&mut self.group))?;
             self.group_bytes = 0;
         }
         Ok(())
@@ -122,7 +121,7 @@ impl<R: crate::parquet::Rows + serde::Serialize> Table<R> {
     fn finish(mut self, dir: &Path) -> Result<u64, DatasetError> {
         // An empty table still gets a (schema-only) row group, as the in-memory writer gave.
         if self.rows == 0 {
-            self.parquet.write_group(&[])?;
+            self.parquet.write_group(Vec::new())?;
         }
         self.flush_group()?;
         let path = dir.join(self.jsonl_name);
@@ -219,27 +218,31 @@ impl DatasetWriter {
 
 /// The digest of `dir/name`, read in blocks.
 pub fn digest_file(dir: &Path, name: &str) -> Result<FileDigest, DatasetError> {
+    let (bytes, sha256) = sha256_file(&dir.join(name))?;
+    Ok(FileDigest {
+        name: name.to_string(),
+        bytes,
+        sha256,
+    })
+}
+
+/// The length in bytes and the SHA-256 (lower-case hex) of a file, read in 64 KiB blocks, so a
+/// file of any size is digested in constant memory.
+pub fn sha256_file(path: &Path) -> Result<(u64, String), DatasetError> {
     use sha2::{Digest, Sha256};
-    let path = dir.join(name);
-    let mut file = std::fs::File::open(&path).map_err(|e| DatasetError::io(&path, e))?;
+    let mut file = std::fs::File::open(path).map_err(|e| DatasetError::io(path, e))?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     let mut bytes = 0u64;
     loop {
-        let n = file
-            .read(&mut buf)
-            .map_err(|e| DatasetError::io(&path, e))?;
+        let n = file.read(&mut buf).map_err(|e| DatasetError::io(path, e))?;
         if n == 0 {
             break;
         }
         hasher.update(&buf[..n]);
         bytes += n as u64;
     }
-    Ok(FileDigest {
-        name: name.to_string(),
-        bytes,
-        sha256: hex::encode(hasher.finalize()),
-    })
+    Ok((bytes, hex::encode(hasher.finalize())))
 }
 
 #[cfg(test)]

@@ -135,8 +135,8 @@ fn digest_input(path: &std::path::Path) -> Result<String, GenerateError> {
         message: format!("cannot read it ({e})"),
     };
     if !path.is_dir() {
-        let bytes = std::fs::read(path).map_err(unreadable)?;
-        return Ok(longforge_datasets::sha256_hex(&bytes));
+        // In blocks: a haystack corpus may be far larger than memory.
+        return Ok(longforge_datasets::sha256_file(path)?.1);
     }
     let mut lines = Vec::new();
     for entry in std::fs::read_dir(path).map_err(unreadable)? {
@@ -144,11 +144,10 @@ fn digest_input(path: &std::path::Path) -> Result<String, GenerateError> {
         if !entry.file_type().map_err(unreadable)?.is_file() {
             continue;
         }
-        let bytes = std::fs::read(entry.path()).map_err(unreadable)?;
         lines.push(format!(
             "{} {}\n",
             entry.file_name().to_string_lossy(),
-            longforge_datasets::sha256_hex(&bytes)
+            longforge_datasets::sha256_file(&entry.path())?.1
         ));
     }
     lines.sort();

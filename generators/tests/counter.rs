@@ -9,7 +9,7 @@ fn prose(lang: Lang, seed: u64, paragraphs: usize) -> String {
     let mut stream = HaystackSource::Prose(lang).stream(seed);
     let mut text = String::new();
     for _ in 0..paragraphs {
-        let Some(p) = stream.next_paragraph() else {
+        let Some(p) = stream.next_paragraph().expect("prose never fails") else {
             break;
         };
         text.push_str(&p.join(lang.sentence_gap()));

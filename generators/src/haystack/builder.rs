@@ -131,7 +131,7 @@ impl Pool {
             let batch_size = ((want - self.total) / 40).clamp(8, 4096);
             let mut batch = Vec::with_capacity(batch_size);
             while batch.len() < batch_size {
-                let Some(sentences) = stream.next_paragraph() else {
+                let Some(sentences) = stream.next_paragraph()? else {
                     self.exhausted = true;
                     break;
                 };

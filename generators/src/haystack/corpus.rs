@@ -1,22 +1,44 @@
 //! A user's own filler (`--haystack FILE`): plain text, paragraphs separated by blank lines, or
 //! JSON Lines with a `text` field per document. As in NeedleBench, the order of documents is
 //! shuffled with the sample's seed.
+//!
+//! The file is indexed once per run (where each document starts and ends, checked as text on
+//! the way) and never held in memory: a sample reads, cleans and counts documents in its own
+//! order only until its budget is met, so its work is proportional to the sample, not to the
+//! file, and a corpus of many gigabytes costs the index (16 bytes a document) and the sample.
+//! The file must not change while a run reads it; the manifest records its digest.
 
-use std::path::Path;
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
-use longforge_datasets::{sha256_hex, SeededRng};
+use longforge_datasets::{SeededRng, TextLine};
 use serde::Deserialize;
 
 use super::Lang;
 use crate::GenerateError;
 
+/// An indexed haystack file.
 #[derive(Debug)]
 pub struct Corpus {
-    /// File name (not path) and SHA-256: what the manifest records.
-    pub file_name: String,
-    pub sha256: String,
-    /// Documents, each a list of paragraphs, each a list of sentences.
-    documents: Vec<Vec<Vec<String>>>,
+    path: PathBuf,
+    file: Mutex<File>,
+    json_lines: bool,
+    lang: Lang,
+    cut_long: bool,
+    /// Every document that holds text, in file order.
+    documents: Vec<Span>,
+}
+
+/// Where one document lies in the file: a paragraph's lines (plain text) or one line (JSON
+/// Lines), line ends excluded.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: u64,
+    len: u32,
+    /// The document's first line, for errors.
+    line: u32,
 }
 
 #[derive(Deserialize)]
@@ -25,84 +47,163 @@ struct Document {
 }
 
 impl Corpus {
-    /// Reads a haystack file. With `cut_long`, sentences over [`LONGEST_SENTENCE`] characters
-    /// (or text without full stops) are cut at clause or word boundaries, so a needle can go in
-    /// near any depth and a short context can still be filled (generator 0.1.0 did not cut).
-    pub fn load(path: &Path, lang: Lang, cut_long: bool) -> Result<Self, GenerateError> {
+    /// Indexes a haystack file, checking it as text (UTF-8, no control characters, errors naming
+    /// the line) and, for JSON Lines, that every line is an object with a `text` string.
+    /// Documents without text are left out. With `cut_long`, sentences over
+    /// [`LONGEST_SENTENCE`] characters (or text without full stops) are cut at clause or word
+    /// boundaries when read, so a needle can go in near any depth and a short context can still
+    /// be filled (generator 0.1.0 did not cut).
+    pub fn index(path: &Path, lang: Lang, cut_long: bool) -> Result<Self, GenerateError> {
         let shown = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| GenerateError::Haystack {
+        let unreadable = |e: std::io::Error| GenerateError::Haystack {
             path: shown.clone(),
             message: format!("cannot read it ({e})"),
-        })?;
-        let text = longforge_datasets::read_text(path, &bytes)?;
-        let is_jsonl =
-            path.extension().is_some_and(|e| e == "jsonl") || text.trim_start().starts_with('{');
+        };
+        let file = File::open(path).map_err(unreadable)?;
+        let reader = BufReader::with_capacity(1 << 20, file.try_clone().map_err(unreadable)?);
+        let mut json_lines = path
+            .extension()
+            .is_some_and(|e| e == "jsonl")
+            .then_some(true);
         let mut documents = Vec::new();
-        if is_jsonl {
-            for (i, line) in text.lines().enumerate() {
-                if line.trim().is_empty() {
-                    continue;
-                }
-                let doc: Document = longforge_datasets::jsonl::parse_line(path, i + 1, line)?;
-                // JSON escapes can carry what the raw file does not (`\u0000`).
-                let where_ = format!("{}:{} field `text`", path.display(), i + 1);
-                let text = longforge_datasets::read_text(Path::new(&where_), doc.text.as_bytes())?;
-                documents.push(paragraphs(&text, lang, cut_long));
+        // The paragraph being read (plain text): its first line's start and number, and the
+        // end of its last line so far.
+        let mut open: Option<(u64, usize, u64)> = None;
+        let span = |start: u64, end: u64, line: usize| -> Result<Span, GenerateError> {
+            let too_big = |what: &str| GenerateError::Haystack {
+                path: shown.clone(),
+                message: format!("line {line}: {what}; split the file"),
+            };
+            Ok(Span {
+                start,
+                len: u32::try_from(end - start)
+                    .map_err(|_| too_big("a document of 4 GiB or more"))?,
+                line: u32::try_from(line).map_err(|_| too_big("more than 4 billion lines"))?,
+            })
+        };
+        longforge_datasets::scan_lines(path, reader, |l: TextLine<'_>| {
+            let blank = l.text.trim().is_empty();
+            // The first text decides the format when the file name does not.
+            if json_lines.is_none() && !blank {
+                json_lines = Some(l.text.trim_start().starts_with('{'));
             }
-        } else {
-            // Each paragraph of a plain file is a document of its own, so shuffling mixes them.
-            documents.extend(
-                paragraphs(&text, lang, cut_long)
-                    .into_iter()
-                    .map(|p| vec![p]),
-            );
+            if json_lines == Some(true) {
+                if !blank {
+                    let doc: Document =
+                        longforge_datasets::jsonl::parse_line(path, l.number, l.text)?;
+                    // JSON escapes can carry what the raw file does not (`\u0000`).
+                    let where_ = format!("{}:{} field `text`", path.display(), l.number);
+                    longforge_datasets::read_text(Path::new(&where_), doc.text.as_bytes())?;
+                    if doc.text.chars().any(|c| !c.is_whitespace()) {
+                        documents.push(span(l.start, l.end, l.number)?);
+                    }
+                }
+            } else if blank {
+                if let Some((start, line, end)) = open.take() {
+                    documents.push(span(start, end, line)?);
+                }
+            } else {
+                let (_, _, end) = open.get_or_insert((l.start, l.number, l.end));
+                *end = l.end;
+            }
+            Ok::<_, GenerateError>(())
+        })?;
+        if let Some((start, line, end)) = open {
+            documents.push(span(start, end, line)?);
         }
-        documents.retain(|d: &Vec<Vec<String>>| !d.is_empty());
         if documents.is_empty() {
             return Err(GenerateError::Haystack {
                 path: shown,
                 message: "holds no text; give a plain-text file (paragraphs separated by blank lines) or JSON Lines with a `text` field".into(),
             });
         }
+        if u32::try_from(documents.len()).is_err() {
+            return Err(GenerateError::Haystack {
+                path: shown,
+                message: "holds more than 4 billion documents; split the file".into(),
+            });
+        }
         Ok(Corpus {
-            file_name: path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            sha256: sha256_hex(&bytes),
+            path: path.to_path_buf(),
+            file: Mutex::new(file),
+            json_lines: json_lines.unwrap_or(false),
+            lang,
+            cut_long,
             documents,
         })
     }
 
-    pub(crate) fn shuffled(self: &std::sync::Arc<Self>, seed: u64) -> CorpusCursor {
-        let mut order: Vec<usize> = (0..self.documents.len()).collect();
+    /// The number of documents that hold text.
+    pub fn documents(&self) -> usize {
+        self.documents.len()
+    }
+
+    pub(crate) fn shuffled(self: &Arc<Self>, seed: u64) -> CorpusCursor {
+        // `index` checked the count fits.
+        let mut order: Vec<u32> = (0..self.documents.len() as u32).collect();
         SeededRng::new(seed).shuffle(&mut order);
         CorpusCursor {
             corpus: self.clone(),
             order,
-            doc: 0,
-            para: 0,
+            next: 0,
+            pending: Vec::new().into_iter(),
         }
+    }
+
+    /// Document `i` as paragraphs of sentences, cleaned as [`read_text`] and [`paragraphs`] do.
+    ///
+    /// [`read_text`]: longforge_datasets::read_text
+    fn read(&self, i: usize) -> Result<Vec<Vec<String>>, GenerateError> {
+        let span = self.documents[i];
+        let changed = |what: String| GenerateError::Haystack {
+            path: self.path.display().to_string(),
+            message: format!(
+                "line {}: {what}; the file must not change during a run",
+                span.line
+            ),
+        };
+        let mut bytes = vec![0u8; span.len as usize];
+        {
+            let mut file = self
+                .file
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            file.seek(SeekFrom::Start(span.start))
+                .and_then(|_| file.read_exact(&mut bytes))
+                .map_err(|e| changed(format!("cannot read it again ({e})")))?;
+        }
+        let raw = String::from_utf8(bytes).map_err(|_| changed("no longer UTF-8 text".into()))?;
+        let text = if self.json_lines {
+            let doc: Document =
+                longforge_datasets::jsonl::parse_line(&self.path, span.line as usize, &raw)?;
+            let where_ = format!("{}:{} field `text`", self.path.display(), span.line);
+            longforge_datasets::read_text(Path::new(&where_), doc.text.as_bytes())?
+        } else {
+            raw.replace("\r\n", "\n").replace('\r', "\n")
+        };
+        Ok(paragraphs(&text, self.lang, self.cut_long))
     }
 }
 
+/// One sample's walk through the corpus: documents in the sample's order, read as needed.
 pub(crate) struct CorpusCursor {
-    corpus: std::sync::Arc<Corpus>,
-    order: Vec<usize>,
-    doc: usize,
-    para: usize,
+    corpus: Arc<Corpus>,
+    order: Vec<u32>,
+    next: usize,
+    pending: std::vec::IntoIter<Vec<String>>,
 }
 
 impl CorpusCursor {
-    pub fn next_paragraph(&mut self) -> Option<Vec<String>> {
+    pub fn next_paragraph(&mut self) -> Result<Option<Vec<String>>, GenerateError> {
         loop {
-            let doc = &self.corpus.documents[*self.order.get(self.doc)?];
-            if let Some(p) = doc.get(self.para) {
-                self.para += 1;
-                return Some(p.clone());
+            if let Some(p) = self.pending.next() {
+                return Ok(Some(p));
             }
-            self.doc += 1;
-            self.para = 0;
+            let Some(&doc) = self.order.get(self.next) else {
+                return Ok(None);
+            };
+            self.next += 1;
+            self.pending = self.corpus.read(doc as usize)?.into_iter();
         }
     }
 }
@@ -235,12 +336,69 @@ mod tests {
         assert_eq!(paragraphs(&words, Lang::En, false)[0].len(), 1);
     }
 
+    /// What generator 0.2.0 made of a whole file read at once: its documents, in file order.
+    fn whole_file_documents(path: &Path, bytes: &[u8], json: bool) -> Vec<Vec<Vec<String>>> {
+        let text = longforge_datasets::read_text(path, bytes).unwrap();
+        if !json {
+            return paragraphs(&text, Lang::En, true)
+                .into_iter()
+                .map(|p| vec![p])
+                .collect();
+        }
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| {
+                let doc: Document = serde_json::from_str(l).unwrap();
+                let text = longforge_datasets::read_text(path, doc.text.as_bytes()).unwrap();
+                paragraphs(&text, Lang::En, true)
+            })
+            .filter(|d| !d.is_empty())
+            .collect()
+    }
+
+    #[test]
+    fn indexed_documents_read_back_as_the_whole_file_gave_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let long = "word ".repeat(120);
+        let cases: Vec<(&str, String)> = vec![
+            ("plain.txt", format!("\u{feff}One. Two!\r\nThree\r\n\r\n\r\nFour.\rFive.\r\rSix {long}\n \n\t\nlast line")),
+            ("zh.txt", "第一句。第二句！\n\n\n第三段。\n".into()),
+            ("docs.jsonl", format!("{{\"text\": \"\\ufeffA. B.\\r\\nC.\\n\\nD.\"}}\n\n{{\"text\": \"   \"}}\n{{\"text\": \"{long}\", \"id\": 3}}\r\n{{\"text\": \"E\"}}")),
+            ("sniffed.txt", "\n  \n{\"text\": \"X. Y.\"}\n{\"text\": \"Z\"}\n".into()),
+        ];
+        for (name, text) in cases {
+            let path = dir.path().join(name);
+            std::fs::write(&path, &text).unwrap();
+            let corpus = Corpus::index(&path, Lang::En, true).unwrap();
+            let want = whole_file_documents(&path, text.as_bytes(), corpus.json_lines);
+            let got: Vec<_> = (0..corpus.documents())
+                .map(|i| corpus.read(i).unwrap())
+                .collect();
+            assert_eq!(got, want, "{name}");
+            assert!(!got.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_file_changed_during_a_run_is_named_not_misread() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.txt");
+        std::fs::write(&path, "First paragraph here.\n\nSecond one here.\n").unwrap();
+        let corpus = Corpus::index(&path, Lang::En, true).unwrap();
+        std::fs::write(&path, "Short.").unwrap();
+        let err = corpus.read(1).unwrap_err().to_string();
+        assert!(
+            err.contains("h.txt") && err.contains("must not change"),
+            "{err}"
+        );
+    }
+
     #[test]
     fn empty_and_bad_files_are_named() {
         let dir = tempfile::tempdir().unwrap();
         let empty = dir.path().join("empty.txt");
         std::fs::write(&empty, "\n \n").unwrap();
-        let err = Corpus::load(&empty, Lang::En, true)
+        let err = Corpus::index(&empty, Lang::En, true)
             .unwrap_err()
             .to_string();
         assert!(
@@ -250,7 +408,7 @@ mod tests {
 
         let bad = dir.path().join("docs.jsonl");
         std::fs::write(&bad, "{\"text\": \"fine\"}\n{\"body\": \"x\"}\n").unwrap();
-        let err = Corpus::load(&bad, Lang::En, true).unwrap_err().to_string();
+        let err = Corpus::index(&bad, Lang::En, true).unwrap_err().to_string();
         assert!(
             err.contains("docs.jsonl:2") && err.contains("text"),
             "{err}"

@@ -91,10 +91,13 @@ enum Stream {
 
 impl ParagraphStream {
     /// `None` once a finite corpus is used up; the prose never ends.
-    pub fn next_paragraph(&mut self) -> Option<Vec<String>> {
+    ///
+    /// # Errors
+    /// A corpus document that cannot be read again as it was indexed.
+    pub fn next_paragraph(&mut self) -> Result<Option<Vec<String>>, crate::GenerateError> {
         match &mut self.0 {
-            Stream::English(p) => Some(p.next_paragraph()),
-            Stream::Chinese(p) => Some(p.next_paragraph()),
+            Stream::English(p) => Ok(Some(p.next_paragraph())),
+            Stream::Chinese(p) => Ok(Some(p.next_paragraph())),
             Stream::Corpus(c) => c.next_paragraph(),
         }
     }

@@ -170,7 +170,7 @@ impl Family for NeedleBench {
         p.tokenizer = counter.name().to_string();
         // `resolve` recorded the file and checked its digest; loading it checks it is a corpus.
         if let (Some(path), Some(_)) = (inputs.file("haystack"), &p.haystack) {
-            Corpus::load(path, p.lang, true)?;
+            Corpus::index(path, p.lang, true)?;
         }
         Ok(serde_json::to_value(&p).expect("params serialise"))
     }
@@ -195,7 +195,7 @@ impl Family for NeedleBench {
         let counter = load_tokenizer(&p, inputs)?;
         let haystack = match inputs.file("haystack") {
             Some(path) => {
-                HaystackSource::Corpus(Arc::new(Corpus::load(path, p.lang, version != "0.1.0")?))
+                HaystackSource::Corpus(Arc::new(Corpus::index(path, p.lang, version != "0.1.0")?))
             }
             None => HaystackSource::Prose(p.lang),
         };
@@ -525,6 +525,10 @@ fn make_sample(
     // Where the needles went (share of filler tokens before each, in percent), beside `depths`,
     // where they were asked to go.
     full_meta.insert("needle_depths".into(), json!(placed));
+    // Built by growing, a long text may hold twice its length; samples are megabytes at 1M.
+    let (mut context, mut prompt) = (context, prompt);
+    context.shrink_to_fit();
+    prompt.shrink_to_fit();
     Ok(Sample {
         id,
         family: FAMILY.into(),
