@@ -141,6 +141,64 @@ fn main() {
         "\nmedians of {ROUNDS} rounds; longforge uses {} threads; a process's memory is its peak resident set",
         std::thread::available_parallelism().map_or(1, |n| n.get())
     );
+    large_corpus(dir.path());
+}
+
+/// A JSON Lines corpus far larger than a sample (LONGFORGE_BENCH_CORPUS_MB, default 1024): the
+/// run indexes it once and reads only what its samples use, so its peak memory stays far below
+/// the file's size.
+fn large_corpus(dir: &Path) {
+    let mb: usize = std::env::var("LONGFORGE_BENCH_CORPUS_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1024);
+    let path = dir.join("corpus.jsonl");
+    let bytes = write_corpus(&path, mb << 20);
+    let out = dir.join("large-out");
+    let (seconds, peak) = median_process(|| {
+        let _ = std::fs::remove_dir_all(&out);
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_longforge"));
+        cmd.args([
+            "generate",
+            "needlebench",
+            "--task",
+            "single",
+            "--lengths",
+            "1m",
+        ])
+        .args(["--depths", "25,75", "--seed", "1", "--haystack"])
+        .arg(&path)
+        .arg("--out")
+        .arg(&out);
+        cmd
+    });
+    println!(
+        "\n| JSON Lines corpus | file (MB) | two 1M-token samples, whole process (s) | peak memory (MB) |\n|---|---:|---:|---:|\n| seeded prose, one paragraph a line | {:.0} | {seconds:.2} | {peak:.0} |",
+        bytes as f64 / (1 << 20) as f64
+    );
+    let _ = std::fs::remove_file(&path);
+}
+
+/// Seeded English prose as JSON Lines (`{"text": ...}`, one paragraph a document) until about
+/// `bytes` bytes, written in blocks.
+fn write_corpus(path: &Path, bytes: usize) -> usize {
+    use std::io::Write;
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).expect("creates"));
+    let mut stream = HaystackSource::Prose(Lang::En).stream(777);
+    let mut written = 0;
+    while written < bytes {
+        let paragraph = stream
+            .next_paragraph()
+            .expect("prose never fails")
+            .expect("prose never ends");
+        let line = serde_json::to_string(&json!({"text": paragraph.join(" ")})).expect("json");
+        file.write_all(line.as_bytes())
+            .and_then(|()| file.write_all(b"\n"))
+            .expect("writes");
+        written += line.len() + 1;
+    }
+    file.flush().expect("flushes");
+    written
 }
 
 /// Seeded English prose, paragraphs separated by blank lines, until about `bytes` bytes.

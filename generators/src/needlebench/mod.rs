@@ -168,10 +168,9 @@ impl Family for NeedleBench {
         }
         let counter = load_tokenizer(&p, inputs)?;
         p.tokenizer = counter.name().to_string();
-        // `resolve` recorded the file and checked its digest; loading it checks it is a corpus.
-        if let (Some(path), Some(_)) = (inputs.file("haystack"), &p.haystack) {
-            Corpus::index(path, p.lang, true)?;
-        }
+        // `resolve` recorded the haystack file and checked its digest; `prepare` indexes it, and
+        // refuses a file that is not a corpus before anything is written (indexing it here too
+        // would read a large corpus twice).
         Ok(serde_json::to_value(&p).expect("params serialise"))
     }
 
