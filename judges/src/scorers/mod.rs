@@ -19,6 +19,11 @@
 //! - `row_judge` (`row_judge.rs`): HoloBench's row judge, an evaluator labelling each gold row
 //!   exact, partial or none (`judge_score`, `judged`), beside the rule-based `f1` and their
 //!   `agreement`; `score --scorer row_judge --judge NAME=URL`.
+//! - `route` (`route.rs`): LongProc path traversal, the `<Route>` block's steps equal to the
+//!   reference's (`accuracy`), with line credit (`prefix_credit`, `resync_credit`, from
+//!   `procedure.rs`).
+//! - `countdown` (`countdown.rs`): LongProc Countdown, any valid `<Solution>` reaching the target
+//!   (`accuracy`, arithmetic read by `arithmetic.rs`), with line credit on the search trace.
 //! - `llm_rubric` (`rubric.rs`): asks an evaluator model to grade the answer against the
 //!   reference (`rubric`, `graded`); `score --judge NAME=URL` supplies the model.
 //!
@@ -26,18 +31,24 @@
 //! per-answer `extraction_rate` (1 extracted, 0 not) is written beside every score, so a model
 //! that cannot follow the format is told apart from one that cannot find the answer.
 
+mod arithmetic;
 mod boxed;
+mod countdown;
 mod exact;
 mod latex;
 mod needles;
+pub mod procedure;
+mod route;
 mod row_judge;
 mod rows;
 mod rubric;
 mod scoring;
 
 pub use boxed::{clean, extract_boxed};
+pub use countdown::Countdown;
 pub use exact::BoxedExact;
 pub use needles::Needles;
+pub use route::Route;
 pub use row_judge::RowJudge;
 pub use rows::Rows;
 pub use rubric::LlmRubric;
@@ -109,7 +120,15 @@ pub trait Scorer: Sync {
 
 /// Every registered scorer.
 pub fn scorers() -> &'static [&'static dyn Scorer] {
-    &[&BoxedExact, &Needles, &Rows, &RowJudge, &LlmRubric]
+    &[
+        &BoxedExact,
+        &Needles,
+        &Rows,
+        &RowJudge,
+        &LlmRubric,
+        &Route,
+        &Countdown,
+    ]
 }
 
 /// The scorer registered as `name`; an unknown name is an error that lists the known ones and
