@@ -33,7 +33,7 @@ const CUT_AT: i64 = 2000;
 /// Targets are at least this (a target of 0 or 3 is not a puzzle).
 const SMALLEST_TARGET: i64 = 10;
 /// About this many characters a token in a trace (digits, brackets, indentation).
-const CHARS_PER_TOKEN: f64 = 2.6;
+const CHARS_PER_TOKEN: f64 = 2.85;
 /// Draws of numbers before a level is declared out of the dial's reach.
 const DRAWS: usize = 40;
 

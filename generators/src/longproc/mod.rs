@@ -18,9 +18,10 @@
 //!
 //! Still to come, one file each: html-to-tsv, pseudo-to-code, tom-tracking, travel-planning.
 //!
-//! Every sample's `meta` holds `axes` (`level`, `difficulty`), `baseline`, `target_tokens` (the
-//! level), `output_tokens` (the reference's measured length), `attempts` (instances drawn before
-//! one fitted), and the facts its checker needs (the route; the numbers and target).
+//! Every sample's `meta` holds `axes` (`level`, `difficulty`), `difficulty` (the dial's name and
+//! value), `baseline`, `target_tokens` (the level), `output_tokens` (the reference's measured
+//! length), `context_tokens` (0 without a context), `attempts` (instances drawn before one
+//! fitted), and the facts its checker needs (the route; the numbers and target).
 
 mod countdown;
 mod params;
@@ -308,7 +309,9 @@ impl Samples {
         meta.insert("tokenizer".into(), json!(self.counter.name()));
         meta.insert("seed".into(), json!(seed));
         meta.insert("attempts".into(), json!(attempts));
-        meta.insert(dial.name.into(), json!(cell.dial));
+        let mut difficulty = Map::new();
+        difficulty.insert(dial.name.into(), json!(cell.dial));
+        meta.insert("difficulty".into(), Value::Object(difficulty));
         meta.insert("evidence".into(), json!(instance.evidence));
         meta.extend(instance.meta);
         meta.insert("axes".into(), Value::Object(axes));

@@ -168,7 +168,7 @@ pub struct Params {
     pub distractors: Option<Vec<f64>>,
     /// Countdown: how many numbers to combine, one grid value each.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub numbers: Option<Vec<f64>>,
+    pub numbers: Option<Vec<u64>>,
     /// Samples per (level, difficulty) cell.
     pub count: usize,
     pub seed: u64,
@@ -179,12 +179,13 @@ impl Params {
     /// The task's dial values, in the order given.
     pub fn dials(&self) -> Vec<f64> {
         let given = match self.task {
-            Task::PathTraversal => &self.distractors,
-            Task::Countdown => &self.numbers,
+            Task::PathTraversal => self.distractors.clone(),
+            Task::Countdown => self
+                .numbers
+                .as_ref()
+                .map(|n| n.iter().map(|&n| n as f64).collect()),
         };
-        given
-            .clone()
-            .unwrap_or_else(|| vec![self.task.dial().default])
+        given.unwrap_or_else(|| vec![self.task.dial().default])
     }
 }
 
@@ -233,7 +234,12 @@ pub fn with_defaults(given: Value) -> Result<Params, GenerateError> {
     let mut full = Map::new();
     full.insert("task".into(), task.name().into());
     full.insert("levels".into(), serde_json::json!(["0.5k", "2k", "8k"]));
-    full.insert(dial.name.into(), serde_json::json!([dial.default]));
+    let default = if dial.whole {
+        serde_json::json!([dial.default as u64])
+    } else {
+        serde_json::json!([dial.default])
+    };
+    full.insert(dial.name.into(), default);
     full.insert("count".into(), 1.into());
     full.insert("seed".into(), 42.into());
     full.insert("tokenizer".into(), "cl100k_base".into());

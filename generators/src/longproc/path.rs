@@ -95,9 +95,9 @@ impl Procedure for PathTraversal {
         let mut names = vec![namer.name(rng)];
         let mut links: Vec<Link> = Vec::new();
         let mut lines: Vec<String> = Vec::new();
-        // About 3.3 characters a token for invented names; the tags cost a few tokens.
+        // About 3.4 characters a token for invented names; the tags cost a few tokens.
         let mut chars = "<Route>\n</Route>".len();
-        while links.len() < 2 || (chars as f64) / 3.3 < aim {
+        while links.len() < 2 || (chars as f64) / 3.4 < aim {
             names.push(namer.name(rng));
             let link = Link {
                 from: names.len() - 2,
