@@ -240,14 +240,11 @@ impl Samples {
 
     fn make(&self, cell: &Cell) -> Result<Sample, GenerateError> {
         let task = self.p.task;
-        let short = match task {
-            Task::PathTraversal => "d",
-            Task::Countdown => "n",
-        };
         let id = format!(
-            "{FAMILY}/{}/{}/{short}{}/{}",
+            "{FAMILY}/{}/{}/{}{}/{}",
             task.name(),
             cell.level,
+            task.dial().id_prefix,
             dial_label(cell.dial),
             cell.index
         );
@@ -395,6 +392,17 @@ mod tests {
             assert_eq!(samples[0].meta["axes"]["level"], "0.5k");
             assert_eq!(samples[3].meta["axes"]["level"], "2k");
             assert_ne!(samples[0].prompt, samples[1].prompt);
+        }
+    }
+
+    #[test]
+    fn tasks_and_flags_match_the_task_enum() {
+        let names: Vec<&str> = TASKS.iter().map(|t| t.name).collect();
+        assert_eq!(names, Task::ALL.map(Task::name));
+        for task in Task::ALL {
+            assert!(PARAMS.iter().any(|p| p.name == task.dial().name));
+            let example = LongProc.example(task.name());
+            assert!(params::with_defaults(example).is_ok());
         }
     }
 

@@ -9,8 +9,11 @@ use serde_json::{Map, Value};
 use crate::error::unique;
 use crate::GenerateError;
 
-/// A LongProc task. Adding one is a variant here (its name and its difficulty dial), a file
-/// implementing [`super::Procedure`], and an arm in [`super::procedure`].
+/// A LongProc task. Adding one (html-to-tsv, pseudo-to-code, tom-tracking, travel-planning) is:
+/// a variant here with its name and [`Dial`]; a field of [`Params`] for the dial's values (and
+/// its arm in [`Params::dials`]); the dial's flag in the family's `PARAMS` and the task's
+/// `TaskInfo` in `TASKS` (a test checks they match this enum); and the task's own file
+/// implementing [`super::Procedure`], named in [`super::procedure`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Task {
@@ -31,6 +34,8 @@ pub struct Dial {
     pub max: f64,
     /// What a value is, for error messages.
     pub what: &'static str,
+    /// Written before the value in sample ids: `d1` for one distractor a city.
+    pub id_prefix: &'static str,
 }
 
 impl Task {
@@ -67,6 +72,7 @@ impl Task {
                 min: 0.0,
                 max: 8.0,
                 what: "distractor cities per city of the route",
+                id_prefix: "d",
             },
             Task::Countdown => Dial {
                 name: "numbers",
@@ -75,6 +81,7 @@ impl Task {
                 min: 3.0,
                 max: 6.0,
                 what: "numbers to combine",
+                id_prefix: "n",
             },
         }
     }

@@ -41,7 +41,7 @@ const MEANS: &[&str] = &[
 const PHRASINGS: &[&str] = &[
     "There is a {m} from {a} to {b}.",
     "From {a}, a {m} goes to {b}.",
-    "{a} is connected to {b} by {m}.",
+    "{a} has a {m} service to {b}.",
     "The only way to leave {a} is a {m} to {b}.",
     "Travellers leaving {a} take a {m} to {b}.",
     "A {m} runs from {a} to {b}.",
