@@ -462,4 +462,128 @@ Numbers [9, 4, 2], target 18.
             .to_string();
         assert!(err.starts_with("--numbers") && err.contains("8k"), "{err}");
     }
+
+    /// The procedure of the prompt again, written differently (an explicit stack instead of
+    /// recursion, no shared helpers): the lines up to the first time the last number is the
+    /// target, and the operations that led there.
+    fn replay(numbers: &[i64], target: i64) -> (Vec<String>, Vec<String>) {
+        struct Frame {
+            list: Vec<i64>,
+            pairs: Vec<(usize, usize)>,
+            next: usize,
+            ops: Vec<char>,
+            via: Option<String>,
+        }
+        let show = |l: &[i64]| {
+            l.iter()
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let frame = |list: Vec<i64>, via: Option<String>| {
+            let n = list.len();
+            let pairs = (0..n)
+                .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+                .collect();
+            Frame {
+                list,
+                pairs,
+                next: 0,
+                ops: Vec::new(),
+                via,
+            }
+        };
+        let mut out = vec![format!("Numbers [{}], target {target}.", show(numbers))];
+        let mut stack = vec![frame(numbers.to_vec(), None)];
+        while !stack.is_empty() {
+            let depth = stack.len() - 1;
+            let top = &mut stack[depth];
+            if top.ops.is_empty() {
+                let Some(&(i, j)) = top.pairs.get(top.next) else {
+                    stack.pop();
+                    continue;
+                };
+                top.next += 1;
+                top.ops = vec!['/', '*', '-', '+'];
+                let (x, y) = (top.list[i], top.list[j]);
+                let rest: Vec<i64> = (0..top.list.len())
+                    .filter(|&k| k != i && k != j)
+                    .map(|k| top.list[k])
+                    .collect();
+                out.push(format!(
+                    "{}Pick {} and {}, leaving [{}].",
+                    "  ".repeat(2 * depth + 1),
+                    x.max(y),
+                    x.min(y),
+                    show(&rest)
+                ));
+                continue;
+            }
+            let op = top.ops.pop().unwrap();
+            let (i, j) = top.pairs[top.next - 1];
+            let (a, b) = (top.list[i].max(top.list[j]), top.list[i].min(top.list[j]));
+            let rest: Vec<i64> = (0..top.list.len())
+                .filter(|&k| k != i && k != j)
+                .map(|k| top.list[k])
+                .collect();
+            let pad = "  ".repeat(2 * depth + 2);
+            let r = match op {
+                '+' => a + b,
+                '-' => a - b,
+                '*' => a * b,
+                _ if b == 0 => {
+                    out.push(format!("{pad}{a} / 0 is undefined, cut."));
+                    continue;
+                }
+                _ if a % b != 0 => {
+                    out.push(format!("{pad}{a} / {b} is not a whole number, cut."));
+                    continue;
+                }
+                _ => a / b,
+            };
+            let eq = format!("{a} {op} {b} = {r}");
+            if r >= 2000 {
+                out.push(format!("{pad}{eq}, 2000 or more, cut."));
+            } else if rest.is_empty() && r == target {
+                out.push(format!("{pad}{eq}, target reached."));
+                let mut path: Vec<String> = stack.iter().filter_map(|f| f.via.clone()).collect();
+                path.push(eq);
+                return (out, path);
+            } else if rest.is_empty() {
+                out.push(format!("{pad}{eq}, not the target."));
+            } else {
+                let mut list = vec![r];
+                list.extend(rest);
+                out.push(format!("{pad}{eq}, now [{}].", show(&list)));
+                stack.push(frame(list, Some(eq)));
+            }
+        }
+        (out, Vec::new())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+        /// The reference trace is the procedure the prompt states, whatever the numbers and
+        /// wherever the target is reached.
+        #[test]
+        fn the_trace_is_the_stated_procedure(seed in 0u64..1_000_000, n in 3usize..6, aim in 200.0f64..3000.0) {
+            let mut rng = SeededRng::new(seed);
+            let Ok(inst) = Countdown.instance(n as f64, aim, Level(2000), &mut rng) else {
+                // Three numbers cannot reach long aims; that refusal is tested apart.
+                proptest::prop_assume!(false);
+                unreachable!()
+            };
+            let numbers: Vec<i64> = serde_json::from_value(inst.meta["numbers"].clone()).unwrap();
+            let target = inst.meta["target"].as_i64().unwrap();
+            let (lines, path) = replay(&numbers, target);
+            let expected = format!(
+                "# Search Procedure\n{}\n<Solution>\n{}\n</Solution>",
+                lines.join("\n"),
+                path.join("\n")
+            );
+            proptest::prop_assert_eq!(inst.output, expected);
+            proptest::prop_assert_eq!(inst.meta["solution"].clone(), serde_json::json!(path));
+        }
+    }
 }
