@@ -290,7 +290,7 @@ impl Procedure for Countdown {
             }
             // In trace order, so the draw does not depend on the map's order.
             targets.sort_unstable();
-            let target = targets[rng.below(targets.len())].1;
+            let (_, target) = targets[rng.below(targets.len())];
             let search = Search::run(&drawn, Some(target), usize::MAX);
             let Some(solution) = &search.solution else {
                 return Err(GenerateError::param(

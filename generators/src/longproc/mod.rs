@@ -37,6 +37,7 @@ use serde_json::{json, Map, Value};
 
 use crate::{Family, GenerateError, Inputs, ParamInfo, ParamKind, SampleSource, TaskInfo};
 
+/// The LongProc family (`longforge generate longproc --task ...`).
 pub struct LongProc;
 
 const FAMILY: &str = "longproc";

@@ -156,9 +156,19 @@ impl Serialize for Level {
     }
 }
 
+/// Read from text (`"0.5k"`, as the manifest writes it) or a whole number of tokens (`500`, as a
+/// `--params` file may give it).
 impl<'de> Deserialize<'de> for Level {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
+        let text = match Value::deserialize(d)? {
+            Value::String(text) => text,
+            Value::Number(n) if n.is_u64() => n.to_string(),
+            other => {
+                return Err(serde::de::Error::custom(format!(
+                    "{other} is not an output length; write 0.5k, 2k, 8k or 1500"
+                )))
+            }
+        };
         text.parse().map_err(serde::de::Error::custom)
     }
 }
@@ -355,6 +365,9 @@ mod tests {
         let e = err(json!({"task": "countdown", "levels": ["2q"]}));
         assert!(e.starts_with("--levels"), "{e}");
         assert!(err(json!({"task": "countdown", "levels": []})).contains("--levels"));
+        assert!(err(json!({"task": "countdown", "levels": [2.5]})).contains("--levels"));
+        let p = with_defaults(json!({"task": "countdown", "levels": [1500, "8k"]})).unwrap();
+        assert_eq!(p.levels, vec![Level(1500), Level(8000)]);
         assert!(err(json!({"task": "countdown", "numbers": [2]})).contains("--numbers"));
         assert!(err(json!({"task": "countdown", "numbers": [4.5]})).contains("--numbers"));
         let e = err(json!({"task": "countdown", "distractors": [1]}));
