@@ -13,12 +13,24 @@ const VALUES: [&str; 4] = [
     "extraction_rate",
 ];
 
+/// HTML to TSV's values: F1 over rows first.
+const TSV_VALUES: [&str; 7] = [
+    "f1",
+    "precision",
+    "recall",
+    "prefix_credit",
+    "resync_credit",
+    "header_ok",
+    "extraction_rate",
+];
+
 #[test]
 fn each_task_runs_through_generate_verify_run_and_score() {
     let tmp = tempfile::tempdir().unwrap();
     for (task, dial) in [
         ("path-traversal", ["--distractors", "0.5,2"]),
         ("countdown", ["--numbers", "4,5"]),
+        ("html-to-tsv", ["--noise", "0,0.5"]),
     ] {
         let dir = tmp.path().join(task);
         ok(&[
@@ -64,7 +76,12 @@ fn each_task_runs_through_generate_verify_run_and_score() {
         let out = tmp.path().join(format!("{task}-scores.jsonl"));
         score(&dir, &out, &[], &files);
         let scores = read_lines(&out);
-        for value in VALUES {
+        let values: &[&str] = if task == "html-to-tsv" {
+            &TSV_VALUES
+        } else {
+            &VALUES
+        };
+        for &value in values {
             let of = |model: &str| -> Vec<f64> {
                 scores
                     .iter()
@@ -82,6 +99,13 @@ fn each_task_runs_through_generate_verify_run_and_score() {
             assert_eq!(random.len(), samples.len(), "{task} {value}");
             if value == "extraction_rate" {
                 assert!(random.iter().all(|&v| v == 1.0), "random answers in format");
+            } else if matches!(value, "recall" | "header_ok") {
+                // Random writes the header and one row more than the gold table, drawn from
+                // every entity on the page: it may hold every gold row.
+                assert!(
+                    random.iter().all(|&v| (0.0..=1.0).contains(&v)),
+                    "{task} random {value}: {random:?}"
+                );
             } else {
                 assert!(
                     random.iter().all(|&v| (0.0..1.0).contains(&v)),
@@ -119,6 +143,10 @@ fn bad_flags_are_refused_naming_the_flag_and_nothing_is_written() {
             vec!["--distractors", "does not take"],
         ),
         (
+            vec!["--task", "html-to-tsv", "--noise", "0.9"],
+            vec!["--noise", "0.9"],
+        ),
+        (
             vec!["--task", "path-traversal", "--lengths", "4k"],
             vec!["--lengths", "--levels"],
         ),
@@ -145,6 +173,8 @@ fn the_listing_shows_the_family_its_tasks_and_flags() {
         "levels",
         "distractors",
         "numbers",
+        "html-to-tsv",
+        "noise",
     ] {
         assert!(text.contains(word), "{word}: {text}");
     }

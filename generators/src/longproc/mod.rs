@@ -15,8 +15,11 @@
 //!   per line in a `<Route>` block. Dial: `--distractors`, distractor cities per route city.
 //! - `countdown` (`countdown.rs`): numbers and a target; the answer is the depth-first search
 //!   trace of the procedure the prompt states, then a `<Solution>`. Dial: `--numbers`.
+//! - `html-to-tsv` (`html.rs`): a web page's HTML listing invented entities in varied markup,
+//!   among ads and page chrome; the answer is a TSV table of the requested fields, filtered by a
+//!   stated condition. Dial: `--noise`, the share of listed entities failing the condition.
 //!
-//! Still to come, one file each: html-to-tsv, pseudo-to-code, tom-tracking, travel-planning.
+//! Still to come, one file each: pseudo-to-code, tom-tracking, travel-planning.
 //!
 //! Every sample's `meta` holds `axes` (`level`, `difficulty`), `difficulty` (the dial's name and
 //! value), `baseline`, `target_tokens` (the level), `output_tokens` (the reference's measured
@@ -24,6 +27,7 @@
 //! fitted), and the facts its checker needs (the route; the numbers and target).
 
 mod countdown;
+mod html;
 mod params;
 mod path;
 mod places;
@@ -65,6 +69,13 @@ const TASKS: &[TaskInfo] = &[
         scorer: "countdown",
         metrics: &["mean"],
     },
+    TaskInfo {
+        name: "html-to-tsv",
+        summary: "extract the listed entities of a web page's HTML as a TSV table, optionally filtered",
+        grid: "level x noise",
+        scorer: "tsv",
+        metrics: &["mean"],
+    },
 ];
 
 const PARAMS: &[ParamInfo] = &[
@@ -86,6 +97,12 @@ const PARAMS: &[ParamInfo] = &[
         default: "4",
         help:
             "countdown: how many numbers to combine, a list (3-6; 3 numbers reach about 0.5k only)",
+    },
+    ParamInfo {
+        name: "noise",
+        kind: ParamKind::Floats,
+        default: "0.3",
+        help: "html-to-tsv: share of the listed entities failing the stated condition, a list (0-0.6; 0 states none)",
     },
 ];
 
@@ -127,6 +144,7 @@ fn procedure(task: Task) -> &'static dyn Procedure {
     match task {
         Task::PathTraversal => &path::PathTraversal,
         Task::Countdown => &countdown::Countdown,
+        Task::HtmlToTsv => &html::HtmlToTsv,
     }
 }
 
@@ -150,6 +168,7 @@ impl Family for LongProc {
     fn example(&self, task: &str) -> Value {
         match task {
             "countdown" => json!({"task": task, "levels": ["0.5k", "1k"], "count": 2}),
+            "html-to-tsv" => json!({"task": task, "levels": ["0.5k", "1k"], "noise": [0, 0.5]}),
             _ => {
                 json!({"task": task, "levels": ["0.5k", "1k"], "distractors": [0.5, 2], "count": 1})
             }
@@ -379,7 +398,7 @@ mod tests {
 
     #[test]
     fn samples_carry_axes_levels_and_fit_their_level() {
-        for task in ["path-traversal", "countdown"] {
+        for task in ["path-traversal", "countdown", "html-to-tsv"] {
             let samples = generate(json!({"task": task, "levels": ["0.5k", "2k"], "count": 2}));
             assert_eq!(samples.len(), 4);
             for s in &samples {

@@ -24,6 +24,9 @@
 //!   `procedure.rs`).
 //! - `countdown` (`countdown.rs`): LongProc Countdown, any valid `<Solution>` reaching the target
 //!   (`accuracy`, arithmetic read by `arithmetic.rs`), with line credit on the search trace.
+//! - `tsv` (`tsv.rs`): LongProc HTML to TSV, the ```` ```tsv ```` block's rows matched to the gold
+//!   table as a multiset after cell normalisation (`f1`, `precision`, `recall`), the header checked
+//!   by name (`header_ok`), with line credit over the rows.
 //! - `llm_rubric` (`rubric.rs`): asks an evaluator model to grade the answer against the
 //!   reference (`rubric`, `graded`); `score --judge NAME=URL` supplies the model.
 //!
@@ -43,6 +46,7 @@ mod row_judge;
 mod rows;
 mod rubric;
 mod scoring;
+mod tsv;
 
 pub use boxed::{clean, extract_boxed};
 pub use countdown::Countdown;
@@ -53,6 +57,7 @@ pub use row_judge::RowJudge;
 pub use rows::Rows;
 pub use rubric::LlmRubric;
 pub use scoring::{Scoring, TaskScoring};
+pub use tsv::Tsv;
 
 use longforge_datasets::{Reference, Sample};
 use serde_json::Value;
@@ -128,6 +133,7 @@ pub fn scorers() -> &'static [&'static dyn Scorer] {
         &LlmRubric,
         &Route,
         &Countdown,
+        &Tsv,
     ]
 }
 
