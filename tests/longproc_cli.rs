@@ -31,6 +31,7 @@ fn each_task_runs_through_generate_verify_run_and_score() {
         ("path-traversal", ["--distractors", "0.5,2"]),
         ("countdown", ["--numbers", "4,5"]),
         ("html-to-tsv", ["--noise", "0,0.5"]),
+        ("tom-tracking", ["--agents", "2,5"]),
     ] {
         let dir = tmp.path().join(task);
         ok(&[
@@ -147,6 +148,10 @@ fn bad_flags_are_refused_naming_the_flag_and_nothing_is_written() {
             vec!["--noise", "0.9"],
         ),
         (
+            vec!["--task", "tom-tracking", "--agents", "1"],
+            vec!["--agents", "1"],
+        ),
+        (
             vec!["--task", "path-traversal", "--lengths", "4k"],
             vec!["--lengths", "--levels"],
         ),
@@ -175,6 +180,8 @@ fn the_listing_shows_the_family_its_tasks_and_flags() {
         "numbers",
         "html-to-tsv",
         "noise",
+        "tom-tracking",
+        "agents",
     ] {
         assert!(text.contains(word), "{word}: {text}");
     }

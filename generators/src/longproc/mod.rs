@@ -18,8 +18,11 @@
 //! - `html-to-tsv` (`html.rs`): a web page's HTML listing invented entities in varied markup,
 //!   among ads and page chrome; the answer is a TSV table of the requested fields, filtered by a
 //!   stated condition. Dial: `--noise`, the share of listed entities failing the condition.
+//! - `tom-tracking` (`tom.rs`): agents walk between rooms, move objects between containers and
+//!   tell each other where things are, over numbered steps; the answer is one agent's belief
+//!   about one object after every step, then a final answer. Dial: `--agents`.
 //!
-//! Still to come, one file each: pseudo-to-code, tom-tracking, travel-planning.
+//! Still to come, one file each: pseudo-to-code, travel-planning.
 //!
 //! Every sample's `meta` holds `axes` (`level`, `difficulty`), `difficulty` (the dial's name and
 //! value), `baseline`, `target_tokens` (the level), `output_tokens` (the reference's measured
@@ -31,6 +34,7 @@ mod html;
 mod params;
 mod path;
 mod places;
+mod tom;
 
 pub use params::{dial_label, Level, Params, Task};
 
@@ -76,6 +80,13 @@ const TASKS: &[TaskInfo] = &[
         scorer: "tsv",
         metrics: &["mean"],
     },
+    TaskInfo {
+        name: "tom-tracking",
+        summary: "track where one agent believes an object is, step by step, as agents move things unseen",
+        grid: "level x agents",
+        scorer: "tom",
+        metrics: &["mean"],
+    },
 ];
 
 const PARAMS: &[ParamInfo] = &[
@@ -103,6 +114,12 @@ const PARAMS: &[ParamInfo] = &[
         kind: ParamKind::Floats,
         default: "0.3",
         help: "html-to-tsv: share of the listed entities failing the stated condition, a list (0-0.6; 0 states none)",
+    },
+    ParamInfo {
+        name: "agents",
+        kind: ParamKind::Ints,
+        default: "3",
+        help: "tom-tracking: agents walking, moving objects and talking in the story, a list (2-6)",
     },
 ];
 
@@ -145,6 +162,7 @@ fn procedure(task: Task) -> &'static dyn Procedure {
         Task::PathTraversal => &path::PathTraversal,
         Task::Countdown => &countdown::Countdown,
         Task::HtmlToTsv => &html::HtmlToTsv,
+        Task::TomTracking => &tom::TomTracking,
     }
 }
 
@@ -169,6 +187,7 @@ impl Family for LongProc {
         match task {
             "countdown" => json!({"task": task, "levels": ["0.5k", "1k"], "count": 2}),
             "html-to-tsv" => json!({"task": task, "levels": ["0.5k", "1k"], "noise": [0, 0.5]}),
+            "tom-tracking" => json!({"task": task, "levels": ["0.5k", "1k"], "agents": [2, 4]}),
             _ => {
                 json!({"task": task, "levels": ["0.5k", "1k"], "distractors": [0.5, 2], "count": 1})
             }
@@ -398,7 +417,7 @@ mod tests {
 
     #[test]
     fn samples_carry_axes_levels_and_fit_their_level() {
-        for task in ["path-traversal", "countdown", "html-to-tsv"] {
+        for task in ["path-traversal", "countdown", "html-to-tsv", "tom-tracking"] {
             let samples = generate(json!({"task": task, "levels": ["0.5k", "2k"], "count": 2}));
             assert_eq!(samples.len(), 4);
             for s in &samples {

@@ -20,6 +20,7 @@ pub enum Task {
     PathTraversal,
     Countdown,
     HtmlToTsv,
+    TomTracking,
 }
 
 /// A task's difficulty dial: one parameter, a list of values, each a cell of the grid.
@@ -40,13 +41,19 @@ pub struct Dial {
 }
 
 impl Task {
-    pub const ALL: [Task; 3] = [Task::PathTraversal, Task::Countdown, Task::HtmlToTsv];
+    pub const ALL: [Task; 4] = [
+        Task::PathTraversal,
+        Task::Countdown,
+        Task::HtmlToTsv,
+        Task::TomTracking,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Task::PathTraversal => "path-traversal",
             Task::Countdown => "countdown",
             Task::HtmlToTsv => "html-to-tsv",
+            Task::TomTracking => "tom-tracking",
         }
     }
 
@@ -58,7 +65,7 @@ impl Task {
                 GenerateError::param(
                     "task",
                     format!(
-                        "unknown task `{s}`; LongProc tasks are {} (pseudo-to-code, tom-tracking and travel-planning are not written yet)",
+                        "unknown task `{s}`; LongProc tasks are {} (pseudo-to-code and travel-planning are not written yet)",
                         Task::ALL.map(Task::name).join(", ")
                     ),
                 )
@@ -93,6 +100,15 @@ impl Task {
                 max: 0.6,
                 what: "share of the listed entities failing the condition",
                 id_prefix: "x",
+            },
+            Task::TomTracking => Dial {
+                name: "agents",
+                default: 3.0,
+                whole: true,
+                min: 2.0,
+                max: 6.0,
+                what: "agents in the story",
+                id_prefix: "a",
             },
         }
     }
@@ -200,6 +216,9 @@ pub struct Params {
     /// HTML to TSV: share of listed entities failing the condition, one grid value each.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub noise: Option<Vec<f64>>,
+    /// Theory-of-mind tracking: agents in the story, one grid value each.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agents: Option<Vec<u64>>,
     /// Samples per (level, difficulty) cell.
     pub count: usize,
     pub seed: u64,
@@ -216,6 +235,10 @@ impl Params {
                 .as_ref()
                 .map(|n| n.iter().map(|&n| n as f64).collect()),
             Task::HtmlToTsv => self.noise.clone(),
+            Task::TomTracking => self
+                .agents
+                .as_ref()
+                .map(|n| n.iter().map(|&n| n as f64).collect()),
         };
         given.unwrap_or_else(|| vec![self.task.dial().default])
     }

@@ -27,6 +27,8 @@
 //! - `tsv` (`tsv.rs`): LongProc HTML to TSV, the ```` ```tsv ```` block's rows matched to the gold
 //!   table as a multiset after cell normalisation (`f1`, `precision`, `recall`), the header checked
 //!   by name (`header_ok`), with line credit over the rows.
+//! - `tom` (`tom.rs`): LongProc theory-of-mind tracking, every `- Step N:` belief line and the
+//!   final answer equal to the reference's (`accuracy`), with line credit over the step lines.
 //! - `llm_rubric` (`rubric.rs`): asks an evaluator model to grade the answer against the
 //!   reference (`rubric`, `graded`); `score --judge NAME=URL` supplies the model.
 //!
@@ -46,6 +48,7 @@ mod row_judge;
 mod rows;
 mod rubric;
 mod scoring;
+mod tom;
 mod tsv;
 
 pub use boxed::{clean, extract_boxed};
@@ -57,6 +60,7 @@ pub use row_judge::RowJudge;
 pub use rows::Rows;
 pub use rubric::LlmRubric;
 pub use scoring::{Scoring, TaskScoring};
+pub use tom::Tom;
 pub use tsv::Tsv;
 
 use longforge_datasets::{Reference, Sample};
@@ -134,6 +138,7 @@ pub fn scorers() -> &'static [&'static dyn Scorer] {
         &Route,
         &Countdown,
         &Tsv,
+        &Tom,
     ]
 }
 
