@@ -202,6 +202,11 @@ const CUISINES: &[&str] = &[
     "Vietnamese", "Ethiopian", "Peruvian",
 ];
 
+#[rustfmt::skip]
+const EATERIES: &[&str] = &[
+    "Bistro", "Kitchen", "Grill", "Diner", "Tavern", "Eatery", "Canteen", "Brasserie", "Noodle Bar",
+];
+
 const PRICE_LEVELS: &[&str] = &["Budget", "Moderate", "Upscale"];
 
 #[rustfmt::skip]
@@ -346,10 +351,16 @@ fn draw_entity(t: usize, pools: &Pools, rng: &mut SeededRng) -> Entity {
             ]
         }
         1 => {
-            let name = match rng.below(4) {
+            let name = match rng.below(5) {
                 0 => format!("The {} {}", rng.draw(ADJECTIVES), rng.draw(NOUNS)),
                 1 => format!("{}'s {}", rng.draw(FIRST_NAMES), rng.draw(NOUNS)),
                 2 => format!("{} & {}", rng.draw(NOUNS), rng.draw(NOUNS)),
+                3 => format!(
+                    "{} {} {}",
+                    rng.draw(ADJECTIVES),
+                    rng.draw(NOUNS),
+                    rng.draw(EATERIES)
+                ),
                 _ => format!("Café {}", rng.draw(NOUNS)),
             };
             vec![
@@ -372,10 +383,16 @@ fn draw_entity(t: usize, pools: &Pools, rng: &mut SeededRng) -> Entity {
             ]
         }
         2 => {
-            let title = match rng.below(4) {
+            let title = match rng.below(5) {
                 0 => format!("The {} of {}", rng.draw(NOUNS), rng.pick(&pools.cities)),
-                1 => format!("{} {}s", rng.draw(ADJECTIVES), rng.draw(NOUNS)),
-                2 => format!("A {} for {}", rng.draw(NOUNS), rng.draw(FIRST_NAMES)),
+                1 => format!(
+                    "{} and the {} {}",
+                    rng.draw(FIRST_NAMES),
+                    rng.draw(ADJECTIVES),
+                    rng.draw(NOUNS)
+                ),
+                2 => format!("{} {}s", rng.draw(ADJECTIVES), rng.draw(NOUNS)),
+                3 => format!("A {} for {}", rng.draw(NOUNS), rng.draw(FIRST_NAMES)),
                 _ => format!("The {} {}", rng.draw(ADJECTIVES), rng.draw(NOUNS)),
             };
             let year = rng.range(1950, 2025);
@@ -392,10 +409,11 @@ fn draw_entity(t: usize, pools: &Pools, rng: &mut SeededRng) -> Entity {
             let hour = rng.range(1, 11);
             vec![
                 text(format!(
-                    "{} {} {}",
-                    rng.draw(ADJECTIVES),
+                    "{} {} {}{}",
+                    [rng.draw(ADJECTIVES), rng.draw(NOUNS)][rng.below(2)],
                     rng.draw(EVENT_GENRES),
-                    rng.draw(EVENT_KINDS)
+                    rng.draw(EVENT_KINDS),
+                    ["", "", "", "", "", " II", " III", " IV", " V", " VI"][rng.below(10)]
                 )),
                 text(rng.pick(&pools.venues).clone()),
                 text(rng.pick(&pools.cities).clone()),
@@ -705,26 +723,27 @@ impl Procedure for HtmlToTsv {
         let condition = (noise > 0.0).then(|| Condition::draw(t, rng, &pools));
 
         let mut names: HashSet<String> = HashSet::new();
-        let mut fresh =
-            |want: Option<bool>, rng: &mut SeededRng| -> Result<Entity, GenerateError> {
-                for _ in 0..REDRAWS {
-                    let e = draw_entity(t, &pools, rng);
-                    let fits = match (&condition, want) {
-                        (Some(c), Some(w)) => c.holds(&e) == w,
-                        _ => true,
-                    };
-                    if fits && names.insert(e.cells[0].clone()) {
-                        return Ok(e);
-                    }
+        let mut fresh = |want: Option<bool>,
+                         rng: &mut SeededRng|
+         -> Result<Entity, GenerateError> {
+            for _ in 0..REDRAWS {
+                let e = draw_entity(t, &pools, rng);
+                let fits = match (&condition, want) {
+                    (Some(c), Some(w)) => c.holds(&e) == w,
+                    _ => true,
+                };
+                if fits && names.insert(e.cells[0].clone()) {
+                    return Ok(e);
                 }
-                Err(GenerateError::param(
-                    "(all)",
+            }
+            Err(GenerateError::param(
+                    "levels",
                     format!(
-                    "html-to-tsv: no fresh {} met the condition; this is a bug, please report it",
+                    "html-to-tsv: ran out of fresh {} names meeting the condition; use a smaller level or less --noise",
                     topic.singular
                 ),
                 ))
-            };
+        };
         // Gold rows until the table reaches the aimed length.
         let mut tokens = estimate_tokens(&header) + 8.0;
         let mut gold = Vec::new();
