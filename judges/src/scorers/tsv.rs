@@ -8,10 +8,12 @@
 //! counts once as right and once as wrong (the original matched sets, crediting duplicates).
 //!
 //! The header is checked by name. When the block's first line holds exactly the header's
-//! names (in any order: the columns are then read by name), it is the header; when most of its
-//! cells are header names but not all, it is a wrong header, dropped, and the columns are read
-//! in the given order; otherwise the header is missing and the first line is a row like any
-//! other (the original dropped it unread). A row with the wrong number of cells is one
+//! names (in any order: the columns are then read by name), it is the header; when it holds
+//! them and other columns besides, the gold columns are read by name and the others ignored
+//! (an added column does not zero the table), but `header_ok` is 0; when most of its cells are
+//! header names but not all, it is a wrong header, dropped, and the columns are read in the
+//! given order; otherwise the header is missing and the first line is a row like any other
+//! (the original dropped it unread). A row with the wrong number of cells is one
 //! unmatched row; it does not zero the answer (the original zeroed everything).
 
 use std::collections::HashMap;
@@ -75,15 +77,15 @@ impl Scorer for Tsv {
             });
         };
         let mut lines = table_lines(block);
-        let width = gold.header.len();
         let header = match lines.first() {
             Some(first) => classify_header(&gold.header, first),
             None => Header::Missing,
         };
-        // Where each gold column is in the output's rows.
-        let positions: Vec<usize> = match &header {
-            Header::Named(positions) => positions.clone(),
-            _ => (0..width).collect(),
+        // Where each gold column is in the output's rows, and how many cells a row has.
+        let (positions, width): (Vec<usize>, usize) = match &header {
+            Header::Named(positions) => (positions.clone(), gold.header.len()),
+            Header::Extra(positions, width) => (positions.clone(), *width),
+            _ => ((0..gold.header.len()).collect(), gold.header.len()),
         };
         if !matches!(header, Header::Missing) {
             lines.remove(0);
@@ -229,6 +231,9 @@ fn table_lines(block: &str) -> Vec<Vec<String>> {
 enum Header {
     /// The header's names, each once: per gold column, its position in the output.
     Named(Vec<usize>),
+    /// Every header name and other columns besides (this many in all): the gold columns are
+    /// read by name, the others ignored; not `header_ok`.
+    Extra(Vec<usize>, usize),
     /// Mostly header names, but not exactly them: dropped, columns read in the given order.
     Wrong,
     /// Not a header: the first line is a row.
@@ -239,6 +244,7 @@ impl Header {
     fn label(&self) -> &'static str {
         match self {
             Header::Named(_) => "ok",
+            Header::Extra(..) => "extra columns",
             Header::Wrong => "wrong",
             Header::Missing => "missing",
         }
@@ -246,18 +252,20 @@ impl Header {
 }
 
 fn classify_header(gold: &[String], first: &[String]) -> Header {
-    if first.len() == gold.len() {
-        let positions: Option<Vec<usize>> = gold
-            .iter()
-            .map(|name| first.iter().position(|c| c == name))
-            .collect();
-        if let Some(positions) = positions {
-            let mut seen = positions.clone();
-            seen.sort_unstable();
-            seen.dedup();
-            if seen.len() == gold.len() {
-                return Header::Named(positions);
-            }
+    let positions: Option<Vec<usize>> = gold
+        .iter()
+        .map(|name| first.iter().position(|c| c == name))
+        .collect();
+    if let Some(positions) = positions {
+        let mut seen = positions.clone();
+        seen.sort_unstable();
+        seen.dedup();
+        if seen.len() == gold.len() {
+            return if first.len() == gold.len() {
+                Header::Named(positions)
+            } else {
+                Header::Extra(positions, first.len())
+            };
         }
     }
     let names = first.iter().filter(|c| gold.contains(c)).count();
@@ -406,6 +414,14 @@ mod tests {
         let (s1, s2, s3) = (swapped(R1), swapped(R2), swapped(R3));
         let v = values(&table(&["Price\tName\tCity", &s1, &s2, &s3]));
         assert_eq!(v, [1.0; 7]);
+        // An added column, named: the gold columns are read by name; the header is not ok.
+        let (e1, e2, e3) = (format!("1\t{R1}"), format!("2\t{R2}"), format!("3\t{R3}"));
+        let v = values(&table(&["#\tName\tCity\tPrice", &e1, &e2, &e3]));
+        assert_eq!(v, [1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 1.0]);
+        let scored = Tsv
+            .score(&sample(GOLD), &table(&["#\tName\tCity\tPrice", &e1]))
+            .unwrap();
+        assert_eq!(scored.details["header"], "extra columns");
     }
 
     #[test]
