@@ -15,9 +15,10 @@
 //!   per line in a `<Route>` block. Dial: `--distractors`, distractor cities per route city.
 //! - `countdown` (`countdown.rs`): numbers and a target; the answer is the depth-first search
 //!   trace of the procedure the prompt states, then a `<Solution>`. Dial: `--numbers`.
-//! - `html-to-tsv` (`html.rs`): a web page's HTML listing invented entities in varied markup,
-//!   among ads and page chrome; the answer is a TSV table of the requested fields, filtered by a
-//!   stated condition. Dial: `--noise`, the share of listed entities failing the condition.
+//! - `html-to-tsv` (`html.rs`, its page's markup in `html/page.rs`): a web page's HTML listing
+//!   invented entities in varied markup, among ads and page chrome; the answer is a TSV table of
+//!   the requested fields, filtered by a stated condition. Dial: `--noise`, the share of listed
+//!   entities failing the condition.
 //! - `tom-tracking` (`tom.rs`): agents walk between rooms, move objects between containers and
 //!   tell each other where things are, over numbered steps; the answer is one agent's belief
 //!   about one object after every step, then a final answer. Dial: `--agents`.
