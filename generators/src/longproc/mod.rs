@@ -16,17 +16,23 @@
 //! - `countdown` (`countdown.rs`): numbers and a target; the answer is the depth-first search
 //!   trace of the procedure the prompt states, then a `<Solution>`. Dial: `--numbers`.
 //!
-//! Still to come, one file each: html-to-tsv, pseudo-to-code, tom-tracking, travel-planning.
+//! - `travel-planning` (`travel.rs`): cities with stay lengths, fixed-date events and direct
+//!   flights; the answer is the stated depth-first search in a `<Solving Procedure>` block, then
+//!   the only valid trip in a `<Plan>` block. Dial: `--fixed`, the share of fixed-date cities.
+//!
+//! Still to come, one file each: html-to-tsv, pseudo-to-code, tom-tracking.
 //!
 //! Every sample's `meta` holds `axes` (`level`, `difficulty`), `difficulty` (the dial's name and
 //! value), `baseline`, `target_tokens` (the level), `output_tokens` (the reference's measured
 //! length), `context_tokens` (0 without a context), `attempts` (instances drawn before one
-//! fitted), and the facts its checker needs (the route; the numbers and target).
+//! fitted), and the facts its checker needs (the route; the numbers and target; the cities,
+//! flights and plan).
 
 mod countdown;
 mod params;
 mod path;
 mod places;
+mod travel;
 
 pub use params::{dial_label, Level, Params, Task};
 
@@ -65,6 +71,13 @@ const TASKS: &[TaskInfo] = &[
         scorer: "countdown",
         metrics: &["mean"],
     },
+    TaskInfo {
+        name: "travel-planning",
+        summary: "plan a trip through invented cities with stays, fixed-date events and direct flights; the search trace, then the plan",
+        grid: "level x fixed",
+        scorer: "travel_plan",
+        metrics: &["mean"],
+    },
 ];
 
 const PARAMS: &[ParamInfo] = &[
@@ -86,6 +99,12 @@ const PARAMS: &[ParamInfo] = &[
         default: "4",
         help:
             "countdown: how many numbers to combine, a list (3-6; 3 numbers reach about 0.5k only)",
+    },
+    ParamInfo {
+        name: "fixed",
+        kind: ParamKind::Floats,
+        default: "0.3",
+        help: "travel-planning: share of the cities with a fixed-date event, a list (0.1-0.6; at least one city)",
     },
 ];
 
@@ -127,6 +146,7 @@ fn procedure(task: Task) -> &'static dyn Procedure {
     match task {
         Task::PathTraversal => &path::PathTraversal,
         Task::Countdown => &countdown::Countdown,
+        Task::TravelPlanning => &travel::TravelPlanning,
     }
 }
 
@@ -150,6 +170,9 @@ impl Family for LongProc {
     fn example(&self, task: &str) -> Value {
         match task {
             "countdown" => json!({"task": task, "levels": ["0.5k", "1k"], "count": 2}),
+            "travel-planning" => {
+                json!({"task": task, "levels": ["0.5k", "1k"], "fixed": [0.2, 0.5]})
+            }
             _ => {
                 json!({"task": task, "levels": ["0.5k", "1k"], "distractors": [0.5, 2], "count": 1})
             }
@@ -379,7 +402,7 @@ mod tests {
 
     #[test]
     fn samples_carry_axes_levels_and_fit_their_level() {
-        for task in ["path-traversal", "countdown"] {
+        for task in ["path-traversal", "countdown", "travel-planning"] {
             let samples = generate(json!({"task": task, "levels": ["0.5k", "2k"], "count": 2}));
             assert_eq!(samples.len(), 4);
             for s in &samples {
@@ -409,8 +432,10 @@ mod tests {
 
     #[test]
     fn the_same_seed_gives_the_same_samples() {
-        let p = json!({"task": "countdown", "levels": ["0.5k"], "count": 2, "seed": 9});
-        assert_eq!(generate(p.clone()), generate(p));
+        for task in ["countdown", "travel-planning"] {
+            let p = json!({"task": task, "levels": ["0.5k"], "count": 2, "seed": 9});
+            assert_eq!(generate(p.clone()), generate(p));
+        }
     }
 
     #[test]

@@ -19,6 +19,7 @@ use crate::GenerateError;
 pub enum Task {
     PathTraversal,
     Countdown,
+    TravelPlanning,
 }
 
 /// A task's difficulty dial: one parameter, a list of values, each a cell of the grid.
@@ -39,12 +40,13 @@ pub struct Dial {
 }
 
 impl Task {
-    pub const ALL: [Task; 2] = [Task::PathTraversal, Task::Countdown];
+    pub const ALL: [Task; 3] = [Task::PathTraversal, Task::Countdown, Task::TravelPlanning];
 
     pub fn name(self) -> &'static str {
         match self {
             Task::PathTraversal => "path-traversal",
             Task::Countdown => "countdown",
+            Task::TravelPlanning => "travel-planning",
         }
     }
 
@@ -56,7 +58,7 @@ impl Task {
                 GenerateError::param(
                     "task",
                     format!(
-                        "unknown task `{s}`; LongProc tasks are {} (html-to-tsv, pseudo-to-code, tom-tracking and travel-planning are not written yet)",
+                        "unknown task `{s}`; LongProc tasks are {} (html-to-tsv, pseudo-to-code and tom-tracking are not written yet)",
                         Task::ALL.map(Task::name).join(", ")
                     ),
                 )
@@ -82,6 +84,15 @@ impl Task {
                 max: 6.0,
                 what: "numbers to combine",
                 id_prefix: "n",
+            },
+            Task::TravelPlanning => Dial {
+                name: "fixed",
+                default: 0.3,
+                whole: false,
+                min: 0.1,
+                max: 0.6,
+                what: "share of the cities with a fixed-date event",
+                id_prefix: "f",
             },
         }
     }
@@ -186,6 +197,9 @@ pub struct Params {
     /// Countdown: how many numbers to combine, one grid value each.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub numbers: Option<Vec<u64>>,
+    /// Travel planning: share of the cities with a fixed-date event, one grid value each.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed: Option<Vec<f64>>,
     /// Samples per (level, difficulty) cell.
     pub count: usize,
     pub seed: u64,
@@ -201,6 +215,7 @@ impl Params {
                 .numbers
                 .as_ref()
                 .map(|n| n.iter().map(|&n| n as f64).collect()),
+            Task::TravelPlanning => self.fixed.clone(),
         };
         given.unwrap_or_else(|| vec![self.task.dial().default])
     }
