@@ -24,6 +24,8 @@
 //!   `procedure.rs`).
 //! - `countdown` (`countdown.rs`): LongProc Countdown, any valid `<Solution>` reaching the target
 //!   (`accuracy`, arithmetic read by `arithmetic.rs`), with line credit on the search trace.
+//! - `travel_plan` (`travel.rs`): LongProc travel planning, the `<Plan>` block's stays equal to
+//!   the reference's, no city more or less (`accuracy`), with line credit on the search.
 //! - `llm_rubric` (`rubric.rs`): asks an evaluator model to grade the answer against the
 //!   reference (`rubric`, `graded`); `score --judge NAME=URL` supplies the model.
 //!
@@ -43,6 +45,7 @@ mod row_judge;
 mod rows;
 mod rubric;
 mod scoring;
+mod travel;
 
 pub use boxed::{clean, extract_boxed};
 pub use countdown::Countdown;
@@ -53,6 +56,7 @@ pub use row_judge::RowJudge;
 pub use rows::Rows;
 pub use rubric::LlmRubric;
 pub use scoring::{Scoring, TaskScoring};
+pub use travel::TravelPlan;
 
 use longforge_datasets::{Reference, Sample};
 use serde_json::Value;
@@ -128,6 +132,7 @@ pub fn scorers() -> &'static [&'static dyn Scorer] {
         &LlmRubric,
         &Route,
         &Countdown,
+        &TravelPlan,
     ]
 }
 
