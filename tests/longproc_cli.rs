@@ -19,6 +19,7 @@ fn each_task_runs_through_generate_verify_run_and_score() {
     for (task, dial) in [
         ("path-traversal", ["--distractors", "0.5,2"]),
         ("countdown", ["--numbers", "4,5"]),
+        ("travel-planning", ["--fixed", "0.2,0.5"]),
     ] {
         let dir = tmp.path().join(task);
         ok(&[
@@ -122,6 +123,14 @@ fn bad_flags_are_refused_naming_the_flag_and_nothing_is_written() {
             vec!["--task", "path-traversal", "--lengths", "4k"],
             vec!["--lengths", "--levels"],
         ),
+        (
+            vec!["--task", "travel-planning", "--fixed", "0.9"],
+            vec!["--fixed", "0.9", "0.6"],
+        ),
+        (
+            vec!["--task", "travel-planning", "--fixed", "0"],
+            vec!["--fixed", "0.1"],
+        ),
     ] {
         let mut line = vec!["generate", "longproc"];
         line.extend(&args);
@@ -145,6 +154,8 @@ fn the_listing_shows_the_family_its_tasks_and_flags() {
         "levels",
         "distractors",
         "numbers",
+        "travel-planning",
+        "fixed",
     ] {
         assert!(text.contains(word), "{word}: {text}");
     }
