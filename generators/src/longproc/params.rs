@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use crate::error::unique;
 use crate::GenerateError;
 
-/// A LongProc task. Adding one (html-to-tsv, pseudo-to-code, tom-tracking, travel-planning) is:
+/// A LongProc task. Adding one (html-to-tsv, pseudo-to-code, tom-tracking) is:
 /// a variant here with its name and [`Dial`]; a field of [`Params`] for the dial's values (and
 /// its arm in [`Params::dials`]); the dial's flag in the family's `PARAMS` and the task's
 /// `TaskInfo` in `TASKS` (a test checks they match this enum); and the task's own file

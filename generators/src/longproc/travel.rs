@@ -29,6 +29,8 @@
 //! flights that let the search go down wrong ways; instances are drawn until the reference's
 //! estimated length is near the aim. Dial: `--fixed`, the share of the cities with an event.
 
+use std::collections::HashSet;
+
 use longforge_datasets::SeededRng;
 use serde_json::{json, Map, Value};
 
@@ -38,8 +40,9 @@ use crate::GenerateError;
 
 pub(crate) struct TravelPlanning;
 
-/// About this many characters a token in a trace (invented names, day numbers).
-const CHARS_PER_TOKEN: f64 = 3.6;
+/// About this many characters a token in a reference (invented names, day numbers; measured
+/// 3.0-3.35 with cl100k_base).
+const CHARS_PER_TOKEN: f64 = 3.15;
 /// Stay lengths, in days (a stay of 1 day would be its two flight days at once).
 const SHORTEST: usize = 2;
 const LONGEST: usize = 7;
@@ -123,6 +126,11 @@ pub(crate) struct Search<'a> {
     joined: Vec<Vec<bool>>,
     fixed: Vec<usize>,
     placed: Vec<bool>,
+    /// The placed cities as bits (at most [`MOST_CITIES`] cities, so they fit).
+    mask: u64,
+    /// Counting only: (placed cities, last city) from which no trip completes. The day and the
+    /// next fixed stay follow from the placed cities, so such a state never completes again.
+    dead: HashSet<(u64, usize)>,
     path: Vec<Stay>,
     /// The trace, when writing one.
     pub lines: Option<Vec<String>>,
@@ -145,6 +153,8 @@ impl<'a> Search<'a> {
             joined: problem.joined(),
             fixed: problem.fixed_order(),
             placed: vec![false; problem.cities.len()],
+            mask: 0,
+            dead: HashSet::new(),
             path: Vec::new(),
             lines: None,
             chars: 0,
@@ -191,6 +201,12 @@ impl<'a> Search<'a> {
     fn visit(&mut self, day: usize, prev: Option<usize>, next_fixed: usize) -> bool {
         let n = self.problem.cities.len();
         self.nodes += 1;
+        let counting = self.lines.is_none();
+        let state = (self.mask, prev.unwrap_or(usize::MAX));
+        if counting && self.dead.contains(&state) {
+            return false;
+        }
+        let found_before = self.found.len();
         if self.nodes > self.budget {
             self.cut = true;
         }
@@ -249,6 +265,7 @@ impl<'a> Search<'a> {
                     return true;
                 }
                 self.placed[c] = true;
+                self.mask |= 1 << c;
                 self.path.push(Stay {
                     city: c,
                     first: day,
@@ -257,6 +274,7 @@ impl<'a> Search<'a> {
                 let done = self.visit(last, Some(c), next_fixed + usize::from(is_fixed));
                 self.path.pop();
                 self.placed[c] = false;
+                self.mask &= !(1 << c);
                 if done {
                     return true;
                 }
@@ -264,6 +282,9 @@ impl<'a> Search<'a> {
             if self.cut {
                 return true;
             }
+        }
+        if counting && !self.cut && self.found.len() == found_before {
+            self.dead.insert(state);
         }
         match prev {
             Some(p) => {
@@ -371,8 +392,8 @@ that has no event, in the order the cities are listed. For each candidate in tur
 running from the current day D to E (D plus its stay length minus 1):
    - if no direct flight joins it to the city placed before it, write \
 \"Day D: try CITY (days D-E): no direct flight from PREVIOUS, rejected.\";
-   - else if E is after the first day of the next fixed stay not yet placed (after the last day \
-of the trip when none is left), write \"Day D: try CITY (days D-E): ends after day L, rejected.\" \
+   - else if E is after the first day of the next fixed stay not yet placed (for a fixed city, \
+the fixed stay after its own; the last day of the trip when none is left), write \"Day D: try CITY (days D-E): ends after day L, rejected.\" \
 with L that day;
    - otherwise write \"Day D: try CITY (days D-E): accepted.\", place it, and go on from day E \
 before trying the next candidate.
@@ -1054,14 +1075,27 @@ Day 9: all 4 cities are placed; the plan is complete.";
 
     #[test]
     fn levels_out_of_the_dials_reach_are_refused_naming_the_dial() {
-        // Most cities fixed: each step has few candidates, so a long trace needs more cities
-        // than are drawn.
-        let err = TravelPlanning
-            .instance(0.6, 30_000.0, Level(30_000), &mut SeededRng::new(1))
-            .err()
-            .unwrap()
-            .to_string();
-        assert!(err.starts_with("--fixed") && err.contains("30k"), "{err}");
+        let refusal = |share: f64, aim: f64, level: u64| {
+            TravelPlanning
+                .instance(share, aim, Level(level), &mut SeededRng::new(1))
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default()
+        };
+        // Most cities fixed: each step has few candidates, so a very long trace needs more
+        // cities than are ever drawn.
+        let err = refusal(0.6, 100_000.0, 32_000);
+        assert!(err.starts_with("--fixed") && err.contains("32k"), "{err}");
         assert!(err.contains("use a smaller --fixed"), "{err}");
+        // Three cities already write more than a few dozen tokens.
+        let err = refusal(0.1, 40.0, 200);
+        assert!(
+            err.starts_with("--fixed") && err.contains("too long"),
+            "{err}"
+        );
+        assert!(
+            err.contains("use a larger --fixed or a larger level"),
+            "{err}"
+        );
     }
 }
