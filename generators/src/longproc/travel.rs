@@ -25,9 +25,13 @@
 //! does not take, and the instance is redrawn when that cannot be done (a trip that is the first
 //! backwards) or the check would search too long.
 //!
-//! Size: the trace grows with the cities (`aim` sets how many are tried first) and with the
-//! flights that let the search go down wrong ways; instances are drawn until the reference's
-//! estimated length is near the aim. Dial: `--fixed`, the share of the cities with an event.
+//! Size: the trace grows with the cities (faster than linearly: each step tries every city
+//! left) and with the flights that let the search go down wrong ways, and shrinks with the
+//! fixed stays (each cuts the search into shorter gaps). One knob sets both, its whole part the
+//! cities and its fraction the flights beyond the trip's (a quarter to twice the cities);
+//! instances are drawn, moving the knob by bisection, until the reference's estimated length is
+//! within 10% of the aim (20% after half the draws). Dial: `--fixed`, the share of the cities
+//! with an event (at least one: without one, every trip backwards is a second trip).
 
 use std::collections::HashSet;
 
@@ -265,7 +269,7 @@ impl<'a> Search<'a> {
                     return true;
                 }
                 self.placed[c] = true;
-                self.mask |= 1 << c;
+                self.mask |= bit(c);
                 self.path.push(Stay {
                     city: c,
                     first: day,
@@ -274,7 +278,7 @@ impl<'a> Search<'a> {
                 let done = self.visit(last, Some(c), next_fixed + usize::from(is_fixed));
                 self.path.pop();
                 self.placed[c] = false;
-                self.mask &= !(1 << c);
+                self.mask &= !bit(c);
                 if done {
                     return true;
                 }
@@ -301,9 +305,18 @@ impl<'a> Search<'a> {
     }
 }
 
+/// City `c`'s bit in [`Search`]'s mask; cities past 64 have none (their search writes a
+/// trace, but [`count_plans`] refuses them, since its memory of dead states needs the bits).
+fn bit(c: usize) -> u64 {
+    1u64.checked_shl(c as u32).unwrap_or(0)
+}
+
 /// Trips of `problem`, up to `want` of them, in search order; `None` when finding them would
-/// visit more than `budget` search nodes.
+/// visit more than `budget` search nodes, or the problem has more than 64 cities.
 pub(crate) fn count_plans(problem: &Problem, want: usize, budget: usize) -> Option<Vec<Vec<Stay>>> {
+    if problem.cities.len() > 64 {
+        return None;
+    }
     let mut s = Search::new(problem);
     s.want = want;
     s.budget = budget;
