@@ -562,7 +562,7 @@ impl Procedure for TravelPlanning {
         let mut nudge = |knob: &mut f64, up: bool| {
             let dir = if up { 1.0 } else { -1.0 };
             if last_move != 0.0 && dir != last_move {
-                step = (step / 2.0f64).max(0.125);
+                step = (step / 2.0f64).max(0.25);
             }
             last_move = dir;
             *knob = (*knob + dir * step).clamp(FEWEST_CITIES as f64, MOST_CITIES as f64 + 0.99);
@@ -626,10 +626,11 @@ impl Procedure for TravelPlanning {
     }
 }
 
-/// Cities to try first for an aim in tokens: the search grows faster than linearly, and
-/// slower with more fixed stays.
+/// The size knob to try first for an aim in tokens: cities grow as a power of the aim, faster
+/// with more fixed stays (fitted to measured traces: at 8k, about 11 cities with a share of 0.1,
+/// 16 with 0.3, 33 with 0.6).
 fn first_guess(aim: f64, share: f64) -> f64 {
-    let base = (aim / 60.0).sqrt() * (1.0 + share) + 2.0;
+    let base = (4.5 + 5.5 * share) * (aim / 500.0).powf(0.25 + 0.45 * share);
     base.clamp(FEWEST_CITIES as f64, MOST_CITIES as f64)
 }
 
