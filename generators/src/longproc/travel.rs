@@ -15,7 +15,8 @@
 //!    is the only candidate; otherwise the candidates are the cities not placed yet without an
 //!    event, in the order the problem lists them. A candidate is rejected when no direct flight
 //!    joins it to the city before it, or when its stay would end after the day the next fixed
-//!    stay begins (or after the last day of the trip); otherwise it is accepted and the search
+//!    stay begins (for a fixed city, the fixed stay after its own; the last day of the trip when
+//!    there is none); otherwise it is accepted and the search
 //!    goes on from its last day. When no candidate is left, the search backtracks: the city
 //!    before is removed and the next candidate after it tried.
 //! 3. The search stops when every city is placed.
