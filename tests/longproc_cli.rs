@@ -32,6 +32,7 @@ fn each_task_runs_through_generate_verify_run_and_score() {
         ("countdown", ["--numbers", "4,5"]),
         ("html-to-tsv", ["--noise", "0,0.5"]),
         ("tom-tracking", ["--agents", "2,5"]),
+        ("travel-planning", ["--fixed", "0.2,0.5"]),
     ] {
         let dir = tmp.path().join(task);
         ok(&[
@@ -155,6 +156,14 @@ fn bad_flags_are_refused_naming_the_flag_and_nothing_is_written() {
             vec!["--task", "path-traversal", "--lengths", "4k"],
             vec!["--lengths", "--levels"],
         ),
+        (
+            vec!["--task", "travel-planning", "--fixed", "0.9"],
+            vec!["--fixed", "0.9", "0.6"],
+        ),
+        (
+            vec!["--task", "travel-planning", "--fixed", "0"],
+            vec!["--fixed", "0.1"],
+        ),
     ] {
         let mut line = vec!["generate", "longproc"];
         line.extend(&args);
@@ -182,6 +191,8 @@ fn the_listing_shows_the_family_its_tasks_and_flags() {
         "noise",
         "tom-tracking",
         "agents",
+        "travel-planning",
+        "fixed",
     ] {
         assert!(text.contains(word), "{word}: {text}");
     }

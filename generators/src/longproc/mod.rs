@@ -23,12 +23,17 @@
 //!   tell each other where things are, over numbered steps; the answer is one agent's belief
 //!   about one object after every step, then a final answer. Dial: `--agents`.
 //!
-//! Still to come, one file each: pseudo-to-code, travel-planning.
+//! - `travel-planning` (`travel.rs`): cities with stay lengths, fixed-date events and direct
+//!   flights; the answer is the stated depth-first search in a `<Solving Procedure>` block, then
+//!   the only valid trip in a `<Plan>` block. Dial: `--fixed`, the share of fixed-date cities.
+//!
+//! Still to come, one file: pseudo-to-code.
 //!
 //! Every sample's `meta` holds `axes` (`level`, `difficulty`), `difficulty` (the dial's name and
 //! value), `baseline`, `target_tokens` (the level), `output_tokens` (the reference's measured
 //! length), `context_tokens` (0 without a context), `attempts` (instances drawn before one
-//! fitted), and the facts its checker needs (the route; the numbers and target).
+//! fitted), and the facts its checker needs (the route; the numbers and target; the cities,
+//! flights and plan).
 
 mod countdown;
 mod html;
@@ -36,6 +41,7 @@ mod params;
 mod path;
 mod places;
 mod tom;
+mod travel;
 
 pub use params::{dial_label, Level, Params, Task};
 
@@ -88,6 +94,13 @@ const TASKS: &[TaskInfo] = &[
         scorer: "tom",
         metrics: &["mean"],
     },
+    TaskInfo {
+        name: "travel-planning",
+        summary: "plan a trip through invented cities with stays, fixed-date events and direct flights; the search trace, then the plan",
+        grid: "level x fixed",
+        scorer: "travel_plan",
+        metrics: &["mean"],
+    },
 ];
 
 const PARAMS: &[ParamInfo] = &[
@@ -121,6 +134,12 @@ const PARAMS: &[ParamInfo] = &[
         kind: ParamKind::Ints,
         default: "3",
         help: "tom-tracking: agents walking, moving objects and talking in the story, a list (2-6)",
+    },
+    ParamInfo {
+        name: "fixed",
+        kind: ParamKind::Floats,
+        default: "0.3",
+        help: "travel-planning: share of the cities with a fixed-date event, a list (0.1-0.6; at least one city)",
     },
 ];
 
@@ -164,6 +183,7 @@ fn procedure(task: Task) -> &'static dyn Procedure {
         Task::Countdown => &countdown::Countdown,
         Task::HtmlToTsv => &html::HtmlToTsv,
         Task::TomTracking => &tom::TomTracking,
+        Task::TravelPlanning => &travel::TravelPlanning,
     }
 }
 
@@ -189,6 +209,9 @@ impl Family for LongProc {
             "countdown" => json!({"task": task, "levels": ["0.5k", "1k"], "count": 2}),
             "html-to-tsv" => json!({"task": task, "levels": ["0.5k", "1k"], "noise": [0, 0.5]}),
             "tom-tracking" => json!({"task": task, "levels": ["0.5k", "1k"], "agents": [2, 4]}),
+            "travel-planning" => {
+                json!({"task": task, "levels": ["0.5k", "1k"], "fixed": [0.2, 0.5]})
+            }
             _ => {
                 json!({"task": task, "levels": ["0.5k", "1k"], "distractors": [0.5, 2], "count": 1})
             }
@@ -418,7 +441,13 @@ mod tests {
 
     #[test]
     fn samples_carry_axes_levels_and_fit_their_level() {
-        for task in ["path-traversal", "countdown", "html-to-tsv", "tom-tracking"] {
+        for task in [
+            "path-traversal",
+            "countdown",
+            "html-to-tsv",
+            "tom-tracking",
+            "travel-planning",
+        ] {
             let samples = generate(json!({"task": task, "levels": ["0.5k", "2k"], "count": 2}));
             assert_eq!(samples.len(), 4);
             for s in &samples {
@@ -448,8 +477,10 @@ mod tests {
 
     #[test]
     fn the_same_seed_gives_the_same_samples() {
-        let p = json!({"task": "countdown", "levels": ["0.5k"], "count": 2, "seed": 9});
-        assert_eq!(generate(p.clone()), generate(p));
+        for task in ["countdown", "travel-planning"] {
+            let p = json!({"task": task, "levels": ["0.5k"], "count": 2, "seed": 9});
+            assert_eq!(generate(p.clone()), generate(p));
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use crate::error::unique;
 use crate::GenerateError;
 
-/// A LongProc task. Adding one (html-to-tsv, pseudo-to-code, tom-tracking, travel-planning) is:
+/// A LongProc task. Adding one (html-to-tsv, pseudo-to-code, tom-tracking) is:
 /// a variant here with its name and [`Dial`]; a field of [`Params`] for the dial's values (and
 /// its arm in [`Params::dials`]); the dial's flag in the family's `PARAMS` and the task's
 /// `TaskInfo` in `TASKS` (a test checks they match this enum); and the task's own file
@@ -21,6 +21,7 @@ pub enum Task {
     Countdown,
     HtmlToTsv,
     TomTracking,
+    TravelPlanning,
 }
 
 /// A task's difficulty dial: one parameter, a list of values, each a cell of the grid.
@@ -41,11 +42,12 @@ pub struct Dial {
 }
 
 impl Task {
-    pub const ALL: [Task; 4] = [
+    pub const ALL: [Task; 5] = [
         Task::PathTraversal,
         Task::Countdown,
         Task::HtmlToTsv,
         Task::TomTracking,
+        Task::TravelPlanning,
     ];
 
     pub fn name(self) -> &'static str {
@@ -54,6 +56,7 @@ impl Task {
             Task::Countdown => "countdown",
             Task::HtmlToTsv => "html-to-tsv",
             Task::TomTracking => "tom-tracking",
+            Task::TravelPlanning => "travel-planning",
         }
     }
 
@@ -65,7 +68,7 @@ impl Task {
                 GenerateError::param(
                     "task",
                     format!(
-                        "unknown task `{s}`; LongProc tasks are {} (pseudo-to-code and travel-planning are not written yet)",
+                        "unknown task `{s}`; LongProc tasks are {} (pseudo-to-code is not written yet)",
                         Task::ALL.map(Task::name).join(", ")
                     ),
                 )
@@ -109,6 +112,15 @@ impl Task {
                 max: 6.0,
                 what: "agents in the story",
                 id_prefix: "a",
+            },
+            Task::TravelPlanning => Dial {
+                name: "fixed",
+                default: 0.3,
+                whole: false,
+                min: 0.1,
+                max: 0.6,
+                what: "share of the cities with a fixed-date event",
+                id_prefix: "f",
             },
         }
     }
@@ -219,6 +231,9 @@ pub struct Params {
     /// Theory-of-mind tracking: agents in the story, one grid value each.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agents: Option<Vec<u64>>,
+    /// Travel planning: share of the cities with a fixed-date event, one grid value each.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed: Option<Vec<f64>>,
     /// Samples per (level, difficulty) cell.
     pub count: usize,
     pub seed: u64,
@@ -239,6 +254,7 @@ impl Params {
                 .agents
                 .as_ref()
                 .map(|n| n.iter().map(|&n| n as f64).collect()),
+            Task::TravelPlanning => self.fixed.clone(),
         };
         given.unwrap_or_else(|| vec![self.task.dial().default])
     }

@@ -29,6 +29,8 @@
 //!   by name (`header_ok`), with line credit over the rows.
 //! - `tom` (`tom.rs`): LongProc theory-of-mind tracking, every `- Step N:` belief line and the
 //!   final answer equal to the reference's (`accuracy`), with line credit over the step lines.
+//! - `travel_plan` (`travel.rs`): LongProc travel planning, the `<Plan>` block's stays equal to
+//!   the reference's, no city more or less (`accuracy`), with line credit on the search.
 //! - `llm_rubric` (`rubric.rs`): asks an evaluator model to grade the answer against the
 //!   reference (`rubric`, `graded`); `score --judge NAME=URL` supplies the model.
 //!
@@ -49,6 +51,7 @@ mod rows;
 mod rubric;
 mod scoring;
 mod tom;
+mod travel;
 mod tsv;
 
 pub use boxed::{clean, extract_boxed};
@@ -61,6 +64,7 @@ pub use rows::Rows;
 pub use rubric::LlmRubric;
 pub use scoring::{Scoring, TaskScoring};
 pub use tom::Tom;
+pub use travel::TravelPlan;
 pub use tsv::Tsv;
 
 use longforge_datasets::{Reference, Sample};
@@ -139,6 +143,7 @@ pub fn scorers() -> &'static [&'static dyn Scorer] {
         &Countdown,
         &Tsv,
         &Tom,
+        &TravelPlan,
     ]
 }
 
