@@ -19,6 +19,8 @@ fn each_task_runs_through_generate_verify_run_and_score() {
     for (task, dial) in [
         ("path-traversal", ["--distractors", "0.5,2"]),
         ("countdown", ["--numbers", "4,5"]),
+        // Scoring compiles every answer with g++ (oracle and random: 16 compiles).
+        ("pseudo-to-code", ["--tests", "3,5"]),
     ] {
         let dir = tmp.path().join(task);
         ok(&[
@@ -99,7 +101,11 @@ fn bad_flags_are_refused_naming_the_flag_and_nothing_is_written() {
     for (args, says) in [
         (
             vec!["--task", "sorting"],
-            vec!["--task", "sorting", "path-traversal, countdown"],
+            vec![
+                "--task",
+                "sorting",
+                "path-traversal, countdown, pseudo-to-code",
+            ],
         ),
         (vec![], vec!["--task", "missing"]),
         (
@@ -117,6 +123,10 @@ fn bad_flags_are_refused_naming_the_flag_and_nothing_is_written() {
         (
             vec!["--task", "countdown", "--distractors", "1"],
             vec!["--distractors", "does not take"],
+        ),
+        (
+            vec!["--task", "pseudo-to-code", "--tests", "0"],
+            vec!["--tests", "1 to 100"],
         ),
         (
             vec!["--task", "path-traversal", "--lengths", "4k"],
@@ -145,7 +155,48 @@ fn the_listing_shows_the_family_its_tasks_and_flags() {
         "levels",
         "distractors",
         "numbers",
+        "pseudo-to-code",
+        "tests",
     ] {
         assert!(text.contains(word), "{word}: {text}");
     }
+}
+
+/// `score --scorer cpp_no_exec` compiles and runs nothing, and every score row says so.
+#[test]
+fn pseudo_to_code_scores_without_executing_when_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("p");
+    ok(&[
+        "generate",
+        "longproc",
+        "--task",
+        "pseudo-to-code",
+        "--levels",
+        "0.5k",
+        "--seed",
+        "3",
+        "--out",
+        s(&dir),
+    ]);
+    let oracle = tmp.path().join("oracle.jsonl");
+    ok(&[
+        "run",
+        "--dataset",
+        s(&dir),
+        "--baseline",
+        "oracle",
+        "--out",
+        s(&oracle),
+    ]);
+    let out = tmp.path().join("scores.jsonl");
+    score(&dir, &out, &["--scorer", "cpp_no_exec"], &[oracle]);
+    let rows = read_lines(&out);
+    let metrics: Vec<&str> = rows.iter().map(|r| r["metric"].as_str().unwrap()).collect();
+    assert_eq!(
+        metrics,
+        ["prefix_credit", "resync_credit", "extraction_rate"]
+    );
+    assert!(rows.iter().all(|r| r["value"] == 1.0), "{rows:?}");
+    assert_eq!(rows[0]["details"]["executed"], false, "{}", rows[0]);
 }

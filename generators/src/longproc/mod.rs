@@ -16,7 +16,11 @@
 //! - `countdown` (`countdown.rs`): numbers and a target; the answer is the depth-first search
 //!   trace of the procedure the prompt states, then a `<Solution>`. Dial: `--numbers`.
 //!
-//! Still to come, one file each: html-to-tsv, pseudo-to-code, tom-tracking, travel-planning.
+//! - `pseudo-to-code` (`pseudo.rs`, programs in `program.rs`): SPoC-style pseudocode of a
+//!   generated program; the answer is a C++ program passing its test cases, whose expected
+//!   outputs come from interpreting the program. Dial: `--tests`, test cases per program.
+//!
+//! Still to come, one file each: html-to-tsv, tom-tracking, travel-planning.
 //!
 //! Every sample's `meta` holds `axes` (`level`, `difficulty`), `difficulty` (the dial's name and
 //! value), `baseline`, `target_tokens` (the level), `output_tokens` (the reference's measured
@@ -27,6 +31,8 @@ mod countdown;
 mod params;
 mod path;
 mod places;
+mod program;
+mod pseudo;
 
 pub use params::{dial_label, Level, Params, Task};
 
@@ -65,6 +71,13 @@ const TASKS: &[TaskInfo] = &[
         scorer: "countdown",
         metrics: &["mean"],
     },
+    TaskInfo {
+        name: "pseudo-to-code",
+        summary: "translate SPoC-style pseudocode into a C++ program that passes its test cases",
+        grid: "level x tests",
+        scorer: "cpp",
+        metrics: &["mean"],
+    },
 ];
 
 const PARAMS: &[ParamInfo] = &[
@@ -86,6 +99,12 @@ const PARAMS: &[ParamInfo] = &[
         default: "4",
         help:
             "countdown: how many numbers to combine, a list (3-6; 3 numbers reach about 0.5k only)",
+    },
+    ParamInfo {
+        name: "tests",
+        kind: ParamKind::Ints,
+        default: "10",
+        help: "pseudo-to-code: test cases per program, a list (1-100)",
     },
 ];
 
@@ -127,6 +146,7 @@ fn procedure(task: Task) -> &'static dyn Procedure {
     match task {
         Task::PathTraversal => &path::PathTraversal,
         Task::Countdown => &countdown::Countdown,
+        Task::PseudoToCode => &pseudo::PseudoToCode,
     }
 }
 
@@ -150,6 +170,8 @@ impl Family for LongProc {
     fn example(&self, task: &str) -> Value {
         match task {
             "countdown" => json!({"task": task, "levels": ["0.5k", "1k"], "count": 2}),
+            // One sample: checking it compiles C++ (about a second).
+            "pseudo-to-code" => json!({"task": task, "levels": ["0.5k"], "tests": [5]}),
             _ => {
                 json!({"task": task, "levels": ["0.5k", "1k"], "distractors": [0.5, 2], "count": 1})
             }

@@ -19,6 +19,7 @@ use crate::GenerateError;
 pub enum Task {
     PathTraversal,
     Countdown,
+    PseudoToCode,
 }
 
 /// A task's difficulty dial: one parameter, a list of values, each a cell of the grid.
@@ -39,12 +40,13 @@ pub struct Dial {
 }
 
 impl Task {
-    pub const ALL: [Task; 2] = [Task::PathTraversal, Task::Countdown];
+    pub const ALL: [Task; 3] = [Task::PathTraversal, Task::Countdown, Task::PseudoToCode];
 
     pub fn name(self) -> &'static str {
         match self {
             Task::PathTraversal => "path-traversal",
             Task::Countdown => "countdown",
+            Task::PseudoToCode => "pseudo-to-code",
         }
     }
 
@@ -56,7 +58,7 @@ impl Task {
                 GenerateError::param(
                     "task",
                     format!(
-                        "unknown task `{s}`; LongProc tasks are {} (html-to-tsv, pseudo-to-code, tom-tracking and travel-planning are not written yet)",
+                        "unknown task `{s}`; LongProc tasks are {} (html-to-tsv, tom-tracking and travel-planning are not written yet)",
                         Task::ALL.map(Task::name).join(", ")
                     ),
                 )
@@ -82,6 +84,15 @@ impl Task {
                 max: 6.0,
                 what: "numbers to combine",
                 id_prefix: "n",
+            },
+            Task::PseudoToCode => Dial {
+                name: "tests",
+                default: 10.0,
+                whole: true,
+                min: 1.0,
+                max: 100.0,
+                what: "test cases per program",
+                id_prefix: "t",
             },
         }
     }
@@ -186,6 +197,9 @@ pub struct Params {
     /// Countdown: how many numbers to combine, one grid value each.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub numbers: Option<Vec<u64>>,
+    /// Pseudo-to-code: test cases per program, one grid value each.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tests: Option<Vec<u64>>,
     /// Samples per (level, difficulty) cell.
     pub count: usize,
     pub seed: u64,
@@ -199,6 +213,10 @@ impl Params {
             Task::PathTraversal => self.distractors.clone(),
             Task::Countdown => self
                 .numbers
+                .as_ref()
+                .map(|n| n.iter().map(|&n| n as f64).collect()),
+            Task::PseudoToCode => self
+                .tests
                 .as_ref()
                 .map(|n| n.iter().map(|&n| n as f64).collect()),
         };

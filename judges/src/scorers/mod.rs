@@ -24,6 +24,9 @@
 //!   `procedure.rs`).
 //! - `countdown` (`countdown.rs`): LongProc Countdown, any valid `<Solution>` reaching the target
 //!   (`accuracy`, arithmetic read by `arithmetic.rs`), with line credit on the search trace.
+//! - `cpp` (`cpp.rs`): LongProc pseudocode to code, the ```` ```cpp ```` block compiled and run
+//!   on the test cases in a sandbox (`sandbox.rs`) (`accuracy`, credit over the cases passed);
+//!   `cpp_no_exec` runs nothing and gives line credit on the code.
 //! - `llm_rubric` (`rubric.rs`): asks an evaluator model to grade the answer against the
 //!   reference (`rubric`, `graded`); `score --judge NAME=URL` supplies the model.
 //!
@@ -34,6 +37,7 @@
 mod arithmetic;
 mod boxed;
 mod countdown;
+mod cpp;
 mod exact;
 mod latex;
 mod needles;
@@ -42,10 +46,12 @@ mod route;
 mod row_judge;
 mod rows;
 mod rubric;
+pub mod sandbox;
 mod scoring;
 
 pub use boxed::{clean, extract_boxed};
 pub use countdown::Countdown;
+pub use cpp::{Cpp, CppNoExec};
 pub use exact::BoxedExact;
 pub use needles::Needles;
 pub use route::Route;
@@ -128,6 +134,8 @@ pub fn scorers() -> &'static [&'static dyn Scorer] {
         &LlmRubric,
         &Route,
         &Countdown,
+        &Cpp::DEFAULT,
+        &CppNoExec,
     ]
 }
 
