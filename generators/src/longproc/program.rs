@@ -609,7 +609,13 @@ impl Run<'_> {
                     if (*down && i < end) || (!*down && i > end) {
                         break;
                     }
-                    f.vars.insert(var.clone(), (Ty::Int, Value::Num(i, false)));
+                    // Set in place: one allocation for the name per loop, not per turn.
+                    match f.vars.get_mut(var) {
+                        Some(slot) => *slot = (Ty::Int, Value::Num(i, false)),
+                        None => {
+                            f.vars.insert(var.clone(), (Ty::Int, Value::Num(i, false)));
+                        }
+                    }
                     if let Some(r) = self.block(body, f)? {
                         return Ok(Some(r));
                     }

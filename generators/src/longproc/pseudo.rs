@@ -29,7 +29,7 @@ use crate::GenerateError;
 pub(crate) struct PseudoToCode;
 
 /// About this many characters a token in the rendered C++ (measured on cl100k_base).
-const CHARS_PER_TOKEN: f64 = 3.3;
+const CHARS_PER_TOKEN: f64 = 2.6;
 /// Array lengths and word lengths of the test inputs.
 const N_RANGE: (usize, usize) = (3, 14);
 const WORD_RANGE: (usize, usize) = (1, 16);
@@ -525,10 +525,19 @@ impl Procedure for PseudoToCode {
             main: reading(),
         };
         let want = aim * CHARS_PER_TOKEN;
-        while (cpp(&program).len() as f64) < want {
+        // Each routine's rendering is measured alone (rendering is line by line, so lengths
+        // add up), keeping sizing linear in the program's length.
+        let empty = cpp(&Program::default()).len();
+        let mut chars = cpp(&program).len();
+        while (chars as f64) < want {
             let (functions, statements) = routine(rng, &mut names);
-            program.functions.extend(functions);
-            program.main.extend(statements);
+            let part = Program {
+                functions,
+                main: statements,
+            };
+            chars += cpp(&part).len() - empty;
+            program.functions.extend(part.functions);
+            program.main.extend(part.main);
         }
         let code = cpp(&program);
         let lines = pseudocode(&program);

@@ -630,4 +630,58 @@ mod generated {
             }
         }
     }
+
+    /// Measures checking: compile and run time per program, and reference programs checked a
+    /// second with every core busy (`cargo test -p longforge-judges --lib cpp_throughput --
+    /// --ignored --nocapture`; LONGFORGE_CPP_SAMPLES samples of 8k, default 8).
+    #[test]
+    #[ignore = "a measurement, minutes long"]
+    fn cpp_throughput() {
+        let n: usize = std::env::var("LONGFORGE_CPP_SAMPLES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(8);
+        let longproc = family("longproc").unwrap();
+        let params = json!({"task": "pseudo-to-code", "levels": ["8k"], "count": n, "seed": 5});
+        let resolved = longproc.resolve(params, &Inputs::default()).unwrap();
+        let started = Instant::now();
+        let samples = longproc
+            .generate(&resolved, &Inputs::default(), &mut |_, _| {})
+            .unwrap()
+            .samples;
+        let generate_ms = started.elapsed().as_secs_f64() * 1e3 / n as f64;
+        let check = |s: &Sample| {
+            let perfect = Cpp::DEFAULT.perfect_answer(s).unwrap();
+            let scored = Cpp::DEFAULT.score(s, &perfect).unwrap();
+            assert_eq!(scored.values[0].1, 1.0, "{}", scored.details);
+            let d = &scored.details;
+            (
+                d["compile_ms"].as_f64().unwrap(),
+                d["run_ms"].as_f64().unwrap() / d["tests_run"].as_f64().unwrap(),
+            )
+        };
+        let started = Instant::now();
+        let one: Vec<(f64, f64)> = samples.iter().map(check).collect();
+        let serial = started.elapsed().as_secs_f64();
+        let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
+        let started = Instant::now();
+        std::thread::scope(|scope| {
+            for part in samples.chunks(n.div_ceil(cores)) {
+                scope.spawn(move || {
+                    part.iter().for_each(|s| {
+                        check(s);
+                    })
+                });
+            }
+        });
+        let parallel = started.elapsed().as_secs_f64();
+        let mean = |f: fn(&(f64, f64)) -> f64| one.iter().map(f).sum::<f64>() / n as f64;
+        eprintln!(
+            "8k: generate {generate_ms:.1} ms/sample; compile {:.0} ms/program, run {:.1} ms/case; serial {:.2} programs/s; {cores} threads {:.2} programs/s",
+            mean(|x| x.0),
+            mean(|x| x.1),
+            n as f64 / serial,
+            n as f64 / parallel
+        );
+    }
 }
