@@ -70,6 +70,8 @@ Write the whole program in one ```cpp code block.
 #[derive(Default)]
 struct Names {
     used: std::collections::HashMap<&'static str, usize>,
+    /// Euclid's function, once defined (later gcd routines call it again).
+    euclid: Option<String>,
 }
 
 impl Names {
@@ -289,8 +291,27 @@ fn routine(rng: &mut SeededRng, names: &mut Names) -> (Vec<Function>, Vec<Stmt>)
                 ],
             )
         }
+        7 if names.euclid.is_some() => {
+            let f = names.euclid.clone().unwrap_or_default();
+            let g = names.fresh("g");
+            (
+                vec![],
+                vec![
+                    declare(&g, Ty::Long, at("a", last("n"))),
+                    Stmt::For {
+                        var: "i".into(),
+                        from: last("n"),
+                        to: num(0),
+                        down: true,
+                        body: vec![assign(var(&g), Expr::Call(f, vec![var(&g), ai()]))],
+                    },
+                    print(vec![var(&g)]),
+                ],
+            )
+        }
         7 => {
             let f = names.fresh("divisor");
+            names.euclid = Some(f.clone());
             let t = "t".to_string();
             let function = Function {
                 name: f.clone(),
@@ -360,7 +381,16 @@ fn routine(rng: &mut SeededRng, names: &mut Names) -> (Vec<Function>, Vec<Stmt>)
                         from: last("m"),
                         to: num(0),
                         down: true,
-                        body: vec![Stmt::Append(t.clone(), at("s", var("i")))],
+                        body: if rng.chance(0.5) {
+                            vec![Stmt::Append(t.clone(), at("s", var("i")))]
+                        } else {
+                            // Reversed, one letter left out.
+                            vec![if_(
+                                cmp(Cmp::Ne, at("s", var("i")), chr(rng)),
+                                vec![Stmt::Append(t.clone(), at("s", var("i")))],
+                                vec![],
+                            )]
+                        },
                     },
                     print(vec![var(&t), var("s")]),
                 ],
