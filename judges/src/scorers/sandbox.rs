@@ -18,7 +18,9 @@
 //!   and lets the sweep kill exactly them: after each compile and run, a helper that takes the
 //!   slot's uid calls `kill(-1, SIGKILL)` (every process of that uid, including any that left the
 //!   process group), repeated until none is left; then the top-level entries of `/tmp`,
-//!   `/var/tmp` and `/dev/shm` owned by that uid are deleted. The compiled binary and its
+//!   `/var/tmp` and `/dev/shm` owned by that uid are deleted. Killed descendants that were
+//!   handed to init stay zombies until init reaps them and still count for `RLIMIT_NPROC`; the
+//!   limit of the next process is raised by their number (a zombie cannot fork). The compiled binary and its
 //!   directory are handed back to root before the runs, so a run cannot replace the program
 //!   the next run executes.
 //! - Not as root, the child keeps our uid: the limits hold except that `RLIMIT_NPROC` counts all
@@ -271,7 +273,9 @@ impl Sandbox {
     ) -> Result<Finished, SandboxError> {
         let uid = self.uid();
         let processes = match uid {
-            Some(_) => limits.processes,
+            // Zombies left to init (descendants of a killed compiler) count against the limit
+            // until init reaps them; they cannot fork, so they are added to it.
+            Some(uid) => limits.processes + zombies_of(uid),
             None => own_processes() + SPARE_PROCESSES,
         };
         let limits_now = *limits;
@@ -320,16 +324,7 @@ impl Sandbox {
         let mut child = command
             .spawn()
             .map_err(io(format!("start {:?}", command.get_program())))?;
-        let finished = watch(&mut child, input, limits, started);
-        // Whatever happened, nothing of the program outlives this call.
-        let pid = child.id() as libc::pid_t;
-        // SAFETY: killpg on the group we created (its id is the child's pid); harmless if gone.
-        unsafe { libc::killpg(pid, libc::SIGKILL) };
-        let _ = child.wait();
-        if let Some(uid) = uid {
-            sweep(uid)?;
-        }
-        finished
+        watch(&mut child, input, limits, started, uid)
     }
 }
 
@@ -341,12 +336,14 @@ impl Drop for Sandbox {
     }
 }
 
-/// Feeds the input, collects the output, and enforces the wall clock and the output cap.
+/// Feeds the input, collects the output, enforces the wall clock and the output cap, then
+/// kills the process group and (as root) sweeps the slot's uid.
 fn watch(
     child: &mut Child,
     input: &[u8],
     limits: &Limits,
     started: Instant,
+    uid: Option<u32>,
 ) -> Result<Finished, SandboxError> {
     let (Some(mut stdin), Some(stdout), Some(stderr)) =
         (child.stdin.take(), child.stdout.take(), child.stderr.take())
@@ -399,8 +396,15 @@ fn watch(
         std::thread::sleep(Duration::from_millis(2));
     };
     let wall = started.elapsed();
-    // The pipes close once every holder is dead; one that stays open (a descendant that
-    // escaped) is given up on after a second.
+    // Whatever happened, nothing of the program outlives this call; its pipes then close.
+    // SAFETY: killpg on the group we created (its id is the child's pid); harmless if gone.
+    unsafe { libc::killpg(pid, libc::SIGKILL) };
+    let _ = child.wait();
+    if let Some(uid) = uid {
+        sweep(uid)?;
+    }
+    // A pipe still open (held by a descendant that escaped, not as root) is given up on after
+    // a second.
     let grace = Duration::from_secs(1);
     let (stdout, over) = match stdout_result {
         Some(got) => got,
@@ -531,6 +535,15 @@ fn own_processes() -> u64 {
 
 /// Ids of the live (not zombie) processes whose real uid is `uid`, from `/proc`.
 pub fn processes_of(uid: u32) -> Vec<u32> {
+    tasks_of(uid, false)
+}
+
+/// Zombie processes of `uid` (dead, waiting for init to reap them).
+fn zombies_of(uid: u32) -> u64 {
+    tasks_of(uid, true).len() as u64
+}
+
+fn tasks_of(uid: u32, zombies: bool) -> Vec<u32> {
     let Ok(entries) = fs::read_dir("/proc") else {
         return Vec::new();
     };
@@ -542,7 +555,7 @@ pub fn processes_of(uid: u32) -> Vec<u32> {
                 let zombie = s
                     .lines()
                     .any(|l| l.starts_with("State:") && l.contains('Z'));
-                !zombie
+                zombie == zombies
                     && s.lines()
                         .find_map(|l| l.strip_prefix("Uid:"))
                         .and_then(|l| l.split_whitespace().next()?.parse::<u32>().ok())
