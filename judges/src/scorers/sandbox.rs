@@ -211,10 +211,7 @@ impl Sandbox {
         fs::write(dir.join("main.cpp"), source).map_err(io("write main.cpp"))?;
         self.hand_over(&dir)?;
         let mut command = Command::new(compiler);
-        command
-            .args(flags)
-            .args(["-o", "prog", "main.cpp"])
-            .env("TMPDIR", &dir);
+        command.args(flags).args(["-o", "prog", "main.cpp"]);
         let finished = self
             .spawn(command, &dir, b"", limits)
             .map_err(|e| match e {
@@ -287,6 +284,8 @@ impl Sandbox {
             .env_clear()
             .env("PATH", "/usr/local/bin:/usr/bin:/bin")
             .env("LANG", "C")
+            // The compiler's temporary files go to the work directory, deleted with it.
+            .env("TMPDIR", cwd)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
