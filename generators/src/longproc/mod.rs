@@ -16,7 +16,8 @@
 //! - `countdown` (`countdown.rs`): numbers and a target; the answer is the depth-first search
 //!   trace of the procedure the prompt states, then a `<Solution>`. Dial: `--numbers`.
 //!
-//! - `pseudo-to-code` (`pseudo.rs`, programs in `program.rs`): SPoC-style pseudocode of a
+//! - `pseudo-to-code` (`pseudo.rs`, programs in `program.rs`, run by
+//!   `interpret.rs`): SPoC-style pseudocode of a
 //!   generated program; the answer is a C++ program passing its test cases, whose expected
 //!   outputs come from interpreting the program. Dial: `--tests`, test cases per program.
 //!
@@ -28,6 +29,7 @@
 //! fitted), and the facts its checker needs (the route; the numbers and target).
 
 mod countdown;
+mod interpret;
 mod params;
 mod path;
 mod places;

@@ -19,9 +19,10 @@
 use longforge_datasets::SeededRng;
 use serde_json::{json, Map};
 
+use super::interpret::interpret;
 use super::program::{
-    assign, at, bin, cmp, cpp, declare, for_up, if_, interpret, num, print, pseudocode, var, Cmp,
-    Expr, Function, Op, Program, Stmt, Ty,
+    assign, at, bin, cmp, cpp, declare, for_up, if_, num, print, pseudocode, var, Cmp, Expr,
+    Function, Op, Program, Stmt, Ty,
 };
 use super::{render, Instance, Level, Procedure};
 use crate::GenerateError;
