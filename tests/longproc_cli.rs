@@ -33,6 +33,8 @@ fn each_task_runs_through_generate_verify_run_and_score() {
         ("html-to-tsv", ["--noise", "0,0.5"]),
         ("tom-tracking", ["--agents", "2,5"]),
         ("travel-planning", ["--fixed", "0.2,0.5"]),
+        // Scoring compiles every answer with g++ (oracle and random: 16 compiles).
+        ("pseudo-to-code", ["--tests", "3,5"]),
     ] {
         let dir = tmp.path().join(task);
         ok(&[
@@ -125,7 +127,11 @@ fn bad_flags_are_refused_naming_the_flag_and_nothing_is_written() {
     for (args, says) in [
         (
             vec!["--task", "sorting"],
-            vec!["--task", "sorting", "path-traversal, countdown"],
+            vec![
+                "--task",
+                "sorting",
+                "path-traversal, countdown, html-to-tsv, tom-tracking, travel-planning, pseudo-to-code",
+            ],
         ),
         (vec![], vec!["--task", "missing"]),
         (
@@ -151,6 +157,10 @@ fn bad_flags_are_refused_naming_the_flag_and_nothing_is_written() {
         (
             vec!["--task", "tom-tracking", "--agents", "1"],
             vec!["--agents", "1"],
+        ),
+        (
+            vec!["--task", "pseudo-to-code", "--tests", "0"],
+            vec!["--tests", "1 to 100"],
         ),
         (
             vec!["--task", "path-traversal", "--lengths", "4k"],
@@ -193,7 +203,48 @@ fn the_listing_shows_the_family_its_tasks_and_flags() {
         "agents",
         "travel-planning",
         "fixed",
+        "pseudo-to-code",
+        "tests",
     ] {
         assert!(text.contains(word), "{word}: {text}");
     }
+}
+
+/// `score --scorer cpp_no_exec` compiles and runs nothing, and every score row says so.
+#[test]
+fn pseudo_to_code_scores_without_executing_when_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("p");
+    ok(&[
+        "generate",
+        "longproc",
+        "--task",
+        "pseudo-to-code",
+        "--levels",
+        "0.5k",
+        "--seed",
+        "3",
+        "--out",
+        s(&dir),
+    ]);
+    let oracle = tmp.path().join("oracle.jsonl");
+    ok(&[
+        "run",
+        "--dataset",
+        s(&dir),
+        "--baseline",
+        "oracle",
+        "--out",
+        s(&oracle),
+    ]);
+    let out = tmp.path().join("scores.jsonl");
+    score(&dir, &out, &["--scorer", "cpp_no_exec"], &[oracle]);
+    let rows = read_lines(&out);
+    let metrics: Vec<&str> = rows.iter().map(|r| r["metric"].as_str().unwrap()).collect();
+    assert_eq!(
+        metrics,
+        ["prefix_credit", "resync_credit", "extraction_rate"]
+    );
+    assert!(rows.iter().all(|r| r["value"] == 1.0), "{rows:?}");
+    assert_eq!(rows[0]["details"]["executed"], false, "{}", rows[0]);
 }

@@ -22,12 +22,12 @@
 //! - `tom-tracking` (`tom.rs`): agents walk between rooms, move objects between containers and
 //!   tell each other where things are, over numbered steps; the answer is one agent's belief
 //!   about one object after every step, then a final answer. Dial: `--agents`.
-//!
 //! - `travel-planning` (`travel.rs`): cities with stay lengths, fixed-date events and direct
 //!   flights; the answer is the stated depth-first search in a `<Solving Procedure>` block, then
 //!   the only valid trip in a `<Plan>` block. Dial: `--fixed`, the share of fixed-date cities.
-//!
-//! Still to come, one file: pseudo-to-code.
+//! - `pseudo-to-code` (`pseudo.rs`, programs in `program.rs`, run by `interpret.rs`): SPoC-style
+//!   pseudocode of a generated program; the answer is a C++ program passing its test cases, whose expected
+//!   outputs come from interpreting the program. Dial: `--tests`, test cases per program.
 //!
 //! Every sample's `meta` holds `axes` (`level`, `difficulty`), `difficulty` (the dial's name and
 //! value), `baseline`, `target_tokens` (the level), `output_tokens` (the reference's measured
@@ -37,9 +37,12 @@
 
 mod countdown;
 mod html;
+mod interpret;
 mod params;
 mod path;
 mod places;
+mod program;
+mod pseudo;
 mod tom;
 mod travel;
 
@@ -101,6 +104,13 @@ const TASKS: &[TaskInfo] = &[
         scorer: "travel_plan",
         metrics: &["mean"],
     },
+    TaskInfo {
+        name: "pseudo-to-code",
+        summary: "translate SPoC-style pseudocode into a C++ program that passes its test cases",
+        grid: "level x tests",
+        scorer: "cpp",
+        metrics: &["mean"],
+    },
 ];
 
 const PARAMS: &[ParamInfo] = &[
@@ -140,6 +150,12 @@ const PARAMS: &[ParamInfo] = &[
         kind: ParamKind::Floats,
         default: "0.3",
         help: "travel-planning: share of the cities with a fixed-date event, a list (0.1-0.6; at least one city)",
+    },
+    ParamInfo {
+        name: "tests",
+        kind: ParamKind::Ints,
+        default: "10",
+        help: "pseudo-to-code: test cases per program, a list (1-100)",
     },
 ];
 
@@ -184,6 +200,7 @@ fn procedure(task: Task) -> &'static dyn Procedure {
         Task::HtmlToTsv => &html::HtmlToTsv,
         Task::TomTracking => &tom::TomTracking,
         Task::TravelPlanning => &travel::TravelPlanning,
+        Task::PseudoToCode => &pseudo::PseudoToCode,
     }
 }
 
@@ -212,6 +229,8 @@ impl Family for LongProc {
             "travel-planning" => {
                 json!({"task": task, "levels": ["0.5k", "1k"], "fixed": [0.2, 0.5]})
             }
+            // One sample: checking it compiles C++ (about a second).
+            "pseudo-to-code" => json!({"task": task, "levels": ["0.5k"], "tests": [5]}),
             _ => {
                 json!({"task": task, "levels": ["0.5k", "1k"], "distractors": [0.5, 2], "count": 1})
             }
@@ -447,6 +466,7 @@ mod tests {
             "html-to-tsv",
             "tom-tracking",
             "travel-planning",
+            "pseudo-to-code",
         ] {
             let samples = generate(json!({"task": task, "levels": ["0.5k", "2k"], "count": 2}));
             assert_eq!(samples.len(), 4);

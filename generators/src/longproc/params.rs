@@ -22,6 +22,7 @@ pub enum Task {
     HtmlToTsv,
     TomTracking,
     TravelPlanning,
+    PseudoToCode,
 }
 
 /// A task's difficulty dial: one parameter, a list of values, each a cell of the grid.
@@ -42,12 +43,13 @@ pub struct Dial {
 }
 
 impl Task {
-    pub const ALL: [Task; 5] = [
+    pub const ALL: [Task; 6] = [
         Task::PathTraversal,
         Task::Countdown,
         Task::HtmlToTsv,
         Task::TomTracking,
         Task::TravelPlanning,
+        Task::PseudoToCode,
     ];
 
     pub fn name(self) -> &'static str {
@@ -57,6 +59,7 @@ impl Task {
             Task::HtmlToTsv => "html-to-tsv",
             Task::TomTracking => "tom-tracking",
             Task::TravelPlanning => "travel-planning",
+            Task::PseudoToCode => "pseudo-to-code",
         }
     }
 
@@ -68,7 +71,7 @@ impl Task {
                 GenerateError::param(
                     "task",
                     format!(
-                        "unknown task `{s}`; LongProc tasks are {} (pseudo-to-code is not written yet)",
+                        "unknown task `{s}`; LongProc tasks are {}",
                         Task::ALL.map(Task::name).join(", ")
                     ),
                 )
@@ -121,6 +124,15 @@ impl Task {
                 max: 0.6,
                 what: "share of the cities with a fixed-date event",
                 id_prefix: "f",
+            },
+            Task::PseudoToCode => Dial {
+                name: "tests",
+                default: 10.0,
+                whole: true,
+                min: 1.0,
+                max: 100.0,
+                what: "test cases per program",
+                id_prefix: "t",
             },
         }
     }
@@ -234,6 +246,9 @@ pub struct Params {
     /// Travel planning: share of the cities with a fixed-date event, one grid value each.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed: Option<Vec<f64>>,
+    /// Pseudo-to-code: test cases per program, one grid value each.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tests: Option<Vec<u64>>,
     /// Samples per (level, difficulty) cell.
     pub count: usize,
     pub seed: u64,
@@ -255,6 +270,10 @@ impl Params {
                 .as_ref()
                 .map(|n| n.iter().map(|&n| n as f64).collect()),
             Task::TravelPlanning => self.fixed.clone(),
+            Task::PseudoToCode => self
+                .tests
+                .as_ref()
+                .map(|n| n.iter().map(|&n| n as f64).collect()),
         };
         given.unwrap_or_else(|| vec![self.task.dial().default])
     }

@@ -31,6 +31,9 @@
 //!   final answer equal to the reference's (`accuracy`), with line credit over the step lines.
 //! - `travel_plan` (`travel.rs`): LongProc travel planning, the `<Plan>` block's stays equal to
 //!   the reference's, no city more or less (`accuracy`), with line credit on the search.
+//! - `cpp` (`cpp.rs`): LongProc pseudocode to code, the ```` ```cpp ```` block compiled and run
+//!   on the test cases in a sandbox (`sandbox.rs`) (`accuracy`, credit over the cases passed);
+//!   `cpp_no_exec` runs nothing and gives line credit on the code.
 //! - `llm_rubric` (`rubric.rs`): asks an evaluator model to grade the answer against the
 //!   reference (`rubric`, `graded`); `score --judge NAME=URL` supplies the model.
 //!
@@ -41,6 +44,7 @@
 mod arithmetic;
 mod boxed;
 mod countdown;
+mod cpp;
 mod exact;
 mod latex;
 mod needles;
@@ -49,6 +53,7 @@ mod route;
 mod row_judge;
 mod rows;
 mod rubric;
+pub mod sandbox;
 mod scoring;
 mod tom;
 mod travel;
@@ -56,6 +61,7 @@ mod tsv;
 
 pub use boxed::{clean, extract_boxed};
 pub use countdown::Countdown;
+pub use cpp::{Cpp, CppNoExec};
 pub use exact::BoxedExact;
 pub use needles::Needles;
 pub use route::Route;
@@ -144,6 +150,8 @@ pub fn scorers() -> &'static [&'static dyn Scorer] {
         &Tsv,
         &Tom,
         &TravelPlan,
+        &Cpp::DEFAULT,
+        &CppNoExec,
     ]
 }
 
