@@ -10,6 +10,7 @@
 
 pub mod haystack;
 pub mod holobench;
+pub mod longproc;
 pub mod needlebench;
 
 mod error;

@@ -1,10 +1,14 @@
 //! The families a run of longforge knows.
 
-use crate::{holobench, needlebench, Family, GenerateError};
+use crate::{holobench, longproc, needlebench, Family, GenerateError};
 
 /// Every family longforge can generate. Adding one is a module and a line here.
 pub fn families() -> &'static [&'static dyn Family] {
-    &[&needlebench::NeedleBench, &holobench::HoloBench]
+    &[
+        &needlebench::NeedleBench,
+        &holobench::HoloBench,
+        &longproc::LongProc,
+    ]
 }
 
 pub fn family(name: &str) -> Result<&'static dyn Family, GenerateError> {

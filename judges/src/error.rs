@@ -38,6 +38,8 @@ pub enum JudgeError {
     Dataset(#[from] longforge_datasets::DatasetError),
     #[error(transparent)]
     Llm(#[from] longforge_llm::LlmError),
+    #[error(transparent)]
+    Sandbox(#[from] crate::scorers::sandbox::SandboxError),
 }
 
 impl JudgeError {

@@ -19,6 +19,21 @@
 //! - `row_judge` (`row_judge.rs`): HoloBench's row judge, an evaluator labelling each gold row
 //!   exact, partial or none (`judge_score`, `judged`), beside the rule-based `f1` and their
 //!   `agreement`; `score --scorer row_judge --judge NAME=URL`.
+//! - `route` (`route.rs`): LongProc path traversal, the `<Route>` block's steps equal to the
+//!   reference's (`accuracy`), with line credit (`prefix_credit`, `resync_credit`, from
+//!   `procedure.rs`).
+//! - `countdown` (`countdown.rs`): LongProc Countdown, any valid `<Solution>` reaching the target
+//!   (`accuracy`, arithmetic read by `arithmetic.rs`), with line credit on the search trace.
+//! - `tsv` (`tsv.rs`): LongProc HTML to TSV, the ```` ```tsv ```` block's rows matched to the gold
+//!   table as a multiset after cell normalisation (`f1`, `precision`, `recall`), the header checked
+//!   by name (`header_ok`), with line credit over the rows.
+//! - `tom` (`tom.rs`): LongProc theory-of-mind tracking, every `- Step N:` belief line and the
+//!   final answer equal to the reference's (`accuracy`), with line credit over the step lines.
+//! - `travel_plan` (`travel.rs`): LongProc travel planning, the `<Plan>` block's stays equal to
+//!   the reference's, no city more or less (`accuracy`), with line credit on the search.
+//! - `cpp` (`cpp.rs`): LongProc pseudocode to code, the ```` ```cpp ```` block compiled and run
+//!   on the test cases in a sandbox (`sandbox.rs`) (`accuracy`, credit over the cases passed);
+//!   `cpp_no_exec` runs nothing and gives line credit on the code.
 //! - `llm_rubric` (`rubric.rs`): asks an evaluator model to grade the answer against the
 //!   reference (`rubric`, `graded`); `score --judge NAME=URL` supplies the model.
 //!
@@ -26,22 +41,37 @@
 //! per-answer `extraction_rate` (1 extracted, 0 not) is written beside every score, so a model
 //! that cannot follow the format is told apart from one that cannot find the answer.
 
+mod arithmetic;
 mod boxed;
+mod countdown;
+mod cpp;
 mod exact;
 mod latex;
 mod needles;
+pub mod procedure;
+mod route;
 mod row_judge;
 mod rows;
 mod rubric;
+pub mod sandbox;
 mod scoring;
+mod tom;
+mod travel;
+mod tsv;
 
 pub use boxed::{clean, extract_boxed};
+pub use countdown::Countdown;
+pub use cpp::{Cpp, CppNoExec};
 pub use exact::BoxedExact;
 pub use needles::Needles;
+pub use route::Route;
 pub use row_judge::RowJudge;
 pub use rows::Rows;
 pub use rubric::LlmRubric;
 pub use scoring::{Scoring, TaskScoring};
+pub use tom::Tom;
+pub use travel::TravelPlan;
+pub use tsv::Tsv;
 
 use longforge_datasets::{Reference, Sample};
 use serde_json::Value;
@@ -109,7 +139,20 @@ pub trait Scorer: Sync {
 
 /// Every registered scorer.
 pub fn scorers() -> &'static [&'static dyn Scorer] {
-    &[&BoxedExact, &Needles, &Rows, &RowJudge, &LlmRubric]
+    &[
+        &BoxedExact,
+        &Needles,
+        &Rows,
+        &RowJudge,
+        &LlmRubric,
+        &Route,
+        &Countdown,
+        &Tsv,
+        &Tom,
+        &TravelPlan,
+        &Cpp::DEFAULT,
+        &CppNoExec,
+    ]
 }
 
 /// The scorer registered as `name`; an unknown name is an error that lists the known ones and
