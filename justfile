@@ -31,8 +31,9 @@ peers:
     cargo run --quiet -- rank --battles "$out/judgments.jsonl" --scale logit --control length --bootstrap 20 --out "$out/length.json" >/dev/null
     "$py" tests/peers/length_control.py check "$out/judgments.jsonl" "$out/length.json"
 
-# 1M-token samples beside the original's Python path; the chat client beside AsyncOpenAI;
-# rank beside choix and a logistic regression.
+# 1M-token samples beside the original's Python path (both counters, a large JSON Lines corpus);
+# the chat client beside AsyncOpenAI; rank beside choix and a logistic regression; HoloBench at
+# 64K; LongProc at 8K (generation and checking).
 bench:
     #!/usr/bin/env bash
     set -euo pipefail
@@ -43,6 +44,7 @@ bench:
     cargo bench --bench client_overhead
     cargo bench --bench rank_100k
     cargo bench --bench holobench_64k
+    cargo bench --bench longproc_8k
 
 # Rewrite the golden files of the printed table and the Markdown report (review the diff).
 bless:

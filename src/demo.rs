@@ -24,8 +24,8 @@ pub struct Args {
     seed: u64,
 }
 
-/// The whole flow offline: small NeedleBench and HoloBench datasets, the four baselines, scores,
-/// a report.
+/// The whole flow offline: small NeedleBench, HoloBench and LongProc datasets, the four
+/// baselines, scores, a report.
 pub fn run(registry: &crate::Registry, args: Args) -> Result<()> {
     let started = Instant::now();
     let stage = StagedDir::new(&args.out, true)?;
@@ -60,6 +60,33 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<()> {
             "holobench",
             "holobench",
             json!({"lengths": ["4k", "8k"], "placement": ["begin", "middle", "end"], "relevant_tokens": ["1k"]}),
+        ),
+        // Pseudo-to-code is left out: scoring it compiles C++, which needs g++ and a second or
+        // so an answer.
+        (
+            "longproc",
+            "path-traversal",
+            json!({"task": "path-traversal", "levels": ["0.5k", "2k"], "count": 3}),
+        ),
+        (
+            "longproc",
+            "countdown",
+            json!({"task": "countdown", "levels": ["0.5k", "2k"], "count": 3}),
+        ),
+        (
+            "longproc",
+            "html-to-tsv",
+            json!({"task": "html-to-tsv", "levels": ["0.5k"], "count": 3}),
+        ),
+        (
+            "longproc",
+            "tom-tracking",
+            json!({"task": "tom-tracking", "levels": ["0.5k", "2k"], "count": 3}),
+        ),
+        (
+            "longproc",
+            "travel-planning",
+            json!({"task": "travel-planning", "levels": ["0.5k", "2k"], "count": 3}),
         ),
     ];
     let baselines = [
@@ -159,7 +186,7 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<()> {
     ranking_json.push(b'\n');
     atomic::write(&root.join("ranking.json"), &ranking_json)?;
     let report = markdown(
-        "longforge demo: NeedleBench and HoloBench with the built-in baselines",
+        "longforge demo: NeedleBench, HoloBench and LongProc with the built-in baselines",
         &lines,
         &summary,
         Some(&Judging {

@@ -37,6 +37,10 @@ pub struct Args {
     /// as `row_judge` (which asks the --judge model) beside HoloBench's rule-based `rows`.
     #[arg(long)]
     scorer: Option<String>,
+    /// Compile and run no model-written code: tasks scored by `cpp` (LongProc pseudo-to-code)
+    /// are scored by `cpp_no_exec` instead, line credit on the code only, and every row says so.
+    #[arg(long, conflicts_with = "scorer")]
+    no_exec: bool,
     /// The evaluator for tasks whose scorer asks a model (`llm_rubric`, `row_judge`):
     /// NAME=BASE_URL[,model=...][,key_env=...]; repeat with one NAME to spread requests.
     #[arg(long = "judge")]
@@ -60,7 +64,8 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
         crate::check_output(path)?;
     }
     let dataset = longforge_datasets::Dataset::open(&args.dataset)?;
-    let scoring = crate::scoring::with_scorer(registry, &dataset, args.scorer.as_deref())?;
+    let scoring =
+        crate::scoring::with_scorer(registry, &dataset, args.scorer.as_deref(), args.no_exec)?;
     let sheet = AnswerSheet::read(&dataset.samples, &args.predictions)?;
     let mut scores = Vec::new();
     let mut asks = Vec::new();

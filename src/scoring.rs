@@ -31,13 +31,20 @@ fn specs_for(registry: &Registry, dataset: &Dataset) -> Result<BTreeMap<String, 
 
 /// The dataset's scoring with every task scored by `scorer` instead of its own (a second
 /// opinion, such as `row_judge` beside `rows`), metrics kept; refused when the scorer cannot
-/// read a task's references. `None` keeps the tasks' own.
+/// read a task's references. `None` keeps the tasks' own. With `no_exec`, a task scored by a
+/// scorer that runs model-written code is scored by its counterpart that runs nothing.
 pub fn with_scorer(
     registry: &Registry,
     dataset: &Dataset,
     scorer: Option<&str>,
+    no_exec: bool,
 ) -> Result<Scoring> {
     let mut specs = specs_for(registry, dataset)?;
+    if no_exec {
+        for spec in specs.values_mut().filter(|s| s.scorer == "cpp") {
+            spec.scorer = "cpp_no_exec".to_string();
+        }
+    }
     if let Some(name) = scorer {
         let chosen = longforge_judges::scorer(name)?;
         if let Some(s) = dataset

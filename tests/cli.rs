@@ -475,6 +475,12 @@ fn the_demo_runs_offline_and_reports() {
         "multi-reasoning",
         "atc",
         "atc-zh",
+        "holobench",
+        "path-traversal",
+        "countdown",
+        "html-to-tsv",
+        "tom-tracking",
+        "travel-planning",
     ] {
         ok(&["verify", s(&out.join("datasets").join(d))]);
         assert!(out.join("judgments").join(format!("{d}.jsonl")).exists());

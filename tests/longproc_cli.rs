@@ -210,7 +210,8 @@ fn the_listing_shows_the_family_its_tasks_and_flags() {
     }
 }
 
-/// `score --scorer cpp_no_exec` compiles and runs nothing, and every score row says so.
+/// `score --no-exec` (or `--scorer cpp_no_exec`) compiles and runs nothing, and every score row
+/// says so.
 #[test]
 fn pseudo_to_code_scores_without_executing_when_asked() {
     let tmp = tempfile::tempdir().unwrap();
@@ -237,14 +238,17 @@ fn pseudo_to_code_scores_without_executing_when_asked() {
         "--out",
         s(&oracle),
     ]);
-    let out = tmp.path().join("scores.jsonl");
-    score(&dir, &out, &["--scorer", "cpp_no_exec"], &[oracle]);
-    let rows = read_lines(&out);
-    let metrics: Vec<&str> = rows.iter().map(|r| r["metric"].as_str().unwrap()).collect();
-    assert_eq!(
-        metrics,
-        ["prefix_credit", "resync_credit", "extraction_rate"]
-    );
-    assert!(rows.iter().all(|r| r["value"] == 1.0), "{rows:?}");
-    assert_eq!(rows[0]["details"]["executed"], false, "{}", rows[0]);
+    for how in [&["--scorer", "cpp_no_exec"][..], &["--no-exec"][..]] {
+        let out = tmp.path().join("scores.jsonl");
+        score(&dir, &out, how, &[oracle.clone()]);
+        let rows = read_lines(&out);
+        let metrics: Vec<&str> = rows.iter().map(|r| r["metric"].as_str().unwrap()).collect();
+        assert_eq!(
+            metrics,
+            ["prefix_credit", "resync_credit", "extraction_rate"],
+            "{how:?}"
+        );
+        assert!(rows.iter().all(|r| r["value"] == 1.0), "{rows:?}");
+        assert_eq!(rows[0]["details"]["executed"], false, "{}", rows[0]);
+    }
 }
