@@ -37,6 +37,7 @@
 
 mod countdown;
 mod html;
+mod import;
 mod interpret;
 mod params;
 mod path;
@@ -53,7 +54,9 @@ use longforge_datasets::{
 };
 use serde_json::{json, Map, Value};
 
-use crate::{Family, GenerateError, Inputs, ParamInfo, ParamKind, SampleSource, TaskInfo};
+use crate::{
+    Family, GenerateError, Importer, Inputs, ParamInfo, ParamKind, SampleSource, TaskInfo,
+};
 
 /// The LongProc family (`longforge generate longproc --task ...`).
 pub struct LongProc;
@@ -219,6 +222,10 @@ impl Family for LongProc {
 
     fn params(&self) -> &'static [ParamInfo] {
         PARAMS
+    }
+
+    fn importer(&self) -> Option<&dyn Importer> {
+        Some(&import::LongProcImporter)
     }
 
     fn example(&self, task: &str) -> Value {
