@@ -168,6 +168,24 @@ fn both_shapes_import_verify_and_score_one_except_the_defective_record() {
     for r in &scores {
         assert_eq!(r["value"], 1.0, "{r}");
     }
+
+    // `--levels` keeps those levels only: trip_a and the 2k Hugging Face route.
+    let two = tmp.path().join("2k");
+    let mut args = vec!["import", "longproc"];
+    args.extend(files.iter().map(|f| s(f)));
+    args.extend(["--levels", "2k", "--out", s(&two)]);
+    ok(&args);
+    let ids: Vec<Value> = read_lines(&two.join("samples.jsonl"))
+        .into_iter()
+        .map(|x| x["id"].clone())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "longproc/travel-planning/2k/trip_a",
+            "longproc/path-traversal/2k/hf-7"
+        ]
+    );
 }
 
 /// A copy of the fixtures' GitHub tree, for tests that spoil one file.
@@ -249,6 +267,18 @@ fn bad_inputs_fail_naming_file_and_field_and_write_nothing() {
         err.contains("huggingface.jsonl") && err.contains("line 1: field `nums`: missing"),
         "{err}"
     );
+
+    // A generation dial changes nothing on import, so it is refused, named.
+    let err = fails(&[
+        "import",
+        "longproc",
+        s(&Path::new(FIXTURES).join("huggingface.jsonl")),
+        "--distractors",
+        "2",
+        "--out",
+        s(&out),
+    ]);
+    assert!(err.contains("--distractors"), "{err}");
 
     // prompts.yaml without the template the records fill.
     let tom = data.join("tom_tracking/tom_tracking_0.5k.json");

@@ -61,6 +61,17 @@ impl Importer for LongProcImporter {
     }
 
     fn import(&self, files: &[PathBuf], params: &Value) -> Result<Generated, GenerateError> {
+        // The difficulty dials make instances; imported ones are the published, so a dial here
+        // would be silently ignored.
+        if let Some(key) = params
+            .as_object()
+            .and_then(|m| m.keys().find(|k| !matches!(k.as_str(), "task" | "levels")))
+        {
+            return Err(GenerateError::param(
+                key,
+                "import reads the published instances, which no dial changes; it takes --task (to force the task) and --levels (to keep some levels) only",
+            ));
+        }
         let forced = match params.get("task") {
             None | Some(Value::Null) => None,
             Some(Value::String(t)) => Some(task_named(t).ok_or_else(|| {

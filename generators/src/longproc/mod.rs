@@ -29,6 +29,9 @@
 //!   pseudocode of a generated program; the answer is a C++ program passing its test cases, whose expected
 //!   outputs come from interpreting the program. Dial: `--tests`, test cases per program.
 //!
+//! `import.rs` reads the original's published data (`longforge import longproc`) into samples
+//! scored by the same checkers.
+//!
 //! Every sample's `meta` holds `axes` (`level`, `difficulty`), `difficulty` (the dial's name and
 //! value), `baseline`, `target_tokens` (the level), `output_tokens` (the reference's measured
 //! length), `context_tokens` (0 without a context), `attempts` (instances drawn before one
