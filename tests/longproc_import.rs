@@ -113,6 +113,8 @@ fn both_shapes_import_verify_and_score_one_except_the_defective_record() {
         .as_str()
         .unwrap()
         .starts_with("Track Mira's belief"));
+    let tom = &by_id("longproc/tom-tracking/0.5k/hf-12")["meta"]["source"];
+    assert_eq!(tom["reference_output_matches_record"], true);
     assert!(by_id(DEFECTIVE)["meta"]["defect"]
         .as_str()
         .unwrap()

@@ -720,6 +720,20 @@ fn travel_demonstration(path: &Path) -> Result<String, GenerateError> {
     Ok(parts.join("\n\n"))
 }
 
+/// Whether a row's `reference_output` is the record's stored reference (trimmed), for the tasks
+/// whose reference is stored rather than regenerated; the record's field is what is used, and
+/// `meta.source.reference_output_matches_record` says whether the two agree.
+fn same_stored_reference(task: Task, rec: &Rec, given: &str) -> Option<bool> {
+    let stored = match task {
+        Task::PathTraversal => rec.text("answer_nl").ok()?.to_string(),
+        Task::HtmlToTsv => rec.text("gt").ok()?.to_string(),
+        Task::TomTracking => rec.text("solution").ok()?.to_string(),
+        Task::PseudoToCode => rec.lines("code_lines").ok()?.join("\n"),
+        Task::Countdown | Task::TravelPlanning => return None,
+    };
+    Some(stored.trim() == given.trim())
+}
+
 /// The Hugging Face shape: the prompt as given, the task and level from the id or metadata.
 fn hugging_face(
     file: &Path,
@@ -780,7 +794,10 @@ fn hugging_face(
             .next()
             .filter(|s| !s.is_empty())
             .map_or_else(|| i.to_string(), str::to_string);
-        let source = json!({"shape": "huggingface", "file": file_name(file), "id": id});
+        let mut source = json!({"shape": "huggingface", "file": file_name(file), "id": id});
+        if let Some(same) = same_stored_reference(task, &rec, row.text("reference_output")?) {
+            source["reference_output_matches_record"] = json!(same);
+        }
         out.push(sample(task, &level, &format!("hf-{n}"), prompt, b, source));
     }
     Ok(out)
