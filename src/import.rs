@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Arg, ArgAction};
 use longforge_datasets::atomic::StagedDir;
-use longforge_generators::{import_params, write_source, ParamKind, Registry};
+use longforge_generators::{import_params, write_source, ParamKind, Registry, COMMON_PARAMS};
 
 use crate::generate::{flag, params_from, FamilyLine};
 use crate::progress::Progress;
@@ -42,7 +42,11 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
             }
         )
     })?;
-    let flags = family.params().iter().filter(|p| p.kind != ParamKind::File);
+    // `--task` forces the task where the files do not say it; the family's own flags follow.
+    let flags = COMMON_PARAMS
+        .iter()
+        .filter(|p| p.name == "task")
+        .chain(family.params().iter().filter(|p| p.kind != ParamKind::File));
     let mut cmd = clap::Command::new(name.to_string())
         .bin_name(format!("longforge import {name}"))
         .about(format!("Import {name} from {}", importer.formats()))
@@ -95,6 +99,19 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
         &mut |d, t| progress.update(d, t),
     )?;
     stage.commit()?;
+    // Original data kept as published but known to be wrong: named, so no one reads its scores
+    // as a model's fault.
+    for s in imported.samples.iter() {
+        if let Some(defect) = s.meta.get("defect") {
+            eprintln!(
+                "defective in the original: {}: {}",
+                s.id,
+                defect
+                    .as_str()
+                    .map_or_else(|| defect.to_string(), str::to_string)
+            );
+        }
+    }
     eprintln!(
         "imported {} samples from {} files to {}",
         manifest.counts.get("samples").copied().unwrap_or(0),

@@ -29,6 +29,9 @@
 //!   pseudocode of a generated program; the answer is a C++ program passing its test cases, whose expected
 //!   outputs come from interpreting the program. Dial: `--tests`, test cases per program.
 //!
+//! `import.rs` reads the original's published data (`longforge import longproc`) into samples
+//! scored by the same checkers.
+//!
 //! Every sample's `meta` holds `axes` (`level`, `difficulty`), `difficulty` (the dial's name and
 //! value), `baseline`, `target_tokens` (the level), `output_tokens` (the reference's measured
 //! length), `context_tokens` (0 without a context), `attempts` (instances drawn before one
@@ -37,6 +40,7 @@
 
 mod countdown;
 mod html;
+mod import;
 mod interpret;
 mod params;
 mod path;
@@ -53,7 +57,9 @@ use longforge_datasets::{
 };
 use serde_json::{json, Map, Value};
 
-use crate::{Family, GenerateError, Inputs, ParamInfo, ParamKind, SampleSource, TaskInfo};
+use crate::{
+    Family, GenerateError, Importer, Inputs, ParamInfo, ParamKind, SampleSource, TaskInfo,
+};
 
 /// The LongProc family (`longforge generate longproc --task ...`).
 pub struct LongProc;
@@ -219,6 +225,10 @@ impl Family for LongProc {
 
     fn params(&self) -> &'static [ParamInfo] {
         PARAMS
+    }
+
+    fn importer(&self) -> Option<&dyn Importer> {
+        Some(&import::LongProcImporter)
     }
 
     fn example(&self, task: &str) -> Value {

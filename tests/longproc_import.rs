@@ -1,0 +1,313 @@
+//! `longforge import longproc`: invented records in both published shapes (the GitHub release
+//! tree and the Hugging Face rows, `tests/fixtures/longproc/`) imported, verified against the
+//! same files, answered by the oracle and scored: every reference scores 1.0 except the
+//! deliberately defective HTML gold table, which is reported by id at import and refused by
+//! its scorer. Bad inputs fail naming file and field, and write nothing.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use support::cli::{fails, longforge, ok, read_lines, s, score};
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/longproc");
+const DEFECTIVE: &str = "longproc/html-to-tsv/0.5k/1";
+
+/// The fixture files in import order: every GitHub-shaped task file, then the Hugging Face rows.
+fn published() -> Vec<PathBuf> {
+    let data = Path::new(FIXTURES).join("github/data");
+    let mut files: Vec<PathBuf> = [
+        "path_traversal/path_traversal_0.5k.json",
+        "countdown/countdown_0.5k.json",
+        "html_to_tsv/html_to_tsv_0.5k.json",
+        "tom_tracking/tom_tracking_0.5k.json",
+        "travel_planning/travel_planning_all.json",
+        "pseudo_to_code/pseudo_to_code_0.5k.json",
+    ]
+    .iter()
+    .map(|f| data.join(f))
+    .collect();
+    files.push(Path::new(FIXTURES).join("huggingface.jsonl"));
+    files
+}
+
+#[test]
+fn both_shapes_import_verify_and_score_one_except_the_defective_record() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("imported");
+    let files = published();
+    let mut args = vec!["import", "longproc"];
+    args.extend(files.iter().map(|f| s(f)));
+    args.extend(["--out", s(&dir)]);
+    let out = ok(&args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("defective in the original: {DEFECTIVE}")),
+        "{stderr}"
+    );
+
+    let samples = read_lines(&dir.join("samples.jsonl"));
+    let ids: Vec<&str> = samples.iter().map(|x| x["id"].as_str().unwrap()).collect();
+    // Travel: trip_b's estimated 3000 tokens fall between the original's 2k and 8k ranges.
+    for id in [
+        "longproc/path-traversal/0.5k/0",
+        "longproc/countdown/0.5k/1",
+        "longproc/html-to-tsv/0.5k/0",
+        DEFECTIVE,
+        "longproc/tom-tracking/0.5k/0",
+        "longproc/travel-planning/2k/trip_a",
+        "longproc/travel-planning/8k/trip_c",
+        "longproc/pseudo-to-code/0.5k/0",
+        "longproc/path-traversal/2k/hf-7",
+        "longproc/countdown/0.5k/hf-3",
+        "longproc/tom-tracking/0.5k/hf-12",
+    ] {
+        assert!(ids.contains(&id), "{id} not in {ids:?}");
+    }
+    assert_eq!(samples.len(), 12);
+    let by_id = |id: &str| samples.iter().find(|x| x["id"] == id).unwrap();
+    // Templates filled as the original's loader fills them, braces undoubled.
+    let path = by_id("longproc/path-traversal/0.5k/0");
+    let prompt = path["prompt"].as_str().unwrap();
+    assert!(prompt.contains("from Elstow to Colmere"), "{prompt}");
+    assert!(
+        prompt.contains("{\"From X, take a train to Y.\"}"),
+        "{prompt}"
+    );
+    assert!(path["reference"]["value"]
+        .as_str()
+        .unwrap()
+        .starts_with("<Route>\nFrom Elstow"));
+    let html = by_id("longproc/html-to-tsv/0.5k/0");
+    assert!(html["prompt"]
+        .as_str()
+        .unwrap()
+        .contains("<b>Harbor Lantern</b>"));
+    let countdown = by_id("longproc/countdown/0.5k/0");
+    assert!(countdown["prompt"]
+        .as_str()
+        .unwrap()
+        .contains("Numbers: [8, 3, 2, 1]"));
+    assert_eq!(
+        countdown["meta"]["numbers"],
+        serde_json::json!([8, 3, 2, 1])
+    );
+    let code = by_id("longproc/pseudo-to-code/0.5k/0");
+    assert_eq!(
+        code["meta"]["compile_flags"],
+        serde_json::json!(["-std=c++11", "-O"])
+    );
+    assert_eq!(code["meta"]["tests"][0]["output"], "5\n");
+    let travel = by_id("longproc/travel-planning/2k/trip_a");
+    assert_eq!(
+        travel["meta"]["plan"][1],
+        serde_json::json!(["Ostrand", 3, 5])
+    );
+    assert!(travel["meta"]["rebuilt"]
+        .as_str()
+        .unwrap()
+        .contains("one-way"));
+    // The Hugging Face prompt is taken as given.
+    assert!(by_id("longproc/tom-tracking/0.5k/hf-12")["prompt"]
+        .as_str()
+        .unwrap()
+        .starts_with("Track Mira's belief"));
+    let tom = &by_id("longproc/tom-tracking/0.5k/hf-12")["meta"]["source"];
+    assert_eq!(tom["reference_output_matches_record"], true);
+    assert!(by_id(DEFECTIVE)["meta"]["defect"]
+        .as_str()
+        .unwrap()
+        .contains("row 2 has 1 cells"));
+
+    let mut verify = vec!["verify", s(&dir), "--from"];
+    verify.extend(files.iter().map(|f| s(f)));
+    ok(&verify);
+
+    let oracle = tmp.path().join("oracle.jsonl");
+    ok(&[
+        "run",
+        "--dataset",
+        s(&dir),
+        "--baseline",
+        "oracle",
+        "--out",
+        s(&oracle),
+    ]);
+    // The defective gold table is a dataset fault: its scorer refuses it, naming the sample.
+    let out = longforge(&[
+        "score",
+        "--dataset",
+        s(&dir),
+        "--out",
+        s(&tmp.path().join("all.jsonl")),
+        "--predictions",
+        s(&oracle),
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(DEFECTIVE) && err.contains("gold row 2 has 1 cells"),
+        "{err}"
+    );
+    // Without it, every other reference scores 1.0 on every value.
+    let kept = tmp.path().join("oracle-kept.jsonl");
+    let text = std::fs::read_to_string(&oracle).unwrap();
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.contains(&format!("\"{DEFECTIVE}\"")))
+        .collect();
+    assert_eq!(lines.len(), 11);
+    std::fs::write(&kept, lines.join("\n") + "\n").unwrap();
+    let scores = tmp.path().join("scores.jsonl");
+    score(&dir, &scores, &[], &[kept]);
+    let scores = read_lines(&scores);
+    let scored: std::collections::BTreeSet<&str> = scores
+        .iter()
+        .map(|r| r["sample_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(scored.len(), 11);
+    for r in &scores {
+        assert_eq!(r["value"], 1.0, "{r}");
+    }
+
+    // `--levels` keeps those levels only: trip_a and the 2k Hugging Face route.
+    let two = tmp.path().join("2k");
+    let mut args = vec!["import", "longproc"];
+    args.extend(files.iter().map(|f| s(f)));
+    args.extend(["--levels", "2k", "--out", s(&two)]);
+    ok(&args);
+    let ids: Vec<Value> = read_lines(&two.join("samples.jsonl"))
+        .into_iter()
+        .map(|x| x["id"].clone())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "longproc/travel-planning/2k/trip_a",
+            "longproc/path-traversal/2k/hf-7"
+        ]
+    );
+}
+
+/// A copy of the fixtures' GitHub tree, for tests that spoil one file.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn bad_inputs_fail_naming_file_and_field_and_write_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tree = tmp.path().join("github");
+    copy_tree(&Path::new(FIXTURES).join("github"), &tree);
+    let data = tree.join("data");
+    let out = tmp.path().join("out");
+    let import = |file: &Path| fails(&["import", "longproc", s(file), "--out", s(&out)]);
+
+    // A file name that names no task.
+    let unknown = data.join("countdown/maze_walking_0.5k.json");
+    std::fs::copy(data.join("countdown/countdown_0.5k.json"), &unknown).unwrap();
+    let err = import(&unknown);
+    assert!(
+        err.contains("maze_walking_0.5k.json")
+            && err.contains("unknown LongProc task `maze_walking`"),
+        "{err}"
+    );
+    // An unknown level.
+    let level = data.join("countdown/countdown_4k.json");
+    std::fs::copy(data.join("countdown/countdown_0.5k.json"), &level).unwrap();
+    assert!(import(&level).contains("unknown level `4k`"));
+
+    // A record missing a field: the record index and the field named.
+    let file = data.join("countdown/countdown_0.5k.json");
+    let mut records: Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    records[1].as_object_mut().unwrap().remove("target");
+    std::fs::write(&file, records.to_string()).unwrap();
+    let err = import(&file);
+    assert!(
+        err.contains("countdown_0.5k.json") && err.contains("record 1: field `target`: missing"),
+        "{err}"
+    );
+    // JSON that does not parse: the position named.
+    std::fs::write(&file, "[{\"nums\": [1, 2,").unwrap();
+    let err = import(&file);
+    assert!(
+        err.contains("countdown_0.5k.json") && err.contains("line 1"),
+        "{err}"
+    );
+    // A Hugging Face row that is not an object, by line.
+    let rows = tmp.path().join("rows.jsonl");
+    let good = std::fs::read_to_string(Path::new(FIXTURES).join("huggingface.jsonl")).unwrap();
+    std::fs::write(&rows, format!("{}[1, 2]\n", good)).unwrap();
+    let err = import(&rows);
+    assert!(
+        err.contains("rows.jsonl") && err.contains("line 4"),
+        "{err}"
+    );
+
+    // `--task` forces the task: the path-traversal row then lacks Countdown's numbers.
+    let err = fails(&[
+        "import",
+        "longproc",
+        s(&Path::new(FIXTURES).join("huggingface.jsonl")),
+        "--task",
+        "countdown",
+        "--out",
+        s(&out),
+    ]);
+    assert!(
+        err.contains("huggingface.jsonl") && err.contains("line 1: field `nums`: missing"),
+        "{err}"
+    );
+
+    // A generation dial changes nothing on import, so it is refused, named.
+    let err = fails(&[
+        "import",
+        "longproc",
+        s(&Path::new(FIXTURES).join("huggingface.jsonl")),
+        "--distractors",
+        "2",
+        "--out",
+        s(&out),
+    ]);
+    assert!(err.contains("--distractors"), "{err}");
+
+    // prompts.yaml without the template the records fill.
+    let tom = data.join("tom_tracking/tom_tracking_0.5k.json");
+    std::fs::write(
+        data.join("tom_tracking/prompts.yaml"),
+        "SYSTEM_PROMPT: hello\n",
+    )
+    .unwrap();
+    let err = import(&tom);
+    assert!(
+        err.contains("prompts.yaml") && err.contains("`USER_PROMPT` missing"),
+        "{err}"
+    );
+    // A template slot the records do not fill: record and field named.
+    std::fs::write(
+        data.join("tom_tracking/prompts.yaml"),
+        "USER_PROMPT: |-\n  {story}\n  {question} {agent_names}\n",
+    )
+    .unwrap();
+    let err = import(&tom);
+    assert!(
+        err.contains("tom_tracking_0.5k.json") && err.contains("record 0: field `agent_names`"),
+        "{err}"
+    );
+    // The HTML page a record names is missing.
+    std::fs::remove_file(tree.join("webpage/shop_1.html")).unwrap();
+    let err = import(&data.join("html_to_tsv/html_to_tsv_0.5k.json"));
+    assert!(err.contains("record 0: field `html_path`"), "{err}");
+    assert!(!out.exists(), "nothing is written on a bad input");
+}
