@@ -284,6 +284,9 @@ fn python_path(python: &str, filler: &Path, needles: &Path, rounds: usize) -> Ve
 
 /// The median wall time over [`ROUNDS`] runs of a command, and the largest peak resident set
 /// (MB) among them, read from the kernel's accounting of that child alone (wait4).
+// Each child is reaped by wait4, which std's `wait` cannot replace: it alone reports that
+// child's own peak memory.
+#[allow(clippy::zombie_processes)]
 fn median_process(mut make: impl FnMut() -> Command) -> (f64, f64) {
     let mut seconds = Vec::new();
     let mut peak_kb = 0i64;

@@ -240,7 +240,7 @@ fn pseudo_to_code_scores_without_executing_when_asked() {
     ]);
     for how in [&["--scorer", "cpp_no_exec"][..], &["--no-exec"][..]] {
         let out = tmp.path().join("scores.jsonl");
-        score(&dir, &out, how, &[oracle.clone()]);
+        score(&dir, &out, how, std::slice::from_ref(&oracle));
         let rows = read_lines(&out);
         let metrics: Vec<&str> = rows.iter().map(|r| r["metric"].as_str().unwrap()).collect();
         assert_eq!(
