@@ -1,8 +1,8 @@
 //! `longforge import longproc`: invented records in both published shapes (the GitHub release
 //! tree and the Hugging Face rows, `tests/fixtures/longproc/`) imported, verified against the
 //! same files, answered by the oracle and scored: every reference scores 1.0 except the
-//! deliberately defective HTML gold table, which is reported by id at import and refused by
-//! its scorer. Bad inputs fail naming file and field, and write nothing.
+//! deliberately defective HTML gold table, which is reported by id at import and scored 0 with
+//! the defect named. Bad inputs fail naming file and field, and write nothing.
 
 mod support;
 
@@ -134,41 +134,30 @@ fn both_shapes_import_verify_and_score_one_except_the_defective_record() {
         "--out",
         s(&oracle),
     ]);
-    // The defective gold table is a dataset fault: its scorer refuses it, naming the sample.
-    let out = longforge(&[
-        "score",
-        "--dataset",
-        s(&dir),
-        "--out",
-        s(&tmp.path().join("all.jsonl")),
-        "--predictions",
-        s(&oracle),
-    ]);
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains(DEFECTIVE) && err.contains("gold row 2 has 1 cells"),
-        "{err}"
-    );
-    // Without it, every other reference scores 1.0 on every value.
-    let kept = tmp.path().join("oracle-kept.jsonl");
-    let text = std::fs::read_to_string(&oracle).unwrap();
-    let lines: Vec<&str> = text
-        .lines()
-        .filter(|l| !l.contains(&format!("\"{DEFECTIVE}\"")))
-        .collect();
-    assert_eq!(lines.len(), 11);
-    std::fs::write(&kept, lines.join("\n") + "\n").unwrap();
+    // The defective gold table is scored 0 with its defect named, never a pass, and the rest of
+    // the dataset is scored: every other reference scores 1.0 on every value.
     let scores = tmp.path().join("scores.jsonl");
-    score(&dir, &scores, &[], &[kept]);
+    score(&dir, &scores, &[], std::slice::from_ref(&oracle));
     let scores = read_lines(&scores);
     let scored: std::collections::BTreeSet<&str> = scores
         .iter()
         .map(|r| r["sample_id"].as_str().unwrap())
         .collect();
-    assert_eq!(scored.len(), 11);
+    assert_eq!(scored.len(), 12);
     for r in &scores {
-        assert_eq!(r["value"], 1.0, "{r}");
+        if r["sample_id"] == DEFECTIVE {
+            assert_eq!(r["value"], 0.0, "{r}");
+            assert!(
+                r["details"]["reference_error"]
+                    .as_str()
+                    .unwrap()
+                    .contains("gold row 2 has 1 cells"),
+                "{r}"
+            );
+            assert!(!r["details"]["defect"].is_null(), "{r}");
+        } else {
+            assert_eq!(r["value"], 1.0, "{r}");
+        }
     }
 
     // `--levels` keeps those levels only: trip_a and the 2k Hugging Face route.

@@ -88,6 +88,15 @@ impl Corpus {
                 json_lines = Some(l.text.trim_start().starts_with('{'));
             }
             if json_lines == Some(true) {
+                if !blank && !l.text.trim_start().starts_with('{') {
+                    return Err(GenerateError::Haystack {
+                        path: shown.clone(),
+                        message: format!(
+                            "line {}: not a JSON object; each line of a JSON Lines haystack is {{\"text\": \"...\"}}",
+                            l.number
+                        ),
+                    });
+                }
                 if !blank {
                     let doc: Document =
                         longforge_datasets::jsonl::parse_line(path, l.number, l.text)?;
@@ -403,6 +412,16 @@ mod tests {
             .to_string();
         assert!(
             err.contains("empty.txt") && err.contains("no text"),
+            "{err}"
+        );
+
+        let not_objects = dir.path().join("arrays.jsonl");
+        std::fs::write(&not_objects, "{\"text\": \"fine\"}\n[\"some text.\"]\n").unwrap();
+        let err = Corpus::index(&not_objects, Lang::En, true)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("arrays.jsonl") && err.contains("line 2: not a JSON object"),
             "{err}"
         );
 

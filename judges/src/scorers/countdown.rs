@@ -18,7 +18,7 @@ use longforge_datasets::Sample;
 use serde_json::{json, Value};
 
 use super::arithmetic::evaluate;
-use super::procedure::{last_block, lines, normalise_line, LineCredit};
+use super::procedure::{self, last_block, lines, normalise_line, LineCredit};
 use super::{reference_value, Scored, Scorer};
 use crate::JudgeError;
 
@@ -48,12 +48,7 @@ impl Scorer for Countdown {
     }
 
     fn values(&self) -> &'static [&'static str] {
-        &[
-            "accuracy",
-            "prefix_credit",
-            "resync_credit",
-            "extraction_rate",
-        ]
+        procedure::VALUES
     }
 
     fn score(&self, sample: &Sample, output: &str) -> Result<Scored, JudgeError> {
@@ -63,12 +58,7 @@ impl Scorer for Countdown {
         let verdict = block.map(|b| check(b, &puzzle.numbers, puzzle.target));
         let right = matches!(verdict, Some(Ok(())));
         Ok(Scored {
-            values: vec![
-                ("accuracy", if right { 1.0 } else { 0.0 }),
-                ("prefix_credit", credit.prefix_credit),
-                ("resync_credit", credit.resync_credit),
-                ("extraction_rate", if block.is_some() { 1.0 } else { 0.0 }),
-            ],
+            values: procedure::values(right, &credit, block.is_some()),
             answer: block.map(|b| lines(b).join("\n")),
             details: json!({
                 "extracted": block.is_some(),

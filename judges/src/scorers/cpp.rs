@@ -25,7 +25,7 @@ use std::time::Instant;
 use longforge_datasets::Sample;
 use serde_json::{json, Value};
 
-use super::procedure::{last_block, lines, LineCredit};
+use super::procedure::{self, last_block, lines, LineCredit};
 use super::sandbox::{Compiled, Limits, Sandbox, SandboxError};
 use super::{reference_value, Scored, Scorer};
 use crate::JudgeError;
@@ -155,12 +155,7 @@ impl Scorer for Cpp {
     }
 
     fn values(&self) -> &'static [&'static str] {
-        &[
-            "accuracy",
-            "prefix_credit",
-            "resync_credit",
-            "extraction_rate",
-        ]
+        procedure::VALUES
     }
 
     fn score(&self, sample: &Sample, output: &str) -> Result<Scored, JudgeError> {
@@ -233,12 +228,7 @@ impl Scorer for Cpp {
         let all_pass = vec!["pass".to_string(); cases.len()];
         let credit = LineCredit::of(&all_pass, &passed);
         Ok(Scored {
-            values: vec![
-                ("accuracy", if credit.exact() { 1.0 } else { 0.0 }),
-                ("prefix_credit", credit.prefix_credit),
-                ("resync_credit", credit.resync_credit),
-                ("extraction_rate", 1.0),
-            ],
+            values: procedure::values(credit.exact(), &credit, true),
             answer: Some(code.to_string()),
             details: json!({
                 "extracted": true, "executed": true, "compiled": true, "flags": flags,

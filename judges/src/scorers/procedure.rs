@@ -26,6 +26,31 @@
 //! | `X A B C D`   | 0/5 = 0     | 4/5 = 0.8   |
 //! | (no lines)    | 0           | 0           |
 
+/// The values of a LongProc checker whose headline is right or wrong, in order.
+pub const VALUES: &[&str] = &[
+    "accuracy",
+    "prefix_credit",
+    "resync_credit",
+    "extraction_rate",
+];
+
+/// [`VALUES`] for one answer: `accuracy` 1 when `right`, the two line credits, and
+/// `extraction_rate` 1 when an answer was `extracted`.
+pub fn values(right: bool, credit: &LineCredit, extracted: bool) -> Vec<(&'static str, f64)> {
+    let one = |b: bool| if b { 1.0 } else { 0.0 };
+    vec![
+        ("accuracy", one(right)),
+        ("prefix_credit", credit.prefix_credit),
+        ("resync_credit", credit.resync_credit),
+        ("extraction_rate", one(extracted)),
+    ]
+}
+
+/// [`VALUES`] for an output holding no answer: every value 0.
+pub fn nothing_extracted() -> Vec<(&'static str, f64)> {
+    VALUES.iter().map(|&v| (v, 0.0)).collect()
+}
+
 /// A line as compared: trimmed, inner white space collapsed to one space.
 pub fn normalise_line(line: &str) -> String {
     line.split_whitespace().collect::<Vec<_>>().join(" ")

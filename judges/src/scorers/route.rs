@@ -11,7 +11,7 @@
 use longforge_datasets::Sample;
 use serde_json::json;
 
-use super::procedure::{last_block, lines, LineCredit};
+use super::procedure::{self, last_block, lines, LineCredit};
 use super::{reference_value, Scored, Scorer};
 use crate::JudgeError;
 
@@ -45,24 +45,14 @@ impl Scorer for Route {
     }
 
     fn values(&self) -> &'static [&'static str] {
-        &[
-            "accuracy",
-            "prefix_credit",
-            "resync_credit",
-            "extraction_rate",
-        ]
+        procedure::VALUES
     }
 
     fn score(&self, sample: &Sample, output: &str) -> Result<Scored, JudgeError> {
         let gold = steps(self, sample)?;
         let Some(block) = last_block(output, OPEN, CLOSE) else {
             return Ok(Scored {
-                values: vec![
-                    ("accuracy", 0.0),
-                    ("prefix_credit", 0.0),
-                    ("resync_credit", 0.0),
-                    ("extraction_rate", 0.0),
-                ],
+                values: procedure::nothing_extracted(),
                 answer: None,
                 details: json!({"extracted": false, "reference_lines": gold.len()}),
             });
@@ -78,12 +68,7 @@ impl Scorer for Route {
             })
         });
         Ok(Scored {
-            values: vec![
-                ("accuracy", if exact { 1.0 } else { 0.0 }),
-                ("prefix_credit", credit.prefix_credit),
-                ("resync_credit", credit.resync_credit),
-                ("extraction_rate", 1.0),
-            ],
+            values: procedure::values(exact, &credit, true),
             answer: Some(answer.join("\n")),
             details: json!({
                 "extracted": true,

@@ -15,7 +15,7 @@
 use longforge_datasets::Sample;
 use serde_json::json;
 
-use super::procedure::LineCredit;
+use super::procedure::{self, LineCredit};
 use super::{reference_value, Scored, Scorer};
 use crate::JudgeError;
 
@@ -47,12 +47,7 @@ impl Scorer for Tom {
     }
 
     fn values(&self) -> &'static [&'static str] {
-        &[
-            "accuracy",
-            "prefix_credit",
-            "resync_credit",
-            "extraction_rate",
-        ]
+        procedure::VALUES
     }
 
     fn score(&self, sample: &Sample, output: &str) -> Result<Scored, JudgeError> {
@@ -69,15 +64,7 @@ impl Scorer for Tom {
             })
         });
         Ok(Scored {
-            values: vec![
-                ("accuracy", if right { 1.0 } else { 0.0 }),
-                ("prefix_credit", credit.prefix_credit),
-                ("resync_credit", credit.resync_credit),
-                (
-                    "extraction_rate",
-                    if answer.last.is_some() { 1.0 } else { 0.0 },
-                ),
-            ],
+            values: procedure::values(right, &credit, answer.last.is_some()),
             answer: answer.last.clone(),
             details: json!({
                 "extracted": answer.last.is_some(),

@@ -26,7 +26,7 @@
 use longforge_datasets::Sample;
 use serde_json::json;
 
-use super::procedure::{last_block, lines, normalise_line, LineCredit};
+use super::procedure::{self, last_block, lines, normalise_line, LineCredit};
 use super::{reference_value, Scored, Scorer};
 use crate::JudgeError;
 
@@ -60,12 +60,7 @@ impl Scorer for TravelPlan {
     }
 
     fn values(&self) -> &'static [&'static str] {
-        &[
-            "accuracy",
-            "prefix_credit",
-            "resync_credit",
-            "extraction_rate",
-        ]
+        procedure::VALUES
     }
 
     fn score(&self, sample: &Sample, output: &str) -> Result<Scored, JudgeError> {
@@ -86,13 +81,18 @@ impl Scorer for TravelPlan {
             _ => (false, None),
         };
         let extracted = matches!(read, Some(Ok(_)));
+        let mut values = procedure::values(right, &credit, extracted);
+        if credit.reference_lines == 0 {
+            // An imported record holds no procedure to compare with (`meta.rebuilt`): line
+            // credit would be 1 for any answer without one, so it follows the plan instead.
+            for (name, value) in values.iter_mut() {
+                if name.ends_with("_credit") {
+                    *value = if right { 1.0 } else { 0.0 };
+                }
+            }
+        }
         Ok(Scored {
-            values: vec![
-                ("accuracy", if right { 1.0 } else { 0.0 }),
-                ("prefix_credit", credit.prefix_credit),
-                ("resync_credit", credit.resync_credit),
-                ("extraction_rate", if extracted { 1.0 } else { 0.0 }),
-            ],
+            values,
             answer: block.map(|b| lines(b).join("\n")),
             details: json!({
                 "extracted": extracted,
@@ -306,6 +306,29 @@ Day 7-9: Visit Dunmarsh for 3 days.
             .nth(1)
             .unwrap()
             .replace("\n</Plan>", "")
+    }
+
+    /// An imported record keeps the original's plan without a search to compare: line credit
+    /// follows the plan, never 1 for an answer that holds neither.
+    #[test]
+    fn a_reference_without_a_procedure_gives_credit_only_to_the_right_plan() {
+        let plan_only = format!("<Plan>\n{}\n</Plan>", gold_plan());
+        let mut imported = sample();
+        imported.reference.value = Value::String(plan_only.clone());
+        let values = |output: &str| -> Vec<f64> {
+            TravelPlan
+                .score(&imported, output)
+                .unwrap()
+                .values
+                .iter()
+                .map(|v| v.1)
+                .collect()
+        };
+        assert_eq!(values("I don't know."), [0.0; 4]);
+        assert_eq!(values(&plan_only), [1.0; 4]);
+        assert_eq!(values(REFERENCE), [1.0; 4]);
+        let wrong = plan_only.replace("Dunmarsh for 3 days", "Dunmarsh for 4 days");
+        assert_eq!(values(&wrong)[..3], [0.0; 3]);
     }
 
     #[test]

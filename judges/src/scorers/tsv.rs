@@ -68,7 +68,20 @@ impl Scorer for Tsv {
     }
 
     fn score(&self, sample: &Sample, output: &str) -> Result<Scored, JudgeError> {
-        let gold = Gold::read(self, sample)?;
+        let gold = match Gold::read(self, sample) {
+            Ok(gold) => gold,
+            // A record the original benchmark got wrong, as its importer named it
+            // (`meta.defect`): a failed answer with the defect beside it, never a pass, and
+            // never a stop for the rest of the dataset.
+            Err(e) if sample.meta.get("defect").is_some_and(|d| !d.is_null()) => {
+                return Ok(Scored {
+                    values: self.values().iter().map(|&v| (v, 0.0)).collect(),
+                    answer: None,
+                    details: json!({"defect": sample.meta["defect"], "reference_error": e.to_string()}),
+                });
+            }
+            Err(e) => return Err(e),
+        };
         let Some(block) = last_block(output, OPEN, CLOSE) else {
             return Ok(Scored {
                 values: self.values().iter().map(|&v| (v, 0.0)).collect(),
@@ -461,6 +474,18 @@ mod tests {
             err.contains("html/0") && err.contains("gold row 2"),
             "{err}"
         );
+        // The same table in an imported record the importer named defective: scored 0 with the
+        // defect beside it, so the rest of the dataset is still scored.
+        let mut defective = sample(&bad);
+        defective
+            .meta
+            .insert("defect".into(), json!("gold row 2 has 1 cells"));
+        let scored = Tsv.score(&defective, GOLD).unwrap();
+        assert!(scored.values.iter().all(|v| v.1 == 0.0), "{scored:?}");
+        assert!(scored.details["reference_error"]
+            .as_str()
+            .unwrap()
+            .contains("gold row 2"));
         let err = Tsv
             .score(&sample("no table"), GOLD)
             .unwrap_err()
