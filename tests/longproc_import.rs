@@ -9,7 +9,7 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use support::cli::{fails, longforge, ok, read_lines, s, score};
+use support::cli::{fails, ok, read_lines, s, score};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/longproc");
 const DEFECTIVE: &str = "longproc/html-to-tsv/0.5k/1";
