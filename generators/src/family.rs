@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use longforge_datasets::{Context, Sample, ScoringSpec, TokenizerSpec};
+use longforge_datasets::{Context, Sample, ScoringSpec, TokenCounter, TokenizerSpec};
 use serde_json::Value;
 
 use crate::GenerateError;
@@ -120,6 +120,34 @@ impl Inputs {
     /// The path given for the file parameter `name`.
     pub fn file(&self, name: &str) -> Option<&Path> {
         self.files.get(name).map(PathBuf::as_path)
+    }
+
+    /// The token counter for a dataset whose parameters name tokenizer `recorded`: the file
+    /// given with `--tokenizer` if any, else the built-in encoding of that name. A recorded
+    /// tokenizer file must be given again, and a given one must be the recorded one (empty
+    /// `recorded`: not yet resolved, anything goes).
+    pub fn counter(&self, recorded: &str) -> Result<TokenCounter, GenerateError> {
+        let spec = match (&self.tokenizer, recorded) {
+            (Some(spec), _) => spec.clone(),
+            (None, name @ ("cl100k_base" | "o200k_base")) => TokenizerSpec::parse(name),
+            (None, name) => {
+                return Err(GenerateError::param(
+                    "tokenizer",
+                    format!("`{name}` is a tokenizer file; pass its path with --tokenizer"),
+                ))
+            }
+        };
+        let counter = TokenCounter::load(&spec)?;
+        if !recorded.is_empty() && counter.name() != recorded {
+            return Err(GenerateError::param(
+                "tokenizer",
+                format!(
+                    "the dataset was counted with {recorded}, but the given tokenizer is {}",
+                    counter.name()
+                ),
+            ));
+        }
+        Ok(counter)
     }
 }
 

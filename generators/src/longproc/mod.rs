@@ -52,9 +52,7 @@ mod travel;
 
 pub use params::{dial_label, Level, Params, Task};
 
-use longforge_datasets::{
-    derive_seed, Evidence, Reference, Sample, SeededRng, TokenCounter, TokenizerSpec,
-};
+use longforge_datasets::{derive_seed, Evidence, Reference, Sample, SeededRng, TokenCounter};
 use serde_json::{json, Map, Value};
 
 use crate::{
@@ -253,7 +251,7 @@ impl Family for LongProc {
         if inputs.tokenizer.is_some() && !named {
             p.tokenizer.clear();
         }
-        let counter = load_tokenizer(&p, inputs)?;
+        let counter = inputs.counter(&p.tokenizer)?;
         p.tokenizer = counter.name().to_string();
         // A level the dial cannot reach fails now, before anything is written: the first
         // sample of each cell is made (and thrown away).
@@ -274,34 +272,9 @@ impl Family for LongProc {
         let p: Params = serde_json::from_value(params.clone()).map_err(|e| {
             GenerateError::param("(all)", format!("not resolved LongProc parameters: {e}"))
         })?;
-        let counter = load_tokenizer(&p, inputs)?;
+        let counter = inputs.counter(&p.tokenizer)?;
         Ok(Box::new(Samples::new(p, counter)))
     }
-}
-
-fn load_tokenizer(p: &Params, inputs: &Inputs) -> Result<TokenCounter, GenerateError> {
-    let spec = match (&inputs.tokenizer, p.tokenizer.as_str()) {
-        (Some(spec), _) => spec.clone(),
-        (None, name @ ("cl100k_base" | "o200k_base")) => TokenizerSpec::parse(name),
-        (None, name) => {
-            return Err(GenerateError::param(
-                "tokenizer",
-                format!("`{name}` is a tokenizer file; pass its path with --tokenizer"),
-            ))
-        }
-    };
-    let counter = TokenCounter::load(&spec)?;
-    let recorded = p.tokenizer.as_str();
-    if !recorded.is_empty() && counter.name() != recorded {
-        return Err(GenerateError::param(
-            "tokenizer",
-            format!(
-                "the dataset was counted with {recorded}, but the given tokenizer is {}",
-                counter.name()
-            ),
-        ));
-    }
-    Ok(counter)
 }
 
 /// A grid cell and the sample's index within it.

@@ -29,7 +29,6 @@ use std::sync::Arc;
 
 use longforge_datasets::{
     char_len, derive_seed, Evidence, Reference, Sample, SeededRng, TokenCounter, TokenLength,
-    TokenizerSpec,
 };
 use serde_json::{json, Map, Value};
 
@@ -166,7 +165,7 @@ impl Family for NeedleBench {
             // The file given is the tokenizer; the default name does not apply.
             p.tokenizer.clear();
         }
-        let counter = load_tokenizer(&p, inputs)?;
+        let counter = inputs.counter(&p.tokenizer)?;
         p.tokenizer = counter.name().to_string();
         // `resolve` recorded the haystack file and checked its digest; `prepare` indexes it, and
         // refuses a file that is not a corpus before anything is written (indexing it here too
@@ -191,7 +190,7 @@ impl Family for NeedleBench {
         let p: Params = serde_json::from_value(params.clone()).map_err(|e| {
             GenerateError::param("(all)", format!("not resolved NeedleBench parameters: {e}"))
         })?;
-        let counter = load_tokenizer(&p, inputs)?;
+        let counter = inputs.counter(&p.tokenizer)?;
         let haystack = match inputs.file("haystack") {
             Some(path) => {
                 HaystackSource::Corpus(Arc::new(Corpus::index(path, p.lang, version != "0.1.0")?))
@@ -262,31 +261,6 @@ impl SampleSource for Samples {
     fn tokenizer(&self) -> String {
         self.counter.name().to_string()
     }
-}
-
-fn load_tokenizer(p: &Params, inputs: &Inputs) -> Result<TokenCounter, GenerateError> {
-    let spec = match (&inputs.tokenizer, p.tokenizer.as_str()) {
-        (Some(spec), _) => spec.clone(),
-        (None, name @ ("cl100k_base" | "o200k_base")) => TokenizerSpec::parse(name),
-        (None, name) => {
-            return Err(GenerateError::param(
-                "tokenizer",
-                format!("`{name}` is a tokenizer file; pass its path with --tokenizer"),
-            ))
-        }
-    };
-    let counter = TokenCounter::load(&spec)?;
-    let recorded = p.tokenizer.as_str();
-    if !recorded.is_empty() && counter.name() != recorded {
-        return Err(GenerateError::param(
-            "tokenizer",
-            format!(
-                "the dataset was counted with {recorded}, but the given tokenizer is {}",
-                counter.name()
-            ),
-        ));
-    }
-    Ok(counter)
 }
 
 /// One grid cell and the index of the sample within it.
