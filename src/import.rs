@@ -42,7 +42,7 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
             }
         )
     })?;
-    // `--task` forces the task where the files do not say it; the family's own flags follow.
+    // `--task` keeps one task (and names it where the files do not); the family's own flags follow.
     let flags = COMMON_PARAMS
         .iter()
         .filter(|p| p.name == "task")
@@ -86,12 +86,12 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
         .context("pass --out DIR")?;
     let (given, _) = params_from(family, flags, &m)?;
     let imported = importer.import(&files, &given)?;
-    let params = import_params(&files, &given)?;
+    let params = import_params(&files, &imported.companions, &given)?;
     let stage = StagedDir::new(&out, m.get_flag("force"))?;
     let mut progress = Progress::new(&format!("importing {name}"));
     let manifest = write_source(
         family,
-        &imported,
+        &imported.generated,
         &params,
         stage.path(),
         None,
@@ -101,7 +101,7 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
     stage.commit()?;
     // Original data kept as published but known to be wrong: named, so no one reads its scores
     // as a model's fault.
-    for s in imported.samples.iter() {
+    for s in imported.generated.samples.iter() {
         if let Some(defect) = s.meta.get("defect") {
             eprintln!(
                 "defective in the original: {}: {}",
@@ -111,6 +111,9 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
                     .map_or_else(|| defect.to_string(), str::to_string)
             );
         }
+    }
+    for why in &imported.left_out {
+        eprintln!("left out: {why}");
     }
     eprintln!(
         "imported {} samples from {} files to {}",

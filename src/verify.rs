@@ -90,21 +90,22 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
         let mut given_params = manifest.params.clone();
         if let Some(p) = given_params.as_object_mut() {
             p.shift_remove("imported");
-        }
-        if import_params(&from, &given_params)? != manifest.params {
-            bail!(
-                "the files given with --from are not the ones {} was imported from ({}, by SHA-256 and in order)",
-                args.dir.display(),
-                recorded.iter().map(|r| r.file.as_str()).collect::<Vec<_>>().join(", ")
-            );
+            p.shift_remove("companions");
         }
         let importer = family
             .importer()
             .with_context(|| format!("{} has no importer in this longforge", family.name()))?;
         let imported = importer.import(&from, &given_params)?;
+        if import_params(&from, &imported.companions, &given_params)? != manifest.params {
+            bail!(
+                "the files given with --from, or the files the import read beside them (templates, pages, worked examples), are not the ones {} was imported from ({}, by SHA-256 and in order; see `params.companions` in its manifest)",
+                args.dir.display(),
+                recorded.iter().map(|r| r.file.as_str()).collect::<Vec<_>>().join(", ")
+            );
+        }
         write_source(
             family,
-            &imported,
+            &imported.generated,
             &manifest.params,
             scratch.path(),
             None,

@@ -12,7 +12,7 @@ use serde_json::Value;
 use support::cli::{fails, ok, read_lines, s, score};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/longproc");
-const DEFECTIVE: &str = "longproc/html-to-tsv/0.5k/1";
+const DEFECTIVE: &str = "longproc/html-to-tsv/0.5k/2";
 
 /// The fixture files in import order: every GitHub-shaped task file, then the Hugging Face rows.
 fn published() -> Vec<PathBuf> {
@@ -46,19 +46,26 @@ fn both_shapes_import_verify_and_score_one_except_the_defective_record() {
         stderr.contains(&format!("defective in the original: {DEFECTIVE}")),
         "{stderr}"
     );
+    // Travel: trip_b's estimated 3000 tokens fall between the original's 2k and 8k ranges, so
+    // the original puts it in no level; it is counted, not silently dropped.
+    assert!(
+        stderr.contains("left out: 1 record of travel_planning_all.json with estimated_output_tokens in no level"),
+        "{stderr}"
+    );
 
     let samples = read_lines(&dir.join("samples.jsonl"));
     let ids: Vec<&str> = samples.iter().map(|x| x["id"].as_str().unwrap()).collect();
-    // Travel: trip_b's estimated 3000 tokens fall between the original's 2k and 8k ranges.
+    // Records are numbered from 1.
     for id in [
-        "longproc/path-traversal/0.5k/0",
+        "longproc/path-traversal/0.5k/1",
         "longproc/countdown/0.5k/1",
-        "longproc/html-to-tsv/0.5k/0",
+        "longproc/countdown/0.5k/2",
+        "longproc/html-to-tsv/0.5k/1",
         DEFECTIVE,
-        "longproc/tom-tracking/0.5k/0",
+        "longproc/tom-tracking/0.5k/1",
         "longproc/travel-planning/2k/trip_a",
         "longproc/travel-planning/8k/trip_c",
-        "longproc/pseudo-to-code/0.5k/0",
+        "longproc/pseudo-to-code/0.5k/1",
         "longproc/path-traversal/2k/hf-7",
         "longproc/countdown/0.5k/hf-3",
         "longproc/tom-tracking/0.5k/hf-12",
@@ -68,7 +75,7 @@ fn both_shapes_import_verify_and_score_one_except_the_defective_record() {
     assert_eq!(samples.len(), 12);
     let by_id = |id: &str| samples.iter().find(|x| x["id"] == id).unwrap();
     // Templates filled as the original's loader fills them, braces undoubled.
-    let path = by_id("longproc/path-traversal/0.5k/0");
+    let path = by_id("longproc/path-traversal/0.5k/1");
     let prompt = path["prompt"].as_str().unwrap();
     assert!(prompt.contains("from Elstow to Colmere"), "{prompt}");
     assert!(
@@ -79,21 +86,28 @@ fn both_shapes_import_verify_and_score_one_except_the_defective_record() {
         .as_str()
         .unwrap()
         .starts_with("<Route>\nFrom Elstow"));
-    let html = by_id("longproc/html-to-tsv/0.5k/0");
+    let html = by_id("longproc/html-to-tsv/0.5k/1");
     assert!(html["prompt"]
         .as_str()
         .unwrap()
         .contains("<b>Harbor Lantern</b>"));
-    let countdown = by_id("longproc/countdown/0.5k/0");
+    let countdown = by_id("longproc/countdown/0.5k/1");
     assert!(countdown["prompt"]
         .as_str()
         .unwrap()
         .contains("Numbers: [8, 3, 2, 1]"));
+    // Countdown's reference is the search of the prompt, in the release's trace format.
+    let trace = countdown["reference"]["value"].as_str().unwrap();
+    assert!(
+        trace.starts_with("# Search Procedure\nInitial number set: [8, 3, 2, 1], target: 26. Options for choosing two numbers: [(8, 3), (8, 2), (8, 1), (3, 2), (3, 1), (2, 1)].\n |- Pick two numbers (8, 3) (numbers left: [2, 1]). Try possible operations.\n  |- Try 8 + 3 = 11. Add 11 to the number set."),
+        "{trace}"
+    );
+    assert!(trace.ends_with("</Solution>\n"), "{trace}");
     assert_eq!(
         countdown["meta"]["numbers"],
         serde_json::json!([8, 3, 2, 1])
     );
-    let code = by_id("longproc/pseudo-to-code/0.5k/0");
+    let code = by_id("longproc/pseudo-to-code/0.5k/1");
     assert_eq!(
         code["meta"]["compile_flags"],
         serde_json::json!(["-std=c++11", "-O"])
@@ -104,10 +118,44 @@ fn both_shapes_import_verify_and_score_one_except_the_defective_record() {
         travel["meta"]["plan"][1],
         serde_json::json!(["Ostrand", 3, 5])
     );
-    assert!(travel["meta"]["rebuilt"]
-        .as_str()
+    // Travel's reference is the search of the prompt, flights one-way, then the plan; the
+    // prompt's worked examples are rebuilt the same way.
+    let trace = travel["reference"]["value"].as_str().unwrap();
+    assert!(
+        trace.starts_with("<Solving Procedure>\nRead the requirements and identify the cities"),
+        "{trace}"
+    );
+    assert!(trace.contains("\n |- Check for direct flight from the starting point to Velmora.\n"));
+    assert!(
+        trace.contains("\n   |- Check for direct flight from Velmora to Ostrand.\n   |- Yes.\n")
+    );
+    assert!(
+        trace.ends_with("**Day 5-6:** Visit Lake Dunmere for 2 days.\n</Plan>"),
+        "{trace}"
+    );
+    let prompt = travel["prompt"].as_str().unwrap();
+    assert!(prompt.contains("# Example\n"), "{prompt}");
+    assert!(
+        prompt.contains("\n\n<Solving Procedure>\nRead the requirements"),
+        "{prompt}"
+    );
+    // The files read beside those given are in the manifest, with their digests.
+    let manifest: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    let companions: Vec<&str> = manifest["params"]["companions"]
+        .as_array()
         .unwrap()
-        .contains("one-way"));
+        .iter()
+        .map(|c| c["file"].as_str().unwrap())
+        .collect();
+    for name in [
+        "countdown/prompts.yaml",
+        "travel_planning/prompts.yaml",
+        "travel_planning/travel_planning_icl_examples.json",
+        "webpage/shop_1.html",
+    ] {
+        assert!(companions.contains(&name), "{name} not in {companions:?}");
+    }
     // The Hugging Face prompt is taken as given.
     assert!(by_id("longproc/tom-tracking/0.5k/hf-12")["prompt"]
         .as_str()
@@ -179,6 +227,60 @@ fn both_shapes_import_verify_and_score_one_except_the_defective_record() {
             "longproc/path-traversal/2k/hf-7"
         ]
     );
+
+    // `--task` keeps one task's files and rows, and counts the rest.
+    let countdown = tmp.path().join("countdown");
+    let mut args = vec!["import", "longproc"];
+    args.extend(files.iter().map(|f| s(f)));
+    args.extend(["--task", "countdown", "--out", s(&countdown)]);
+    let out = ok(&args);
+    let ids: Vec<Value> = read_lines(&countdown.join("samples.jsonl"))
+        .into_iter()
+        .map(|x| x["id"].clone())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "longproc/countdown/0.5k/1",
+            "longproc/countdown/0.5k/2",
+            "longproc/countdown/0.5k/hf-3"
+        ]
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("left out: 1 record of path_traversal_0.5k.json of task path-traversal, not the --task asked for"),
+        "{stderr}"
+    );
+
+    // An import that keeps nothing is an error, and writes nothing.
+    let none = tmp.path().join("none");
+    let mut args = vec!["import", "longproc"];
+    args.extend(files.iter().take(2).map(|f| s(f)));
+    args.extend(["--levels", "8k", "--out", s(&none)]);
+    let err = fails(&args);
+    assert!(
+        err.contains("no record of the files given was kept")
+            && err.contains("of level 0.5k, not among the --levels asked for"),
+        "{err}"
+    );
+    assert!(!none.exists());
+}
+
+/// `verify --from` re-reads the files beside those given: a changed template is found.
+#[test]
+fn verify_finds_a_changed_companion_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tree = tmp.path().join("github");
+    copy_tree(&Path::new(FIXTURES).join("github"), &tree);
+    let file = tree.join("data/countdown/countdown_0.5k.json");
+    let dir = tmp.path().join("imported");
+    ok(&["import", "longproc", s(&file), "--out", s(&dir)]);
+    ok(&["verify", s(&dir), "--from", s(&file)]);
+    let prompts = tree.join("data/countdown/prompts.yaml");
+    let text = std::fs::read_to_string(&prompts).unwrap();
+    std::fs::write(&prompts, text.replace("Numbers:", "Numbers given:")).unwrap();
+    let err = fails(&["verify", s(&dir), "--from", s(&file)]);
+    assert!(err.contains("params.companions"), "{err}");
 }
 
 /// A copy of the fixtures' GitHub tree, for tests that spoil one file.
@@ -226,7 +328,7 @@ fn bad_inputs_fail_naming_file_and_field_and_write_nothing() {
     std::fs::write(&file, records.to_string()).unwrap();
     let err = import(&file);
     assert!(
-        err.contains("countdown_0.5k.json") && err.contains("record 1: field `target`: missing"),
+        err.contains("countdown_0.5k.json") && err.contains("record 2: field `target`: missing"),
         "{err}"
     );
     // JSON that does not parse: the position named.
@@ -246,18 +348,19 @@ fn bad_inputs_fail_naming_file_and_field_and_write_nothing() {
         "{err}"
     );
 
-    // `--task` forces the task: the path-traversal row then lacks Countdown's numbers.
-    let err = fails(&[
-        "import",
-        "longproc",
-        s(&Path::new(FIXTURES).join("huggingface.jsonl")),
-        "--task",
-        "countdown",
-        "--out",
-        s(&out),
-    ]);
+    // Countdown numbers other than the original's four, named.
+    let mut records: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(FIXTURES).join("github/data/countdown/countdown_0.5k.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    records[0]["nums"] = serde_json::json!([3, 4, 5]);
+    std::fs::write(&file, records.to_string()).unwrap();
+    let err = import(&file);
     assert!(
-        err.contains("huggingface.jsonl") && err.contains("line 1: field `nums`: missing"),
+        err.contains("record 1: field `nums`: want a list of 4 whole numbers"),
         "{err}"
     );
 
@@ -293,12 +396,12 @@ fn bad_inputs_fail_naming_file_and_field_and_write_nothing() {
     .unwrap();
     let err = import(&tom);
     assert!(
-        err.contains("tom_tracking_0.5k.json") && err.contains("record 0: field `agent_names`"),
+        err.contains("tom_tracking_0.5k.json") && err.contains("record 1: field `agent_names`"),
         "{err}"
     );
     // The HTML page a record names is missing.
     std::fs::remove_file(tree.join("webpage/shop_1.html")).unwrap();
     let err = import(&data.join("html_to_tsv/html_to_tsv_0.5k.json"));
-    assert!(err.contains("record 0: field `html_path`"), "{err}");
+    assert!(err.contains("record 1: field `html_path`"), "{err}");
     assert!(!out.exists(), "nothing is written on a bad input");
 }

@@ -12,8 +12,8 @@ use std::process::ExitCode;
 use longforge::{run_cli, Registry};
 use longforge_datasets::{derive_seed, Context, Reference, Sample, SeededRng, CONTEXT_SLOT};
 use longforge_generators::{
-    Family, GenerateError, Generated, Importer, Inputs, ParamInfo, ParamKind, SampleSource,
-    TaskInfo,
+    Family, GenerateError, Generated, Imported, Importer, Inputs, ParamInfo, ParamKind,
+    SampleSource, TaskInfo,
 };
 use serde_json::{json, Value};
 
@@ -127,7 +127,7 @@ impl Importer for Sums {
     fn formats(&self) -> &'static str {
         "text files of `a b` lines"
     }
-    fn import(&self, files: &[PathBuf], _p: &Value) -> Result<Generated, GenerateError> {
+    fn import(&self, files: &[PathBuf], _p: &Value) -> Result<Imported, GenerateError> {
         let mut samples = Vec::new();
         for file in files {
             let text = std::fs::read_to_string(file).map_err(|e| GenerateError::Input {
@@ -151,11 +151,15 @@ impl Importer for Sums {
                 });
             }
         }
-        Ok(Generated {
-            samples,
-            contexts: Vec::new(),
-            seed: 0,
-            tokenizer: "cl100k_base".into(),
+        Ok(Imported {
+            generated: Generated {
+                samples,
+                contexts: Vec::new(),
+                seed: 0,
+                tokenizer: "cl100k_base".into(),
+            },
+            companions: Vec::new(),
+            left_out: Vec::new(),
         })
     }
 }

@@ -58,7 +58,7 @@ impl Candidates {
             message,
         };
         let value = sample.meta.get("baseline").ok_or_else(|| {
-            bad("has no `meta.baseline`: its family (or an older generator version) wrote no candidates for the random and shortcut baselines; regenerate it, or use oracle".into())
+            bad("has no `meta.baseline`: its family (or an older generator version) wrote no candidates for the random and shortcut baselines, and imported data carries none; regenerate it, or use oracle".into())
         })?;
         serde_json::from_value(value.clone()).map_err(|e| bad(format!("`meta.baseline`: {e}")))
     }

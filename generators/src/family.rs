@@ -232,8 +232,27 @@ pub trait Importer: Sync {
     /// The files it reads, for `import --help`.
     fn formats(&self) -> &'static str;
     /// Reads `files` with the family's parameters `params` (only those given). Errors name the
-    /// file, line and field.
-    fn import(&self, files: &[PathBuf], params: &Value) -> Result<Generated, GenerateError>;
+    /// file, line and field. An import that keeps no record is an error, not an empty folder.
+    fn import(&self, files: &[PathBuf], params: &Value) -> Result<Imported, GenerateError>;
+}
+
+/// What an import made, and what else it read or passed over.
+pub struct Imported {
+    pub generated: Generated,
+    /// Files read beside those given (templates, pages, worked examples): their bytes shape the
+    /// prompts, so the manifest records their digests too. Each is named as the original's
+    /// data names it (`html_to_tsv/prompts.yaml`, a record's `html_path`), a name read once.
+    pub companions: Vec<Companion>,
+    /// Records read and deliberately not made into samples, each with why (a level the
+    /// original does not use, a task or level not asked for), for the import's summary.
+    pub left_out: Vec<String>,
+}
+
+/// A file an importer read beside those given: the name the manifest records, and its path.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Companion {
+    pub name: String,
+    pub path: PathBuf,
 }
 
 /// The samples of one generation, made on demand. Sample `i` depends only on the parameters and

@@ -1,12 +1,12 @@
 //! Named input files (a haystack, the original benchmark's files): recorded in the manifest by
 //! file name and SHA-256, never by path, and checked against the recorded digest on regeneration.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::{Family, GenerateError, Inputs, ParamInfo, ParamKind};
+use crate::{Companion, Family, GenerateError, Inputs, ParamInfo, ParamKind};
 
 /// A named input file as the manifest records it: its name and content digest, never a path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,23 +16,32 @@ pub struct InputRef {
     pub sha256: String,
 }
 
-/// The parameters an import records: what was given, plus each file by name and digest under
-/// `imported` (never a path).
-pub fn import_params(files: &[PathBuf], given: &Value) -> Result<Value, GenerateError> {
-    let mut refs = Vec::with_capacity(files.len());
-    for path in files {
-        let bytes = std::fs::read(path).map_err(|e| GenerateError::Input {
-            path: path.display().to_string(),
-            message: format!("cannot read it ({e})"),
-        })?;
-        refs.push(InputRef {
-            file: path
+/// The parameters an import records: what was given, plus each file given by name and digest
+/// under `imported` (never a path), and, when the importer read files beside them, each of those
+/// by the name the importer gives it under `companions`. Files are digested in blocks.
+pub fn import_params(
+    files: &[PathBuf],
+    companions: &[Companion],
+    given: &Value,
+) -> Result<Value, GenerateError> {
+    let digest = |name: String, path: &Path| -> Result<InputRef, GenerateError> {
+        let (_, sha256) =
+            longforge_datasets::sha256_file(path).map_err(|e| GenerateError::Input {
+                path: path.display().to_string(),
+                message: format!("cannot read it ({e})"),
+            })?;
+        Ok(InputRef { file: name, sha256 })
+    };
+    let refs = files
+        .iter()
+        .map(|path| {
+            let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            sha256: longforge_datasets::sha256_hex(&bytes),
-        });
-    }
+                .unwrap_or_default();
+            digest(name, path)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let mut params = match given {
         Value::Object(m) => m.clone(),
         _ => Map::new(),
@@ -41,6 +50,16 @@ pub fn import_params(files: &[PathBuf], given: &Value) -> Result<Value, Generate
         "imported".into(),
         serde_json::to_value(refs).expect("refs serialise"),
     );
+    if !companions.is_empty() {
+        let refs = companions
+            .iter()
+            .map(|c| digest(c.name.clone(), &c.path))
+            .collect::<Result<Vec<_>, _>>()?;
+        params.insert(
+            "companions".into(),
+            serde_json::to_value(refs).expect("refs serialise"),
+        );
+    }
     Ok(Value::Object(params))
 }
 

@@ -21,8 +21,8 @@ mod write;
 
 pub use error::GenerateError;
 pub use family::{
-    EarlierVersion, Family, Generated, Importer, Inputs, ParamInfo, ParamKind, SampleSource,
-    TaskInfo, COMMON_PARAMS,
+    Companion, EarlierVersion, Family, Generated, Imported, Importer, Inputs, ParamInfo, ParamKind,
+    SampleSource, TaskInfo, COMMON_PARAMS,
 };
 pub use inputs::{import_params, resolve, InputRef};
 pub use registry::{families, family, Registry};
