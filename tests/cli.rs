@@ -166,7 +166,7 @@ fn bad_inputs_fail_clearly_and_leave_nothing_behind() {
                 "--haystack",
                 s(&short),
             ],
-            "haystack holds only about",
+            "short.txt holds only about",
         ),
         (
             vec!["--task", "single", "--needles", "3"],
@@ -215,6 +215,56 @@ fn bad_inputs_fail_clearly_and_leave_nothing_behind() {
         "--force",
     ]);
     assert_ne!(std::fs::read(out.join("samples.jsonl")).unwrap(), before);
+}
+
+/// A haystack too short for the length asked is named, with what it holds against what is
+/// needed, so the user knows which file to lengthen and by how much.
+#[test]
+fn a_haystack_too_short_is_named_with_what_it_holds_and_needs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let short = tmp.path().join("my-notes.txt");
+    std::fs::write(
+        &short,
+        "The harbour was quiet that morning. Gulls stood on the wall.\n\nRain came later.\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let err = fails(&[
+        "generate",
+        "needlebench",
+        "--task",
+        "single",
+        "--lengths",
+        "4k",
+        "--depths",
+        "50",
+        "--haystack",
+        s(&short),
+        "--out",
+        s(&out),
+    ]);
+    assert!(err.contains(s(&short)), "the file is not named:\n{err}");
+    // `... holds only about H usable cl100k_base tokens of filler, but a context of 4000 tokens
+    // needs about N beside its needles`
+    let number_after = |words: &str| -> usize {
+        let at = err
+            .find(words)
+            .unwrap_or_else(|| panic!("no `{words}` in:\n{err}"));
+        err[at + words.len()..]
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no number after `{words}` in:\n{err}"))
+    };
+    let held = number_after("holds only about");
+    let needed = number_after("tokens needs about");
+    assert!(err.contains("usable cl100k_base tokens"), "{err}");
+    assert!(err.contains("a context of 4000 tokens"), "{err}");
+    assert!(
+        0 < held && held < 40 && 3900 < needed && needed < 4000,
+        "{err}"
+    );
+    assert!(!out.exists());
 }
 
 #[test]

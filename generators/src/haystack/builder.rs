@@ -88,9 +88,14 @@ pub fn build(
     for _ in 0..MAX_ROUNDS {
         pool.fill_to(budget + tol + 64, stream, counter, lang, facts)?;
         if pool.exhausted && pool.total < budget {
+            // The pool holds every usable paragraph of the file by now, so its total is what
+            // the file holds, counted already.
             return Err(GenerateError::HaystackTooShort {
+                path: stream.source(),
+                tokenizer: counter.name().to_string(),
+                held: pool.total,
                 target,
-                available: pool.total + needle_tokens,
+                needed: budget,
             });
         }
         let chosen = choose_filler(&mut pool.paragraphs, budget, counter, lang)?;

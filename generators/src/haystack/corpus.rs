@@ -203,6 +203,11 @@ pub(crate) struct CorpusCursor {
 }
 
 impl CorpusCursor {
+    /// The haystack file, as given.
+    pub fn path(&self) -> &Path {
+        &self.corpus.path
+    }
+
     pub fn next_paragraph(&mut self) -> Result<Option<Vec<String>>, GenerateError> {
         loop {
             if let Some(p) = self.pending.next() {

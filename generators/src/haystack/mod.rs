@@ -90,6 +90,15 @@ enum Stream {
 }
 
 impl ParagraphStream {
+    /// Where the paragraphs come from, for errors: the haystack file as the user gave it (only
+    /// a file can run out), or the embedded prose.
+    pub fn source(&self) -> String {
+        match &self.0 {
+            Stream::English(_) | Stream::Chinese(_) => "(embedded prose)".into(),
+            Stream::Corpus(c) => c.path().display().to_string(),
+        }
+    }
+
     /// `None` once a finite corpus is used up; the prose never ends.
     ///
     /// # Errors
