@@ -8,14 +8,14 @@ use std::process::ExitCode;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Arg, ArgAction};
 use longforge_datasets::atomic::StagedDir;
-use longforge_generators::{import_params, write_source, ParamKind, Registry, COMMON_PARAMS};
+use longforge_generators::{import_params, write_source, Registry};
 
 use crate::generate::{flag, params_from, FamilyLine};
 use crate::progress::Progress;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// FAMILY FILE... --out DIR [FAMILY FLAGS]: see `import FAMILY --help`.
+    /// FAMILY FILE... --out DIR [IMPORTER FLAGS]: see `import FAMILY --help`.
     #[command(subcommand)]
     family: Option<FamilyLine>,
 }
@@ -42,11 +42,10 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
             }
         )
     })?;
-    // `--task` keeps one task (and names it where the files do not); the family's own flags follow.
-    let flags = COMMON_PARAMS
-        .iter()
-        .filter(|p| p.name == "task")
-        .chain(family.params().iter().filter(|p| p.kind != ParamKind::File));
+    // Only the flags the importer declares: the family's generation flags (lengths, seed,
+    // dials) change nothing in published data, so `import FAMILY --help` must not offer them
+    // and the parser refuses them, naming the flag.
+    let flags = importer.params().iter();
     let mut cmd = clap::Command::new(name.to_string())
         .bin_name(format!("longforge import {name}"))
         .about(format!("Import {name} from {}", importer.formats()))
@@ -61,9 +60,15 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
             Arg::new("out")
                 .long("out")
                 .required(true)
-                .value_parser(clap::value_parser!(PathBuf)),
+                .value_parser(clap::value_parser!(PathBuf))
+                .help("Output folder; must not exist or be empty, unless --force"),
         )
-        .arg(Arg::new("force").long("force").action(ArgAction::SetTrue));
+        .arg(
+            Arg::new("force")
+                .long("force")
+                .action(ArgAction::SetTrue)
+                .help("Replace a non-empty output folder"),
+        );
     for p in flags.clone() {
         cmd = cmd.arg(flag(p));
     }

@@ -166,7 +166,7 @@ fn bad_inputs_fail_clearly_and_leave_nothing_behind() {
                 "--haystack",
                 s(&short),
             ],
-            "haystack holds only about",
+            "short.txt holds only about",
         ),
         (
             vec!["--task", "single", "--needles", "3"],
@@ -215,6 +215,148 @@ fn bad_inputs_fail_clearly_and_leave_nothing_behind() {
         "--force",
     ]);
     assert_ne!(std::fs::read(out.join("samples.jsonl")).unwrap(), before);
+}
+
+/// A haystack too short for the length asked is named, with what it holds against what is
+/// needed, so the user knows which file to lengthen and by how much.
+#[test]
+fn a_haystack_too_short_is_named_with_what_it_holds_and_needs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let short = tmp.path().join("my-notes.txt");
+    std::fs::write(
+        &short,
+        "The harbour was quiet that morning. Gulls stood on the wall.\n\nRain came later.\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    let err = fails(&[
+        "generate",
+        "needlebench",
+        "--task",
+        "single",
+        "--lengths",
+        "4k",
+        "--depths",
+        "50",
+        "--haystack",
+        s(&short),
+        "--out",
+        s(&out),
+    ]);
+    assert!(err.contains(s(&short)), "the file is not named:\n{err}");
+    // `... holds only about H usable cl100k_base tokens of filler, but a context of 4000 tokens
+    // needs about N beside its needles`
+    let number_after = |words: &str| -> usize {
+        let at = err
+            .find(words)
+            .unwrap_or_else(|| panic!("no `{words}` in:\n{err}"));
+        err[at + words.len()..]
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no number after `{words}` in:\n{err}"))
+    };
+    let held = number_after("holds only about");
+    let needed = number_after("tokens needs about");
+    assert!(err.contains("usable cl100k_base tokens"), "{err}");
+    assert!(err.contains("a context of 4000 tokens"), "{err}");
+    assert!(
+        0 < held && held < 40 && 3900 < needed && needed < 4000,
+        "{err}"
+    );
+    assert!(!out.exists());
+}
+
+/// A haystack's sentences are joined by their own script, whatever `--lang` is: an English
+/// file under `--lang zh` once ran its sentences together (`quiet.Garden`), and a Chinese file
+/// under `--lang en` gained spaces between its sentences.
+#[test]
+fn a_haystacks_sentences_join_by_their_script_whatever_the_lang() {
+    let tmp = tempfile::tempdir().unwrap();
+    let english = tmp.path().join("english.txt");
+    let chinese = tmp.path().join("chinese.txt");
+    let (mut en, mut zh) = (String::new(), String::new());
+    for i in 0..200 {
+        en.push_str(&format!(
+            "The harbour wall number {i} was quiet.\nGulls stood on it all morning. Rain came \nlater that day!\n\n"
+        ));
+        zh.push_str(&format!(
+            "第{i}个渡口的河流慢慢改道。\n两岸的湿地\n春天泛滥！旅行者常常在这里停留。\n\n"
+        ));
+    }
+    std::fs::write(&english, en).unwrap();
+    std::fs::write(&chinese, zh).unwrap();
+    let context = |lang: &str, haystack: &Path| -> Value {
+        let out = tmp.path().join(format!("{lang}-out"));
+        ok(&[
+            "generate",
+            "needlebench",
+            "--task",
+            "single",
+            "--lang",
+            lang,
+            "--lengths",
+            "1k",
+            "--depths",
+            "50",
+            "--haystack",
+            s(haystack),
+            "--out",
+            s(&out),
+        ]);
+        read_lines(&out.join("samples.jsonl")).remove(0)
+    };
+    let is_cjk =
+        |c: char| ('\u{3000}'..='\u{9fff}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c);
+
+    let sample = context("zh", &english);
+    let text = sample["context"].as_str().unwrap();
+    assert!(text.contains("was quiet. Gulls stood"), "{text}");
+    assert!(
+        text.contains("on it all morning. Rain came later"),
+        "{text}"
+    );
+    let chars: Vec<char> = text.chars().collect();
+    for w in chars.windows(2) {
+        let glued = matches!(w[0], '.' | '!' | '?' | '。' | '！')
+            && (w[1].is_ascii_alphabetic() || (w[0].is_ascii_punctuation() && is_cjk(w[1])));
+        assert!(
+            !glued,
+            "sentences run together at `{}{}` in:\n{text}",
+            w[0], w[1]
+        );
+    }
+
+    let sample = context("en", &chinese);
+    let text = sample["context"].as_str().unwrap();
+    assert!(
+        text.contains("慢慢改道。两岸的湿地春天泛滥！旅行者"),
+        "{text}"
+    );
+    let chars: Vec<char> = text.chars().collect();
+    for w in chars.windows(3) {
+        assert!(
+            !(is_cjk(w[0]) && w[1] == ' ' && is_cjk(w[2])),
+            "a space between CJK at `{}{}{}` in:\n{text}",
+            w[0],
+            w[1],
+            w[2]
+        );
+    }
+    // The English needle (and its distractors) among them keep a space on either side.
+    for needle in [&sample["meta"]["evidence"], &sample["meta"]["distractors"]]
+        .into_iter()
+        .flat_map(|e| e.as_array().unwrap())
+    {
+        let needle = needle["text"].as_str().unwrap();
+        let at = text.find(needle).unwrap();
+        let before = text[..at].chars().next_back().unwrap_or(' ');
+        let after = text[at + needle.len()..].chars().next().unwrap_or(' ');
+        assert!(
+            before.is_whitespace() && after.is_whitespace(),
+            "`{needle}` glued in:\n{text}"
+        );
+    }
 }
 
 #[test]

@@ -9,7 +9,7 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use support::cli::{fails, ok, read_lines, s, score};
+use support::cli::{fails, longforge, ok, read_lines, s, score};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/longproc");
 const DEFECTIVE: &str = "longproc/html-to-tsv/0.5k/2";
@@ -297,6 +297,39 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// `import longproc --help` lists what import takes (the files, `--out`, `--force`, `--task`,
+/// `--levels`) and none of the generation flags, which change nothing in published data;
+/// `generate longproc --help` still lists those.
+#[test]
+fn import_help_lists_only_what_import_takes() {
+    let help = |args: &[&str]| String::from_utf8_lossy(&ok(args).stdout).into_owned();
+    let import = help(&["import", "longproc", "--help"]);
+    let generate = help(&["generate", "longproc", "--help"]);
+    for taken in ["<files>", "--out", "--force", "--task", "--levels"] {
+        assert!(import.contains(taken), "{taken} missing from:\n{import}");
+    }
+    for generation in [
+        "--lengths",
+        "--count",
+        "--seed",
+        "--tokenizer",
+        "--shard",
+        "--params",
+        "--distractors",
+        "--numbers",
+        "--noise",
+        "--agents",
+        "--fixed",
+        "--tests",
+    ] {
+        assert!(
+            !import.contains(generation),
+            "{generation} listed by import --help:\n{import}"
+        );
+        assert!(generate.contains(generation), "{generation}:\n{generate}");
+    }
+}
+
 #[test]
 fn bad_inputs_fail_naming_file_and_field_and_write_nothing() {
     let tmp = tempfile::tempdir().unwrap();
@@ -364,8 +397,9 @@ fn bad_inputs_fail_naming_file_and_field_and_write_nothing() {
         "{err}"
     );
 
-    // A generation dial changes nothing on import, so it is refused, named.
-    let err = fails(&[
+    // A generation dial changes nothing on import, so import does not take it: a usage error
+    // naming the flag.
+    let refused = longforge(&[
         "import",
         "longproc",
         s(&Path::new(FIXTURES).join("huggingface.jsonl")),
@@ -374,6 +408,8 @@ fn bad_inputs_fail_naming_file_and_field_and_write_nothing() {
         "--out",
         s(&out),
     ]);
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{err}");
     assert!(err.contains("--distractors"), "{err}");
 
     // prompts.yaml without the template the records fill.

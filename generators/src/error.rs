@@ -18,8 +18,16 @@ pub enum GenerateError {
     Input { path: String, message: String },
     #[error("haystack {path}: {message}")]
     Haystack { path: String, message: String },
-    #[error("the haystack holds only about {available} usable tokens but {target} were asked for; give a longer --haystack file or shorter --lengths (paragraphs that mention a needle's names or answers are left out)")]
-    HaystackTooShort { target: usize, available: usize },
+    /// Names the file and both counts, so the user knows which file to lengthen and by about
+    /// how much.
+    #[error("haystack {path} holds only about {held} usable {tokenizer} tokens of filler, but a context of {target} tokens needs about {needed} beside its needles; give a longer --haystack file or shorter --lengths (paragraphs that mention a needle's names or answers, or repeat an earlier one, are left out)")]
+    HaystackTooShort {
+        path: String,
+        tokenizer: String,
+        held: usize,
+        target: usize,
+        needed: usize,
+    },
     #[error("a context of {target} tokens cannot hold the needles, which alone take {needed} tokens; ask for a longer length or fewer needles")]
     TooShort { target: usize, needed: usize },
     #[error("could not reach {target} tokens within tolerance (last attempt: {got}); this is a bug, please report it with the parameters")]

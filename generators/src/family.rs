@@ -231,6 +231,13 @@ pub trait Family: Sync {
 pub trait Importer: Sync {
     /// The files it reads, for `import --help`.
     fn formats(&self) -> &'static str;
+    /// The flags `import FAMILY` takes beside its files, `--out` and `--force`: the parameters
+    /// this importer reads, each with help saying what it does to an import. The family's
+    /// generation dials make new instances and change nothing in published ones, so they are
+    /// not offered (nor listed by `import FAMILY --help`). None by default.
+    fn params(&self) -> &'static [ParamInfo] {
+        &[]
+    }
     /// Reads `files` with the family's parameters `params` (only those given). Errors name the
     /// file, line and field. An import that keeps no record is an error, not an empty folder.
     fn import(&self, files: &[PathBuf], params: &Value) -> Result<Imported, GenerateError>;

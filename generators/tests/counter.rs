@@ -2,7 +2,7 @@
 //! dataset records rests on these counts being equal.
 
 use longforge_datasets::{TokenCounter, TokenizerSpec};
-use longforge_generators::haystack::{HaystackSource, Lang};
+use longforge_generators::haystack::{join_sentences, HaystackSource, Lang};
 
 /// About `paragraphs` paragraphs of seeded prose, joined as a context joins them.
 fn prose(lang: Lang, seed: u64, paragraphs: usize) -> String {
@@ -12,7 +12,7 @@ fn prose(lang: Lang, seed: u64, paragraphs: usize) -> String {
         let Some(p) = stream.next_paragraph().expect("prose never fails") else {
             break;
         };
-        text.push_str(&p.join(lang.sentence_gap()));
+        text.push_str(&join_sentences(&p));
         text.push_str("\n\n");
     }
     text

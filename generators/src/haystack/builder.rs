@@ -15,7 +15,7 @@ use std::hash::{Hash, Hasher};
 
 use longforge_datasets::{char_len, is_piece_boundary, Evidence, TokenCounter};
 
-use super::{FactFilter, Lang, ParagraphStream};
+use super::{join_sentences, sentence_gap, FactFilter, ParagraphStream};
 use crate::GenerateError;
 
 /// A sentence to place, and where: `depth` in percent of the filler, 0 (start) to 100 (end).
@@ -61,15 +61,16 @@ struct Paragraph {
 pub fn build(
     stream: &mut ParagraphStream,
     counter: &TokenCounter,
-    lang: Lang,
     target: usize,
     placements: &[Placement],
     facts: &FactFilter,
 ) -> Result<BuiltContext, GenerateError> {
     let tol = tolerance(target);
+    // Each needle with the gap it would take before a sentence like itself: the filler beside
+    // it is not chosen yet, and the final count is exact anyway.
     let needle_tokens: usize = placements
         .iter()
-        .map(|p| counter.count(&format!("{}{}", p.text, lang.sentence_gap())))
+        .map(|p| counter.count(&format!("{}{}", p.text, sentence_gap(&p.text, &p.text))))
         .sum::<Result<usize, _>>()?;
     if needle_tokens > target + tol {
         return Err(GenerateError::TooShort {
@@ -86,15 +87,20 @@ pub fn build(
     let mut budget = target.saturating_sub(needle_tokens);
     let mut last = None;
     for _ in 0..MAX_ROUNDS {
-        pool.fill_to(budget + tol + 64, stream, counter, lang, facts)?;
+        pool.fill_to(budget + tol + 64, stream, counter, facts)?;
         if pool.exhausted && pool.total < budget {
+            // The pool holds every usable paragraph of the file by now, so its total is what
+            // the file holds, counted already.
             return Err(GenerateError::HaystackTooShort {
+                path: stream.source(),
+                tokenizer: counter.name().to_string(),
+                held: pool.total,
                 target,
-                available: pool.total + needle_tokens,
+                needed: budget,
             });
         }
-        let chosen = choose_filler(&mut pool.paragraphs, budget, counter, lang)?;
-        let built = assemble(&mut pool.paragraphs, &chosen, placements, counter, lang)?;
+        let chosen = choose_filler(&mut pool.paragraphs, budget, counter)?;
+        let built = assemble(&mut pool.paragraphs, &chosen, placements, counter)?;
         let error = built.tokens as i64 - target as i64;
         if error.unsigned_abs() as usize <= tol {
             return Ok(built);
@@ -123,7 +129,6 @@ impl Pool {
         want: usize,
         stream: &mut ParagraphStream,
         counter: &TokenCounter,
-        lang: Lang,
         facts: &FactFilter,
     ) -> Result<(), GenerateError> {
         while self.total < want && !self.exhausted {
@@ -135,7 +140,7 @@ impl Pool {
                     self.exhausted = true;
                     break;
                 };
-                let text = sentences.join(lang.sentence_gap());
+                let text = join_sentences(&sentences);
                 if facts.mentioned_in(&text).is_some() || !self.seen.insert(hash_of(&text)) {
                     continue;
                 }
@@ -196,16 +201,21 @@ fn count_all(counter: &TokenCounter, texts: Vec<&str>) -> Result<Vec<usize>, Gen
     Ok(out)
 }
 
+/// Each sentence's tokens with the gap after it: the one before the next sentence, and for the
+/// last the one it would take before a sentence like itself.
 fn sentence_tokens<'a>(
     p: &'a mut Paragraph,
     counter: &TokenCounter,
-    lang: Lang,
 ) -> Result<&'a [usize], GenerateError> {
     if p.sentence_tokens.is_none() {
         let counts = p
             .sentences
             .iter()
-            .map(|s| counter.count(&format!("{s}{}", lang.sentence_gap())))
+            .enumerate()
+            .map(|(i, s)| {
+                let next = p.sentences.get(i + 1).unwrap_or(s);
+                counter.count(&format!("{s}{}", sentence_gap(s, next)))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         p.sentence_tokens = Some(counts);
     }
@@ -218,7 +228,6 @@ fn choose_filler(
     paragraphs: &mut [Paragraph],
     budget: usize,
     counter: &TokenCounter,
-    lang: Lang,
 ) -> Result<Vec<usize>, GenerateError> {
     let mut chosen = Vec::new();
     let mut used = 0usize;
@@ -229,7 +238,7 @@ fn choose_filler(
             continue;
         }
         let mut take = 0;
-        for &t in sentence_tokens(p, counter, lang)? {
+        for &t in sentence_tokens(p, counter)? {
             if used >= budget {
                 break;
             }
@@ -263,7 +272,6 @@ fn assemble(
     chosen: &[usize],
     placements: &[Placement],
     counter: &TokenCounter,
-    lang: Lang,
 ) -> Result<BuiltContext, GenerateError> {
     // Token position of each paragraph start, over the chosen filler.
     let mut starts = Vec::with_capacity(chosen.len() + 1);
@@ -273,7 +281,7 @@ fn assemble(
         at += if take == p.sentences.len() {
             p.tokens
         } else {
-            sentence_tokens(p, counter, lang)?[..take].iter().sum()
+            sentence_tokens(p, counter)?[..take].iter().sum()
         };
     }
     let filler_tokens = at;
@@ -283,7 +291,7 @@ fn assemble(
     for (i, placement) in placements.iter().enumerate() {
         let want =
             (filler_tokens as f64 * placement.depth.clamp(0.0, 100.0) / 100.0).floor() as usize;
-        let (slot, at) = nearest_slot(paragraphs, chosen, &starts, want, counter, lang)?;
+        let (slot, at) = nearest_slot(paragraphs, chosen, &starts, want, counter)?;
         slots.push((slot, i));
         depths.push(if filler_tokens == 0 {
             0.0
@@ -294,7 +302,6 @@ fn assemble(
     // Stable: placements at the same slot keep the order they were given in.
     slots.sort_by_key(|&(slot, i)| (slot, i));
 
-    let gap = lang.sentence_gap();
     let mut text = Text {
         context: String::with_capacity(filler_tokens * 5),
         chars: 0,
@@ -313,7 +320,9 @@ fn assemble(
         }
         let start = text.context.len();
         let mut changed = take < paragraphs[pi].sentences.len();
-        let mut first = true;
+        // The sentence or needle written last in this paragraph, which with the next decides
+        // the gap between them.
+        let mut prev: Option<&str> = None;
         for si in 0..=take {
             while let Some(&&(slot, i)) = next_slot.peek() {
                 if slot
@@ -324,20 +333,22 @@ fn assemble(
                 {
                     break;
                 }
-                if !first {
-                    text.push(gap);
+                let needle = placements[i].text.as_str();
+                if let Some(prev) = prev {
+                    text.push(sentence_gap(prev, needle));
                 }
-                evidence[i] = Some(text.place(&placements[i].text));
-                first = false;
+                evidence[i] = Some(text.place(needle));
+                prev = Some(needle);
                 changed = true;
                 next_slot.next();
             }
             if si < take {
-                if !first {
-                    text.push(gap);
+                let sentence = paragraphs[pi].sentences[si].as_str();
+                if let Some(prev) = prev {
+                    text.push(sentence_gap(prev, sentence));
                 }
-                text.push(&paragraphs[pi].sentences[si]);
-                first = false;
+                text.push(sentence);
+                prev = Some(sentence);
             }
         }
         spans.push((start, text.context.len(), changed));
@@ -424,7 +435,6 @@ fn nearest_slot(
     starts: &[usize],
     want: usize,
     counter: &TokenCounter,
-    lang: Lang,
 ) -> Result<(Slot, usize), GenerateError> {
     if chosen.is_empty() {
         return Ok((
@@ -438,7 +448,7 @@ fn nearest_slot(
     // The paragraph holding `want` (the last whose start is <= want).
     let pi = starts.partition_point(|&s| s <= want).saturating_sub(1);
     let take = chosen[pi];
-    let counts = sentence_tokens(&mut paragraphs[pi], counter, lang)?;
+    let counts = sentence_tokens(&mut paragraphs[pi], counter)?;
     let mut best = Slot {
         paragraph: pi,
         sentence: 0,

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use longforge_datasets::{SeededRng, TextLine};
 use serde::Deserialize;
 
-use super::Lang;
+use super::sentence_gap;
 use crate::GenerateError;
 
 /// An indexed haystack file.
@@ -25,7 +25,6 @@ pub struct Corpus {
     path: PathBuf,
     file: Mutex<File>,
     json_lines: bool,
-    lang: Lang,
     cut_long: bool,
     /// Every document that holds text, in file order.
     documents: Vec<Span>,
@@ -53,7 +52,7 @@ impl Corpus {
     /// [`LONGEST_SENTENCE`] characters (or text without full stops) are cut at clause or word
     /// boundaries when read, so a needle can go in near any depth and a short context can still
     /// be filled (generator 0.1.0 did not cut).
-    pub fn index(path: &Path, lang: Lang, cut_long: bool) -> Result<Self, GenerateError> {
+    pub fn index(path: &Path, cut_long: bool) -> Result<Self, GenerateError> {
         let shown = path.display().to_string();
         let unreadable = |e: std::io::Error| GenerateError::Haystack {
             path: shown.clone(),
@@ -136,7 +135,6 @@ impl Corpus {
             path: path.to_path_buf(),
             file: Mutex::new(file),
             json_lines: json_lines.unwrap_or(false),
-            lang,
             cut_long,
             documents,
         })
@@ -190,7 +188,7 @@ impl Corpus {
         } else {
             raw.replace("\r\n", "\n").replace('\r', "\n")
         };
-        Ok(paragraphs(&text, self.lang, self.cut_long))
+        Ok(paragraphs(&text, self.cut_long))
     }
 }
 
@@ -203,6 +201,11 @@ pub(crate) struct CorpusCursor {
 }
 
 impl CorpusCursor {
+    /// The haystack file, as given.
+    pub fn path(&self) -> &Path {
+        &self.corpus.path
+    }
+
     pub fn next_paragraph(&mut self) -> Result<Option<Vec<String>>, GenerateError> {
         loop {
             if let Some(p) = self.pending.next() {
@@ -217,9 +220,9 @@ impl CorpusCursor {
     }
 }
 
-/// Splits text into paragraphs (blank lines) and each paragraph into sentences. Line breaks inside
-/// a paragraph become spaces (English) or vanish (Chinese).
-fn paragraphs(text: &str, lang: Lang, cut_long: bool) -> Vec<Vec<String>> {
+/// Splits text into paragraphs (blank lines) and each paragraph into sentences. A line break
+/// inside a paragraph becomes a space, or vanishes between CJK text (see [`sentence_gap`]).
+fn paragraphs(text: &str, cut_long: bool) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     let mut current = String::new();
     let mut flush = |current: &mut String| {
@@ -238,7 +241,7 @@ fn paragraphs(text: &str, lang: Lang, cut_long: bool) -> Vec<Vec<String>> {
             flush(&mut current);
         } else {
             if !current.is_empty() {
-                current.push_str(lang.sentence_gap());
+                current.push_str(sentence_gap(&current, line));
             }
             current.push_str(line);
         }
@@ -316,7 +319,7 @@ mod tests {
 
     #[test]
     fn splits_paragraphs_and_sentences() {
-        let p = paragraphs("One. Two!\nThree\n\n\n第一句。第二句！", Lang::En, true);
+        let p = paragraphs("One. Two!\nThree\n\n\n第一句。第二句！", true);
         assert_eq!(
             p,
             vec![vec!["One.", "Two!", "Three"], vec!["第一句。", "第二句！"]]
@@ -324,6 +327,23 @@ mod tests {
         assert_eq!(
             sentences("Dr.Who is 3.5 m tall. Yes."),
             vec!["Dr.Who is 3.5 m tall.", "Yes."]
+        );
+    }
+
+    #[test]
+    fn the_lines_of_a_paragraph_join_by_their_script_not_the_language_setting() {
+        // Hard-wrapped English stays words apart, and hard-wrapped Chinese gains no space, under
+        // either --lang (the language no longer reaches the corpus at all).
+        let p = paragraphs(
+            "A hard\nwrapped line.\nNext one.\n\n第一\n句。\n第二句。\nThird.",
+            true,
+        );
+        assert_eq!(
+            p,
+            vec![
+                vec!["A hard wrapped line.", "Next one."],
+                vec!["第一句。", "第二句。", "Third."]
+            ]
         );
     }
 
@@ -342,14 +362,14 @@ mod tests {
         assert!(pieces.iter().all(|p| p.chars().count() <= LONGEST_SENTENCE));
         assert_eq!(cut("Short."), vec!["Short."]);
         // Generator 0.1.0 kept sentences whole.
-        assert_eq!(paragraphs(&words, Lang::En, false)[0].len(), 1);
+        assert_eq!(paragraphs(&words, false)[0].len(), 1);
     }
 
     /// What generator 0.2.0 made of a whole file read at once: its documents, in file order.
     fn whole_file_documents(path: &Path, bytes: &[u8], json: bool) -> Vec<Vec<Vec<String>>> {
         let text = longforge_datasets::read_text(path, bytes).unwrap();
         if !json {
-            return paragraphs(&text, Lang::En, true)
+            return paragraphs(&text, true)
                 .into_iter()
                 .map(|p| vec![p])
                 .collect();
@@ -359,7 +379,7 @@ mod tests {
             .map(|l| {
                 let doc: Document = serde_json::from_str(l).unwrap();
                 let text = longforge_datasets::read_text(path, doc.text.as_bytes()).unwrap();
-                paragraphs(&text, Lang::En, true)
+                paragraphs(&text, true)
             })
             .filter(|d| !d.is_empty())
             .collect()
@@ -378,7 +398,7 @@ mod tests {
         for (name, text) in cases {
             let path = dir.path().join(name);
             std::fs::write(&path, &text).unwrap();
-            let corpus = Corpus::index(&path, Lang::En, true).unwrap();
+            let corpus = Corpus::index(&path, true).unwrap();
             let want = whole_file_documents(&path, text.as_bytes(), corpus.json_lines);
             let got: Vec<_> = (0..corpus.documents())
                 .map(|i| corpus.read(i).unwrap())
@@ -393,7 +413,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("h.txt");
         std::fs::write(&path, "First paragraph here.\n\nSecond one here.\n").unwrap();
-        let corpus = Corpus::index(&path, Lang::En, true).unwrap();
+        let corpus = Corpus::index(&path, true).unwrap();
         std::fs::write(&path, "Short.").unwrap();
         let err = corpus.read(1).unwrap_err().to_string();
         assert!(
@@ -407,9 +427,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let empty = dir.path().join("empty.txt");
         std::fs::write(&empty, "\n \n").unwrap();
-        let err = Corpus::index(&empty, Lang::En, true)
-            .unwrap_err()
-            .to_string();
+        let err = Corpus::index(&empty, true).unwrap_err().to_string();
         assert!(
             err.contains("empty.txt") && err.contains("no text"),
             "{err}"
@@ -417,9 +435,7 @@ mod tests {
 
         let not_objects = dir.path().join("arrays.jsonl");
         std::fs::write(&not_objects, "{\"text\": \"fine\"}\n[\"some text.\"]\n").unwrap();
-        let err = Corpus::index(&not_objects, Lang::En, true)
-            .unwrap_err()
-            .to_string();
+        let err = Corpus::index(&not_objects, true).unwrap_err().to_string();
         assert!(
             err.contains("arrays.jsonl") && err.contains("line 2: not a JSON object"),
             "{err}"
@@ -427,7 +443,7 @@ mod tests {
 
         let bad = dir.path().join("docs.jsonl");
         std::fs::write(&bad, "{\"text\": \"fine\"}\n{\"body\": \"x\"}\n").unwrap();
-        let err = Corpus::index(&bad, Lang::En, true).unwrap_err().to_string();
+        let err = Corpus::index(&bad, true).unwrap_err().to_string();
         assert!(
             err.contains("docs.jsonl:2") && err.contains("text"),
             "{err}"

@@ -47,7 +47,7 @@ use longforge_datasets::{Reference, Sample};
 use serde_json::{json, Map, Value};
 
 use super::{Task, FAMILY};
-use crate::{Companion, GenerateError, Generated, Imported, Importer};
+use crate::{Companion, GenerateError, Generated, Imported, Importer, ParamInfo, ParamKind};
 
 /// The family's importer (see the module documentation).
 pub(crate) struct LongProcImporter;
@@ -66,7 +66,27 @@ const TRAVEL_RANGES: [(&str, u64, u64); 2] = [("2k", 0, 2048), ("8k", 4096, 8192
 const TRAVEL_FILE: &str = "travel_planning_all.json";
 const TRAVEL_EXAMPLES: &str = "travel_planning_icl_examples.json";
 
+/// What `import longproc` takes: which records to read and as what task, never a dial.
+const IMPORT_PARAMS: &[ParamInfo] = &[
+    ParamInfo {
+        name: "task",
+        kind: ParamKind::Text,
+        default: "(each file's name, or each row's id)",
+        help: "keep only the records of this task (and read Hugging Face rows whose id and metadata name no task as it): path-traversal, countdown, html-to-tsv, tom-tracking, travel-planning, pseudo-to-code",
+    },
+    ParamInfo {
+        name: "levels",
+        kind: ParamKind::Texts,
+        default: "(all)",
+        help: "keep only the records of these levels: 0.5k, 2k, 8k",
+    },
+];
+
 impl Importer for LongProcImporter {
+    fn params(&self) -> &'static [ParamInfo] {
+        IMPORT_PARAMS
+    }
+
     fn formats(&self) -> &'static str {
         "LongProc's GitHub release (data/<task>/<task>_<level>.json with prompts.yaml beside it, HTML pages under webpage/, travel_planning_all.json) or its Hugging Face copy (JSON Lines or a JSON array of rows id, input_prompt, reference_output, metadata)"
     }
@@ -74,10 +94,10 @@ impl Importer for LongProcImporter {
     fn import(&self, files: &[PathBuf], params: &Value) -> Result<Imported, GenerateError> {
         // The difficulty dials make instances; imported ones are the published, so a dial here
         // would be silently ignored.
-        if let Some(key) = params
-            .as_object()
-            .and_then(|m| m.keys().find(|k| !matches!(k.as_str(), "task" | "levels")))
-        {
+        if let Some(key) = params.as_object().and_then(|m| {
+            m.keys()
+                .find(|k| !IMPORT_PARAMS.iter().any(|p| p.name == *k))
+        }) {
             return Err(GenerateError::param(
                 key,
                 "import reads the published instances, which no dial changes; it takes --task (to keep one task) and --levels (to keep some levels) only",
@@ -974,6 +994,17 @@ mod tests {
 
     fn rec(fields: Value) -> Map<String, Value> {
         fields.as_object().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn import_help_names_every_task_and_level() {
+        let help = |name: &str| IMPORT_PARAMS.iter().find(|p| p.name == name).unwrap().help;
+        for task in Task::ALL {
+            assert!(help("task").contains(task.name()), "{}", task.name());
+        }
+        for level in LEVELS {
+            assert!(help("levels").contains(level), "{level}");
+        }
     }
 
     #[test]

@@ -193,7 +193,7 @@ impl Family for NeedleBench {
         let counter = inputs.counter(&p.tokenizer)?;
         let haystack = match inputs.file("haystack") {
             Some(path) => {
-                HaystackSource::Corpus(Arc::new(Corpus::index(path, p.lang, version != "0.1.0")?))
+                HaystackSource::Corpus(Arc::new(Corpus::index(path, version != "0.1.0")?))
             }
             None => HaystackSource::Prose(p.lang),
         };
@@ -353,7 +353,7 @@ fn make_sample(
             let target = cell.length.tokens().unwrap_or(0) as usize;
             let facts = FactFilter::new(retrieval::facts(&needles));
             let mut stream = source.stream(derive_seed(seed, "haystack"));
-            let built = haystack::build(&mut stream, counter, p.lang, target, &placements, &facts)?;
+            let built = haystack::build(&mut stream, counter, target, &placements, &facts)?;
             let many = p.task == Task::MultiRetrieval;
             let question = if many {
                 needles[..depths.len()]
@@ -447,7 +447,6 @@ fn make_sample(
                     let built = haystack::build(
                         &mut stream,
                         counter,
-                        p.lang,
                         target as usize,
                         &placements,
                         &facts,
