@@ -186,6 +186,12 @@ fn grid(label: &str, family: &str, task: &str, cells: &[Vec<&SummaryRow>]) -> Op
         .filter(|c| c[0].family == family && c[0].task == task && !c[0].axes.is_empty())
         .collect();
     let axis_names: Vec<String> = cells.first()?[0].axes.keys().cloned().collect();
+    // The grid's own cells only: a figure by one axis alone, or over the pairs every model
+    // attempted, is in the table of every figure.
+    let cells: Vec<&Vec<&SummaryRow>> = cells
+        .into_iter()
+        .filter(|c| c[0].axes.keys().eq(axis_names.iter()))
+        .collect();
     let (column_axis, row_axes) = axis_names.split_last()?;
     let figure = cells[0][0].metric.clone();
     let others: Vec<String> = cells[0].iter().skip(1).map(|r| r.metric.clone()).collect();

@@ -5,11 +5,13 @@
 //!   rate, ...), with a Wilson interval when every value is 0 or 1 and a Student t interval
 //!   otherwise, clamped to `[0, 1]`.
 //! - `pair_accuracy` (`pair_accuracy.rs`): NoCha's grouped metric: samples sharing
-//!   `meta.pair` form a group, and a group counts as right only when every one of its samples
-//!   has a perfect headline.
+//!   `meta.pair_id` form a pair, and a pair counts as right only when every one of its samples
+//!   has a perfect headline; only attempted pairs count, with claim accuracy, the share of TRUE
+//!   answers and the share of pairs attempted beside.
 //!
 //! [`summarise`] groups scores by `(model, family, task, axes)` and applies the task's metrics
-//! to every cell and to the task as a whole.
+//! to every cell and to the task as a whole; a grouped metric also gets each axis alone and
+//! the groups every model attempted.
 
 mod interval;
 mod mean;
@@ -20,6 +22,8 @@ pub use interval::{t_interval, wilson, wilson_at};
 pub use mean::Mean;
 pub use pair_accuracy::PairAccuracy;
 pub use summary::{summarise, SummaryRow};
+
+use std::collections::BTreeSet;
 
 use longforge_datasets::Sample;
 
@@ -53,6 +57,23 @@ pub trait Metric: Sync {
     /// first; an empty `cell` gives figures with `n` 0 and no value. `level` is the interval's
     /// confidence level, in `(0, 1)`.
     fn aggregate(&self, cell: &[CellScore], values: &[&str], level: f64) -> Vec<Figure>;
+    /// For a metric over groups of samples that leaves unattempted groups out (NoCha's
+    /// pairs): the groups of `cell` it counts. A summary restricts every model to the groups
+    /// all of them attempted and gives the figures again under `axes` `{"pairs": "common"}`.
+    /// `None`, the default, for per-sample metrics.
+    fn attempted_groups(&self, _cell: &[CellScore]) -> Option<BTreeSet<String>> {
+        None
+    }
+    /// The group `sample` belongs to, for [`Metric::attempted_groups`].
+    fn group_of(&self, _sample: &Sample) -> Option<String> {
+        None
+    }
+    /// Whether a summary also gives this metric's figures by each axis alone (by length, by
+    /// kind) beside the cells of the whole grid, for a task with two axes or more. A grouped
+    /// metric's cells are small (a few pairs), so its margins are where it says something.
+    fn by_each_axis(&self) -> bool {
+        false
+    }
 }
 
 /// Every registered metric.

@@ -45,7 +45,11 @@ pub struct SummaryRow {
 /// file order, which orders the cells), `scores` the rows `score` wrote. A model gets rows for a
 /// task once it has a score on any of its samples; cells it has no prediction for get rows with
 /// `n` 0 and a `missing` count. Rows are sorted by model, family and task; within a task the
-/// whole-task figures come first, then cells in the order their first sample appears.
+/// whole-task figures come first, then cells in the order their first sample appears. For a
+/// metric that asks for them ([`super::Metric::by_each_axis`]), each axis alone follows (for
+/// tasks of two axes or more: `{"length": "32k"}`, then `{"kind": "local"}` ...), and for a
+/// metric over attempted groups, the figures on the groups every model scored on the task
+/// attempted, under `{"pairs": "common"}`.
 pub fn summarise(
     samples: &[Sample],
     scores: &[Score],
@@ -98,6 +102,30 @@ pub fn summarise(
         m.dedup();
         m
     };
+    // Per task and grouped metric: the groups every model scored on the task attempted.
+    let mut common: BTreeMap<(&str, &str, usize), std::collections::BTreeSet<String>> =
+        BTreeMap::new();
+    for ((family, task), cells) in &tasks {
+        let all: Vec<&Sample> = cells.iter().flat_map(|(_, m)| m.iter().copied()).collect();
+        let spec = scoring.task(all[0])?;
+        for (m, metric) in spec.metrics.iter().enumerate() {
+            for model in &models {
+                let cell = scored_cell(&values, model, &all);
+                if cell.is_empty() {
+                    continue;
+                }
+                let Some(groups) = metric.attempted_groups(&cell) else {
+                    break;
+                };
+                let key = (*family, *task, m);
+                let kept = match common.remove(&key) {
+                    Some(known) => known.intersection(&groups).cloned().collect(),
+                    None => groups,
+                };
+                common.insert(key, kept);
+            }
+        }
+    }
     let mut rows = Vec::new();
     for model in models {
         for ((family, task), cells) in &tasks {
@@ -110,19 +138,60 @@ pub fn summarise(
             }
             let spec = scoring.task(all[0])?;
             let names = spec.scorer.values();
+            // Per axis alone, its values in first-seen order, for tasks of two axes or more.
+            let mut margins: Vec<(Map<String, Value>, Vec<&Sample>)> = Vec::new();
+            let axis_names: Vec<String> = cells
+                .first()
+                .map(|(axes, _)| axes.keys().cloned().collect())
+                .unwrap_or_default();
+            if axis_names.len() >= 2 {
+                for name in &axis_names {
+                    for &s in &all {
+                        let Some(v) = s.axes().get(name).cloned() else {
+                            continue;
+                        };
+                        let mut axes = Map::new();
+                        axes.insert(name.clone(), v);
+                        match margins.iter_mut().find(|(a, _)| *a == axes) {
+                            Some((_, members)) => members.push(s),
+                            None => margins.push((axes, vec![s])),
+                        }
+                    }
+                }
+            }
+            let mut commons: Vec<(usize, Map<String, Value>, Vec<&Sample>)> = Vec::new();
+            for (m, metric) in spec.metrics.iter().enumerate() {
+                if let Some(groups) = common.get(&(*family, *task, m)) {
+                    let members: Vec<&Sample> = all
+                        .iter()
+                        .copied()
+                        .filter(|s| metric.group_of(s).is_some_and(|g| groups.contains(&g)))
+                        .collect();
+                    let mut axes = Map::new();
+                    axes.insert("pairs".into(), Value::String("common".into()));
+                    commons.push((m, axes, members));
+                }
+            }
             let whole = (Map::new(), all);
             // A cell without axes is the whole task again; it is not repeated.
             let cells = cells.iter().filter(|(axes, _)| !axes.is_empty());
-            for (axes, members) in std::iter::once(&whole).chain(cells) {
-                let cell: Vec<CellScore> = members
-                    .iter()
-                    .filter_map(|s| {
-                        values.get(&(model, s.id.as_str())).map(|v| CellScore {
-                            sample: s,
-                            values: v,
-                        })
-                    })
-                    .collect();
+            let everyone = cells
+                .map(|(axes, members)| (None, axes, members))
+                .chain(
+                    margins
+                        .iter()
+                        .map(|(axes, members)| (Some(None), axes, members)),
+                )
+                .chain(
+                    commons
+                        .iter()
+                        .map(|(m, axes, members)| (Some(Some(*m)), axes, members)),
+                );
+            // `None`: every metric; `Some(None)`: metrics asking for margins; `Some(Some(m))`:
+            // metric `m` alone.
+            let whole_task = std::iter::once((None, &whole.0, &whole.1));
+            for (only, axes, members) in whole_task.chain(everyone) {
+                let cell: Vec<CellScore> = scored_cell(&values, model, members);
                 let missing = members.len() - cell.len();
                 let count = |set: &std::collections::HashSet<(&str, &str)>| {
                     members
@@ -131,7 +200,15 @@ pub fn summarise(
                         .count()
                 };
                 let (cell_unanswered, cell_truncated) = (count(&unanswered), count(&truncated));
-                for metric in &spec.metrics {
+                for (m, metric) in spec.metrics.iter().enumerate() {
+                    let applies = match only {
+                        None => true,
+                        Some(None) => metric.by_each_axis(),
+                        Some(Some(only)) => only == m,
+                    };
+                    if !applies {
+                        continue;
+                    }
                     for f in metric.aggregate(&cell, names, level) {
                         rows.push(SummaryRow {
                             model: model.to_string(),
@@ -154,4 +231,21 @@ pub fn summarise(
         }
     }
     Ok(rows)
+}
+
+/// The scores `model` has on `members`, in their order.
+fn scored_cell<'a>(
+    values: &'a BTreeMap<(&'a str, &'a str), Vec<(String, f64)>>,
+    model: &'a str,
+    members: &[&'a Sample],
+) -> Vec<CellScore<'a>> {
+    members
+        .iter()
+        .filter_map(|s| {
+            values.get(&(model, s.id.as_str())).map(|v| CellScore {
+                sample: s,
+                values: v,
+            })
+        })
+        .collect()
 }

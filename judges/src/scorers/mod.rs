@@ -34,6 +34,10 @@
 //! - `cpp` (`cpp.rs`): LongProc pseudocode to code, the ```` ```cpp ```` block compiled and run
 //!   on the test cases in a sandbox (`sandbox.rs`) (`accuracy`, credit over the cases passed);
 //!   `cpp_no_exec` runs nothing and gives line credit on the code.
+//! - `claim_truth` (`claim_truth.rs`): NoCha-style claims, TRUE or FALSE read by documented
+//!   rules that record which fired (`claim_accuracy`, `extraction_rate`, `attempted`); a claim
+//!   skipped for context or refused by a guardrail is not attempted, which `pair_accuracy`
+//!   leaves out with its pair.
 //! - `llm_rubric` (`rubric.rs`): asks an evaluator model to grade the answer against the
 //!   reference (`rubric`, `graded`); `score --judge NAME=URL` supplies the model.
 //!
@@ -43,6 +47,7 @@
 
 mod arithmetic;
 mod boxed;
+mod claim_truth;
 mod countdown;
 mod cpp;
 mod exact;
@@ -60,6 +65,7 @@ mod travel;
 mod tsv;
 
 pub use boxed::{clean, extract_boxed};
+pub use claim_truth::{read_answer, ClaimAnswer, ClaimTruth, Rule as AnswerRule};
 pub use countdown::Countdown;
 pub use cpp::{Cpp, CppNoExec};
 pub use exact::BoxedExact;
@@ -73,7 +79,7 @@ pub use tom::Tom;
 pub use travel::TravelPlan;
 pub use tsv::Tsv;
 
-use longforge_datasets::{Reference, Sample};
+use longforge_datasets::{Prediction, Reference, Sample};
 use serde_json::Value;
 
 use crate::JudgeError;
@@ -110,6 +116,17 @@ pub trait Scorer: Sync {
     /// Scores `output` (the model's whole reply; empty when it gave none) against `sample`.
     /// A scorer that asks a model fails here, naming what to pass.
     fn score(&self, sample: &Sample, output: &str) -> Result<Scored, JudgeError>;
+    /// Scores a whole prediction: by default [`Scorer::score`] of its text, so a failed or
+    /// skipped request counts as an empty reply. A scorer whose figures leave unattempted
+    /// answers out (NoCha's, where a claim skipped for context or refused by a guardrail
+    /// removes its pair) reads the prediction's status and model here.
+    fn score_prediction(
+        &self,
+        sample: &Sample,
+        prediction: &Prediction,
+    ) -> Result<Scored, JudgeError> {
+        self.score(sample, prediction.text())
+    }
     /// For a scorer that asks a model: the prompt to send about this answer (one user turn;
     /// the caller adds the evaluator's sampling and asks through the request store). `None`, the
     /// default, for rule-based scorers.
@@ -152,6 +169,7 @@ pub fn scorers() -> &'static [&'static dyn Scorer] {
         &TravelPlan,
         &Cpp::DEFAULT,
         &CppNoExec,
+        &ClaimTruth,
     ]
 }
 

@@ -94,9 +94,12 @@ impl Scoring {
     }
 
     /// Scores one prediction with its task's scorer. A prediction with no output (failed or
-    /// skipped) is scored as an empty reply: it counts, as 0, in every figure.
+    /// skipped) is scored as an empty reply, counting as 0 in every figure, unless the scorer
+    /// says it was not attempted (see [`Scorer::score_prediction`]).
     pub fn scored(&self, sample: &Sample, prediction: &Prediction) -> Result<Scored, JudgeError> {
-        self.task(sample)?.scorer.score(sample, prediction.text())
+        self.task(sample)?
+            .scorer
+            .score_prediction(sample, prediction)
     }
 
     /// What the task's scorer asks an evaluator model about this prediction, if it asks one.
