@@ -12,6 +12,7 @@ pub mod haystack;
 pub mod holobench;
 pub mod longproc;
 pub mod needlebench;
+pub mod nocha;
 
 mod error;
 mod family;

@@ -1,0 +1,214 @@
+//! What must hold for every NoCha-style dataset, whatever the seed: the two claims of a pair
+//! differ only in the swapped detail; the world, rebuilt from the seed, makes the true claim
+//! true and the false one false (re-derived from `meta.claim`, not read from `meta.truth`);
+//! every evidence span holds its text; books are within tolerance of their length, counted
+//! again with tiktoken; no book repeats a paragraph.
+
+use std::collections::{BTreeMap, HashSet};
+
+use longforge_datasets::{Context, Sample};
+use longforge_generators::nocha::{book_of, claim_holds, Claim, NoCha};
+use longforge_generators::{Family, Inputs};
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+fn generate(params: Value) -> (Value, Vec<Sample>, Vec<Context>) {
+    let resolved = NoCha.resolve(params, &Inputs::default()).unwrap();
+    let g = NoCha
+        .generate(&resolved, &Inputs::default(), &mut |_, _| {})
+        .unwrap();
+    (resolved, g.samples, g.contexts)
+}
+
+/// The text of `a` and `b` with their common start and end removed.
+fn difference<'a>(a: &'a str, b: &'a str) -> (&'a str, &'a str) {
+    let start = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[start..], &b[start..]);
+    let end = a
+        .bytes()
+        .rev()
+        .zip(b.bytes().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    (&a[..a.len() - end], &b[..b.len() - end])
+}
+
+fn check_dataset(resolved: &Value, samples: &[Sample], contexts: &[Context]) {
+    let books: BTreeMap<&str, &Context> = contexts.iter().map(|c| (c.id.as_str(), c)).collect();
+    let cl100k = tiktoken_rs::cl100k_base().unwrap();
+    for c in contexts {
+        let target = samples
+            .iter()
+            .find(|s| s.context_id.as_deref() == Some(&c.id))
+            .and_then(|s| s.meta["target_tokens"].as_u64())
+            .unwrap() as usize;
+        let tokens = cl100k.encode_ordinary(&c.text).len();
+        assert_eq!(tokens as u64, c.tokens, "{}", c.id);
+        assert!(
+            tokens.abs_diff(target) <= (target / 100).max(32),
+            "{}: {tokens} tokens for {target}",
+            c.id
+        );
+        let mut seen = HashSet::new();
+        for p in c.text.split("\n\n") {
+            assert!(seen.insert(p), "{} repeats a paragraph: {p}", c.id);
+        }
+    }
+    let mut pairs: BTreeMap<&str, Vec<&Sample>> = BTreeMap::new();
+    for s in samples {
+        pairs
+            .entry(s.meta["pair_id"].as_str().unwrap())
+            .or_default()
+            .push(s);
+        // Truth re-derived from the world rebuilt from the parameters and seed.
+        let book_id = s.context_id.as_deref().unwrap();
+        let (length, index) = {
+            let mut parts = book_id.split('/').skip(1);
+            let length = parts.next().unwrap();
+            let index: usize = parts.next().unwrap()[1..].parse().unwrap();
+            (length, index)
+        };
+        let made = book_of(resolved, &Inputs::default(), length, index).unwrap();
+        // Every pair proved again: the false claim holds not even on a loose reading.
+        made.check_pairs().unwrap();
+        let claim: Claim = serde_json::from_value(s.meta["claim"].clone()).unwrap();
+        let holds = claim_holds(&made, &claim).unwrap();
+        assert_eq!(json!(holds), s.reference.value, "{}: {}", s.id, s.question);
+        assert_eq!(json!(holds), s.meta["truth"]);
+        assert_eq!(made.text(), books[book_id].text);
+        // Evidence spans hold their text, in Unicode scalar values.
+        let chars: Vec<char> = books[book_id].text.chars().collect();
+        let evidence = s.meta["evidence"].as_array().unwrap();
+        assert!(!evidence.is_empty(), "{}", s.id);
+        for e in evidence {
+            let (start, end) = (
+                e["char_start"].as_u64().unwrap() as usize,
+                e["char_end"].as_u64().unwrap() as usize,
+            );
+            let text: String = chars[start..end].iter().collect();
+            assert_eq!(text, e["text"].as_str().unwrap(), "{}", s.id);
+            assert!(!text.is_empty());
+        }
+        assert!(s
+            .prompt
+            .contains(&format!("<statement>{}</statement>", s.question)));
+    }
+    for (pair, claims) in pairs {
+        assert_eq!(claims.len(), 2, "{pair}");
+        let (t, f) = if claims[0].meta["truth"] == json!(true) {
+            (claims[0], claims[1])
+        } else {
+            (claims[1], claims[0])
+        };
+        assert_eq!(
+            (t.meta["truth"].clone(), f.meta["truth"].clone()),
+            (json!(true), json!(false))
+        );
+        assert_eq!(
+            t.meta["evidence"], f.meta["evidence"],
+            "{pair}: one evidence a pair"
+        );
+        assert_eq!(t.meta["kind"], f.meta["kind"]);
+        // Exactly the swapped detail differs, and it is written where the claims differ.
+        let swap = &t.meta["swap"];
+        let (true_detail, false_detail) = (
+            swap["true"].as_str().unwrap(),
+            swap["false"].as_str().unwrap(),
+        );
+        assert_ne!(true_detail, false_detail);
+        let (dt, df) = difference(&t.question, &f.question);
+        assert!(!dt.is_empty() || !df.is_empty(), "{pair}: same claims");
+        assert!(
+            true_detail.contains(dt) && false_detail.contains(df),
+            "{pair}: `{}` / `{}`",
+            t.question,
+            f.question
+        );
+        // Writing the false detail over one occurrence of the true one gives the false claim
+        // (a detail may occur twice: a gift given back to its giver).
+        let swapped = t.question.match_indices(true_detail).any(|(at, _)| {
+            let mut text = t.question.clone();
+            text.replace_range(at..at + true_detail.len(), false_detail);
+            text == f.question
+        });
+        assert!(swapped, "{pair}: `{}` / `{}`", t.question, f.question);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+    #[test]
+    fn pairs_differ_in_one_detail_and_the_world_decides_them(seed in 0u64..1_000_000) {
+        let (resolved, samples, contexts) = generate(json!({
+            "lengths": ["8k", "20k"], "count": 1, "pairs": 8, "seed": seed
+        }));
+        prop_assert_eq!(samples.len(), 2 * 8 * 2);
+        prop_assert_eq!(contexts.len(), 2);
+        check_dataset(&resolved, &samples, &contexts);
+    }
+}
+
+#[test]
+fn a_long_book_holds_every_kind_spread_across_it() {
+    let (resolved, samples, contexts) = generate(json!({
+        "lengths": ["64k"], "count": 1, "pairs": 30, "seed": 5
+    }));
+    check_dataset(&resolved, &samples, &contexts);
+    let kinds: HashSet<&str> = samples
+        .iter()
+        .map(|s| s.meta["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.len(), 5, "{kinds:?}");
+    // Consequence and order claims rest on events far apart in the book.
+    let len = contexts[0].text.chars().count() as f64;
+    let widths: Vec<f64> = samples
+        .iter()
+        .filter(|s| matches!(s.meta["kind"].as_str(), Some("order" | "consequence")))
+        .map(|s| {
+            let ev = s.meta["evidence"].as_array().unwrap();
+            let first = ev.first().unwrap()["char_start"].as_f64().unwrap();
+            let last = ev.last().unwrap()["char_end"].as_f64().unwrap();
+            (last - first) / len
+        })
+        .collect();
+    let mean = widths.iter().sum::<f64>() / widths.len() as f64;
+    assert!(
+        mean > 0.15,
+        "evidence spans {mean:.2} of the book on average"
+    );
+    // The claims of a pair are not always in the same order in the file.
+    let true_first = samples
+        .chunks(2)
+        .filter(|p| p[0].meta["truth"] == json!(true))
+        .count();
+    assert!(true_first > 3 && true_first < 27, "{true_first} of 30");
+}
+
+#[test]
+fn the_same_seed_gives_the_same_book_and_another_seed_another() {
+    let params = json!({"lengths": ["8k"], "pairs": 4, "seed": 3});
+    let (_, a, ca) = generate(params.clone());
+    let (_, b, cb) = generate(params);
+    assert_eq!(a, b);
+    assert_eq!(ca, cb);
+    let (_, _, cc) = generate(json!({"lengths": ["8k"], "pairs": 4, "seed": 4}));
+    assert_ne!(ca[0].text, cc[0].text);
+}
+
+#[test]
+fn too_many_pairs_or_too_short_a_book_name_their_flag() {
+    let err = |p: Value| {
+        let resolved = NoCha.resolve(p, &Inputs::default()).unwrap();
+        NoCha
+            .generate(&resolved, &Inputs::default(), &mut |_, _| {})
+            .err()
+            .unwrap()
+            .to_string()
+    };
+    let e = err(json!({"lengths": ["4k"], "pairs": 400}));
+    assert!(
+        e.starts_with("--pairs") && e.contains("distinct claim pairs"),
+        "{e}"
+    );
+}
