@@ -33,7 +33,7 @@ peers:
 
 # 1M-token samples beside the original's Python path (both counters, a large JSON Lines corpus);
 # the chat client beside AsyncOpenAI; rank beside choix and a logistic regression; HoloBench at
-# 64K; LongProc at 8K (generation and checking).
+# 64K; LongProc at 8K (generation and checking); a NoCha-style 128K book with 30 pairs.
 bench:
     #!/usr/bin/env bash
     set -euo pipefail
@@ -45,6 +45,7 @@ bench:
     cargo bench --bench rank_100k
     cargo bench --bench holobench_64k
     cargo bench --bench longproc_8k
+    cargo bench --bench nocha_128k
 
 # Rewrite the golden files of the printed table and the Markdown report (review the diff).
 bless:

@@ -24,8 +24,8 @@ pub struct Args {
     seed: u64,
 }
 
-/// The whole flow offline: small NeedleBench, HoloBench and LongProc datasets, the four
-/// baselines, scores, a report.
+/// The whole flow offline: small NeedleBench, HoloBench, LongProc and NoCha-style datasets, the
+/// four baselines, scores, a report.
 pub fn run(registry: &crate::Registry, args: Args) -> Result<()> {
     let started = Instant::now();
     let stage = StagedDir::new(&args.out, true)?;
@@ -87,6 +87,12 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<()> {
             "longproc",
             "travel-planning",
             json!({"task": "travel-planning", "levels": ["0.5k", "2k"], "count": 3}),
+        ),
+        // Short books, so the demo stays quick; the pairs still need the whole book.
+        (
+            "nocha",
+            "nocha",
+            json!({"lengths": ["6k", "12k"], "count": 2, "pairs": 6}),
         ),
     ];
     let baselines = [
@@ -186,7 +192,7 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<()> {
     ranking_json.push(b'\n');
     atomic::write(&root.join("ranking.json"), &ranking_json)?;
     let report = markdown(
-        "longforge demo: NeedleBench, HoloBench and LongProc with the built-in baselines",
+        "longforge demo: NeedleBench, HoloBench, LongProc and NoCha-style claims with the built-in baselines",
         &lines,
         &summary,
         Some(&Judging {

@@ -623,6 +623,7 @@ fn the_demo_runs_offline_and_reports() {
         "html-to-tsv",
         "tom-tracking",
         "travel-planning",
+        "nocha",
     ] {
         ok(&["verify", s(&out.join("datasets").join(d))]);
         assert!(out.join("judgments").join(format!("{d}.jsonl")).exists());

@@ -1,0 +1,305 @@
+//! NoCha-style claim pairs from the command line: generate books shared through contexts.jsonl,
+//! verify, answer with the baselines, score with a summary (pair accuracy over attempted pairs,
+//! by length and kind, on the pairs every model attempted); skipped and refused claims; the
+//! simple prompt; bad flags refused with the flag named.
+
+mod support;
+
+use std::path::Path;
+
+use serde_json::{json, Value};
+use support::cli::{fails, longforge, ok, read_lines, s, score};
+
+fn generate(dir: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "generate",
+        "nocha",
+        "--lengths",
+        "8k,16k",
+        "--count",
+        "2",
+        "--pairs",
+        "6",
+        "--seed",
+        "7",
+        "--out",
+    ];
+    args.push(s(dir));
+    args.extend(extra);
+    ok(&args);
+}
+
+fn figure<'a>(summary: &'a [Value], model: &str, metric: &str, axes: Value) -> &'a Value {
+    summary
+        .iter()
+        .find(|r| r["model"] == model && r["metric"] == metric && r["axes"] == axes)
+        .unwrap_or_else(|| panic!("no {metric} for {model} at {axes}"))
+}
+
+#[test]
+fn books_are_shared_and_the_baselines_score_as_they_must() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("nocha");
+    generate(&dir, &[]);
+    let samples = read_lines(&dir.join("samples.jsonl"));
+    assert_eq!(
+        samples.len(),
+        2 * 2 * 6 * 2,
+        "lengths x books x pairs x claims"
+    );
+    let contexts = read_lines(&dir.join("contexts.jsonl"));
+    assert_eq!(contexts.len(), 4, "one context a book");
+    for c in &contexts {
+        let text = c["text"].as_str().unwrap();
+        let readers = samples
+            .iter()
+            .filter(|s| s["context_id"] == c["id"])
+            .count();
+        assert_eq!(readers, 12, "{}", c["id"]);
+        // The book is never copied into a sample.
+        let opening = &text[..200];
+        assert!(samples.iter().all(|s| !s.to_string().contains(opening)));
+    }
+    for sample in &samples {
+        assert_eq!(
+            sample["prompt"]
+                .as_str()
+                .unwrap()
+                .matches("{{context}}")
+                .count(),
+            1
+        );
+        assert!(sample.get("context").is_none());
+        let question = sample["question"].as_str().unwrap();
+        assert!(sample["prompt"].as_str().unwrap().contains(question));
+        assert_eq!(sample["reference"]["kind"], "claim");
+        assert_eq!(sample["reference"]["value"], sample["meta"]["truth"]);
+    }
+    ok(&["verify", s(&dir)]);
+    // The same flags give the same bytes.
+    let again = tmp.path().join("again");
+    generate(&again, &[]);
+    for file in ["samples.jsonl", "contexts.jsonl", "manifest.json"] {
+        assert_eq!(
+            std::fs::read(dir.join(file)).unwrap(),
+            std::fs::read(again.join(file)).unwrap(),
+            "{file}"
+        );
+    }
+
+    let mut files = Vec::new();
+    for b in ["oracle", "random", "shortcut"] {
+        let f = tmp.path().join(format!("{b}.jsonl"));
+        ok(&["run", "--dataset", s(&dir), "--baseline", b, "--out", s(&f)]);
+        files.push(f);
+    }
+    let out = tmp.path().join("scores.jsonl");
+    let summary_path = tmp.path().join("summary.jsonl");
+    let report = tmp.path().join("report.md");
+    score(
+        &dir,
+        &out,
+        &["--summary", s(&summary_path), "--report", s(&report)],
+        &files,
+    );
+    let summary = read_lines(&summary_path);
+    let pairs = 2 * 2 * 6;
+    let oracle = figure(&summary, "oracle", "pair_accuracy", json!({}));
+    assert_eq!(
+        (oracle["value"].as_f64(), oracle["n"].as_u64()),
+        (Some(1.0), Some(pairs))
+    );
+    let shortcut = figure(&summary, "shortcut", "pair_accuracy", json!({}));
+    assert_eq!(
+        shortcut["value"].as_f64(),
+        Some(0.0),
+        "always TRUE gets no pair"
+    );
+    assert_eq!(
+        figure(&summary, "shortcut", "claim_accuracy", json!({}))["value"],
+        0.5
+    );
+    assert_eq!(
+        figure(&summary, "shortcut", "true_share", json!({}))["value"],
+        1.0
+    );
+    assert_eq!(
+        figure(&summary, "oracle", "true_share", json!({}))["value"],
+        0.5
+    );
+    let random = figure(&summary, "random", "pair_accuracy", json!({}))["value"]
+        .as_f64()
+        .unwrap();
+    assert!(random < 0.75, "random {random}");
+    // By length, by kind, and on the pairs every model attempted.
+    for axes in [
+        json!({"length": "8k"}),
+        json!({"length": "16k"}),
+        json!({"kind": "local"}),
+        json!({"length": "8k", "kind": "local"}),
+    ] {
+        assert_eq!(
+            figure(&summary, "oracle", "pair_accuracy", axes)["value"],
+            1.0
+        );
+    }
+    let common = figure(
+        &summary,
+        "random",
+        "pair_accuracy",
+        json!({"pairs": "common"}),
+    );
+    assert_eq!(common["n"].as_u64(), Some(pairs));
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(text.contains("pair_accuracy"), "{text}");
+}
+
+#[test]
+fn skipped_and_refused_claims_remove_their_pairs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("nocha");
+    generate(&dir, &[]);
+    let oracle = tmp.path().join("oracle.jsonl");
+    ok(&[
+        "run",
+        "--dataset",
+        s(&dir),
+        "--baseline",
+        "oracle",
+        "--out",
+        s(&oracle),
+    ]);
+    // A model that answers like the oracle, but whose context fits only the 8k books, which
+    // refuses one claim and leaves another reply empty.
+    let samples = read_lines(&dir.join("samples.jsonl"));
+    let mut lines = Vec::new();
+    let mut refused = None;
+    let mut emptied = None;
+    let pair_of = |id: &str| id.rsplit_once('/').unwrap().0.to_string();
+    for mut p in read_lines(&oracle) {
+        p["model"] = json!("partial");
+        let id = p["sample_id"].as_str().unwrap().to_string();
+        if id.contains("/16k/") {
+            p["status"] = json!("skipped");
+            p["output"] = Value::Null;
+            p["error"] = json!("skipped for context: 16k > 10k");
+        } else if refused.is_none() {
+            p["finish_reason"] = json!("content_filter");
+            p["output"] = json!("");
+            refused = Some(id);
+        } else if emptied.is_none() && refused.as_deref().map(pair_of) != Some(pair_of(&id)) {
+            p["output"] = json!("");
+            emptied = Some(id);
+        }
+        lines.push(p.to_string());
+    }
+    let partial = tmp.path().join("partial.jsonl");
+    std::fs::write(&partial, lines.join("\n") + "\n").unwrap();
+    let out = tmp.path().join("scores.jsonl");
+    let summary_path = tmp.path().join("summary.jsonl");
+    score(
+        &dir,
+        &out,
+        &["--summary", s(&summary_path)],
+        &[oracle, partial],
+    );
+    let summary = read_lines(&summary_path);
+    let at_8k = samples
+        .iter()
+        .filter(|s| s["id"].as_str().unwrap().contains("/8k/"))
+        .count()
+        / 2;
+    let whole = figure(&summary, "partial", "pair_accuracy", json!({}));
+    // Attempted: the 8k pairs less the refused one; of those, the emptied one is wrong.
+    assert_eq!(whole["n"].as_u64(), Some(at_8k as u64 - 1));
+    let expected = (at_8k - 2) as f64 / (at_8k - 1) as f64;
+    assert!((whole["value"].as_f64().unwrap() - expected).abs() < 1e-12);
+    let attempted = figure(&summary, "partial", "attempted", json!({}));
+    assert_eq!(attempted["n"].as_u64(), Some(2 * at_8k as u64));
+    // The oracle is compared with it on the pairs both attempted.
+    let common = figure(
+        &summary,
+        "oracle",
+        "pair_accuracy",
+        json!({"pairs": "common"}),
+    );
+    assert_eq!(common["n"].as_u64(), Some(at_8k as u64 - 1));
+    assert_eq!(common["value"], 1.0);
+    let scores = read_lines(&out);
+    let refused = refused.unwrap();
+    let row = scores
+        .iter()
+        .find(|r| {
+            r["model"] == "partial"
+                && r["sample_id"] == refused.as_str()
+                && r["metric"] == "claim_accuracy"
+        })
+        .unwrap();
+    assert_eq!(row["details"]["not_attempted"], "refused");
+}
+
+#[test]
+fn the_simple_prompt_is_read_by_its_first_word() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("simple");
+    ok(&[
+        "generate",
+        "nocha",
+        "--lengths",
+        "8k",
+        "--pairs",
+        "3",
+        "--prompt",
+        "simple",
+        "--out",
+        s(&dir),
+    ]);
+    let samples = read_lines(&dir.join("samples.jsonl"));
+    let mut lines = Vec::new();
+    for sample in &samples {
+        let prompt = sample["prompt"].as_str().unwrap();
+        assert!(!prompt.contains("<answer>"), "{prompt}");
+        assert_eq!(sample["meta"]["prompt"], "simple");
+        let truth = sample["meta"]["truth"].as_bool().unwrap();
+        let reply = if truth {
+            "True: the book says as much."
+        } else {
+            "That is false, as chapter two shows."
+        };
+        lines.push(
+            json!({"sample_id": sample["id"], "model": "plain", "status": "answered", "output": reply})
+                .to_string(),
+        );
+    }
+    let predictions = tmp.path().join("plain.jsonl");
+    std::fs::write(&predictions, lines.join("\n") + "\n").unwrap();
+    let out = tmp.path().join("scores.jsonl");
+    score(&dir, &out, &[], &[predictions]);
+    for row in read_lines(&out)
+        .iter()
+        .filter(|r| r["metric"] == "claim_accuracy")
+    {
+        assert_eq!(row["value"], 1.0, "{row}");
+        assert_eq!(row["details"]["rule"], "first_word");
+    }
+}
+
+#[test]
+fn the_list_shows_nocha_and_bad_flags_name_themselves() {
+    let list = String::from_utf8(longforge(&["generate", "--list"]).stdout).unwrap();
+    assert!(list.contains("nocha") && list.contains("--pairs") && list.contains("claim_truth"));
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("d");
+    for (args, says) in [
+        (vec!["--pairs", "0"], "--pairs"),
+        (vec!["--lengths", "1k"], "--lengths"),
+        (vec!["--prompt", "fancy"], "--prompt"),
+        (vec!["--lengths", "4k", "--pairs", "300"], "--pairs"),
+    ] {
+        let mut line = vec!["generate", "nocha", "--out", s(&dir)];
+        line.extend(args);
+        let err = fails(&line);
+        assert!(err.contains(says), "{line:?}: {err}");
+        assert!(!dir.exists(), "{line:?} left {}", dir.display());
+    }
+}
