@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Arg, ArgAction};
-use longforge_datasets::atomic::StagedDir;
-use longforge_generators::{import_params, write_source, Registry};
+use longforge_datasets::{atomic::StagedDir, jsonl};
+use longforge_generators::{import_params, write_source, ParamKind, Registry};
 
 use crate::generate::{flag, params_from, FamilyLine};
 use crate::progress::Progress;
@@ -46,15 +46,27 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
     // dials) change nothing in published data, so `import FAMILY --help` must not offer them
     // and the parser refuses them, naming the flag.
     let flags = importer.params().iter();
+    // An importer that names its files by flag (`--claims FILE`) may take none by position.
+    let file_flags: Vec<&str> = flags
+        .clone()
+        .filter(|p| p.kind == ParamKind::File)
+        .map(|p| p.name)
+        .collect();
     let mut cmd = clap::Command::new(name.to_string())
         .bin_name(format!("longforge import {name}"))
         .about(format!("Import {name} from {}", importer.formats()))
         .arg(
             Arg::new("files")
-                .required(true)
+                .required(file_flags.is_empty())
                 .num_args(1..)
                 .value_parser(clap::value_parser!(PathBuf))
                 .help(importer.formats().to_string()),
+        )
+        .arg(
+            Arg::new("predictions_out")
+                .long("predictions-out")
+                .value_parser(clap::value_parser!(PathBuf))
+                .help("Also write the models' answers the files hold, one prediction per model and sample, for `score` (JSON Lines)"),
         )
         .arg(
             Arg::new("out")
@@ -89,7 +101,22 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
         .get_one::<PathBuf>("out")
         .cloned()
         .context("pass --out DIR")?;
-    let (given, _) = params_from(family, flags, &m)?;
+    let (given, inputs) = params_from(family, flags, &m)?;
+    // Files named by flag follow those given by position, in the importer's declared order.
+    let mut files = files;
+    files.extend(
+        file_flags
+            .iter()
+            .filter_map(|f| inputs.file(f))
+            .map(PathBuf::from),
+    );
+    if files.is_empty() {
+        bail!("give the files to import: {}", importer.formats());
+    }
+    let predictions_out = m.get_one::<PathBuf>("predictions_out").cloned();
+    if let Some(path) = &predictions_out {
+        crate::check_output(path)?;
+    }
     let imported = importer.import(&files, &given)?;
     let params = import_params(&files, &imported.companions, &given)?;
     let stage = StagedDir::new(&out, m.get_flag("force"))?;
@@ -119,6 +146,32 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
     }
     for why in &imported.left_out {
         eprintln!("left out: {why}");
+    }
+    let mut predictions = imported.predictions;
+    match &predictions_out {
+        Some(path) => {
+            predictions.sort_by(|a, b| (&a.model, &a.sample_id).cmp(&(&b.model, &b.sample_id)));
+            jsonl::write(path, &predictions)?;
+            eprintln!(
+                "{} predictions of {} models -> {}",
+                predictions.len(),
+                predictions
+                    .iter()
+                    .map(|p| &p.model)
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len(),
+                path.display()
+            );
+        }
+        None if !predictions.is_empty() => eprintln!(
+            "the files hold {} models' answers; pass --predictions-out FILE to keep them for `score`",
+            predictions
+                .iter()
+                .map(|p| &p.model)
+                .collect::<std::collections::BTreeSet<_>>()
+                .len()
+        ),
+        None => {}
     }
     eprintln!(
         "imported {} samples from {} files to {}",

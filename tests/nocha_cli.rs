@@ -303,3 +303,157 @@ fn the_list_shows_nocha_and_bad_flags_name_themselves() {
         assert!(!dir.exists(), "{line:?} left {}", dir.display());
     }
 }
+
+/// The fixtures (`tests/fixtures/nocha`) are written for these tests in the public sample's
+/// format: two short books, four pairs whose claims are not adjacent, and four models' replies
+/// (an echoed placeholder, a simple-prompt model, skipped and refused claims, an empty reply).
+fn fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/nocha")
+        .join(name)
+}
+
+#[test]
+fn the_original_sample_format_imports_and_scores_the_published_answers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("imported");
+    let predictions = tmp.path().join("predictions.jsonl");
+    let (claims, books) = (fixture("claims.json"), fixture("books.json"));
+    ok(&[
+        "import",
+        "nocha",
+        "--claims",
+        s(&claims),
+        "--books",
+        s(&books),
+        "--out",
+        s(&dir),
+        "--predictions-out",
+        s(&predictions),
+    ]);
+    let samples = read_lines(&dir.join("samples.jsonl"));
+    assert_eq!(samples.len(), 8);
+    assert_eq!(read_lines(&dir.join("contexts.jsonl")).len(), 2);
+    // The first claim of a pair in the file is `a`, whatever its truth.
+    assert_eq!(
+        samples[0]["id"],
+        "nocha/imported/the_keeper_of_cold_point_f_ashgrove/0/a"
+    );
+    assert_eq!(
+        samples[3]["id"],
+        "nocha/imported/the_keeper_of_cold_point_f_ashgrove/0/b"
+    );
+    assert_eq!(samples[3]["reference"]["value"], false);
+    ok(&["verify", s(&dir), "--from", s(&claims), s(&books)]);
+    // The books as a folder of BOOK_TITLE.txt files make the same samples.
+    let from_folder = tmp.path().join("from-folder");
+    ok(&[
+        "import",
+        "nocha",
+        "--claims",
+        s(&claims),
+        "--books",
+        s(&fixture("books")),
+        "--out",
+        s(&from_folder),
+    ]);
+    assert_eq!(
+        std::fs::read(dir.join("samples.jsonl")).unwrap(),
+        std::fs::read(from_folder.join("samples.jsonl")).unwrap()
+    );
+
+    let lines = read_lines(&predictions);
+    assert_eq!(lines.len(), 8 * 4, "one prediction per model and claim");
+    let out = tmp.path().join("scores.jsonl");
+    let summary_path = tmp.path().join("summary.jsonl");
+    score(&dir, &out, &["--summary", s(&summary_path)], &[predictions]);
+    let summary = read_lines(&summary_path);
+    // Worked by hand from the fixture's replies.
+    for (model, value, n) in [
+        ("gpt4o", 0.5, 4),
+        ("claude-simple", 0.5, 4),
+        ("gemini", 1.0, 1),
+        ("llama", 0.5, 4),
+    ] {
+        let f = figure(&summary, model, "pair_accuracy", json!({}));
+        assert_eq!(
+            (f["value"].as_f64(), f["n"].as_u64()),
+            (Some(value), Some(n)),
+            "{model}"
+        );
+    }
+    assert_eq!(
+        figure(&summary, "gemini", "attempted", json!({}))["value"],
+        0.25
+    );
+    assert_eq!(
+        figure(&summary, "gpt4o", "claim_accuracy", json!({}))["value"],
+        0.75
+    );
+    assert_eq!(
+        figure(&summary, "gpt4o", "extraction_rate", json!({}))["value"],
+        0.875
+    );
+    // Only the first pair was attempted by every model.
+    for (model, value) in [
+        ("gpt4o", 0.0),
+        ("claude-simple", 1.0),
+        ("gemini", 1.0),
+        ("llama", 0.0),
+    ] {
+        let f = figure(&summary, model, "pair_accuracy", json!({"pairs": "common"}));
+        assert_eq!(
+            (f["value"].as_f64(), f["n"].as_u64()),
+            (Some(value), Some(1)),
+            "{model}"
+        );
+    }
+    let scores = read_lines(&out);
+    let rule = |model: &str, id: &str| {
+        scores
+            .iter()
+            .find(|r| {
+                r["model"] == model && r["sample_id"] == id && r["metric"] == "claim_accuracy"
+            })
+            .unwrap()["details"]["rule"]
+            .clone()
+    };
+    let first = "nocha/imported/the_keeper_of_cold_point_f_ashgrove/0/a";
+    assert_eq!(rule("claude-simple", first), "first_word");
+    assert_eq!(rule("gpt4o", first), "answer_tag");
+    assert_eq!(
+        rule("llama", first),
+        Value::Null,
+        "a tagged prompt's bare TRUE is not read"
+    );
+}
+
+#[test]
+fn a_claim_whose_book_is_missing_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("d");
+    let err = fails(&[
+        "import",
+        "nocha",
+        "--claims",
+        s(&fixture("claims_missing_book.json")),
+        "--books",
+        s(&fixture("books.json")),
+        "--out",
+        s(&dir),
+    ]);
+    assert!(
+        err.contains("a_missing_book_n_nobody") && err.contains("record 1"),
+        "{err}"
+    );
+    assert!(!dir.exists());
+    let err = fails(&[
+        "import",
+        "nocha",
+        "--claims",
+        s(&fixture("claims.json")),
+        "--out",
+        s(&dir),
+    ]);
+    assert!(err.contains("--books"), "{err}");
+}

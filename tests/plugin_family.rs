@@ -160,6 +160,7 @@ impl Importer for Sums {
             },
             companions: Vec::new(),
             left_out: Vec::new(),
+            predictions: Vec::new(),
         })
     }
 }

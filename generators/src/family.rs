@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use longforge_datasets::{Context, Sample, ScoringSpec, TokenCounter, TokenizerSpec};
+use longforge_datasets::{Context, Prediction, Sample, ScoringSpec, TokenCounter, TokenizerSpec};
 use serde_json::Value;
 
 use crate::GenerateError;
@@ -234,7 +234,10 @@ pub trait Importer: Sync {
     /// The flags `import FAMILY` takes beside its files, `--out` and `--force`: the parameters
     /// this importer reads, each with help saying what it does to an import. The family's
     /// generation dials make new instances and change nothing in published ones, so they are
-    /// not offered (nor listed by `import FAMILY --help`). None by default.
+    /// not offered (nor listed by `import FAMILY --help`). None by default. A file parameter
+    /// (`ParamKind::File`) names one of the files to read by flag (`--claims FILE`): those
+    /// given follow the files given by position, in the order declared here, and the manifest
+    /// records them in that order, as `verify --from` takes them again.
     fn params(&self) -> &'static [ParamInfo] {
         &[]
     }
@@ -253,6 +256,10 @@ pub struct Imported {
     /// Records read and deliberately not made into samples, each with why (a level the
     /// original does not use, a task or level not asked for), for the import's summary.
     pub left_out: Vec<String>,
+    /// Models' answers the original's files hold (NoCha's `response-MODEL` fields), one per
+    /// model and sample, written by `import --predictions-out FILE` for `score`. Empty for an
+    /// importer whose files hold none.
+    pub predictions: Vec<Prediction>,
 }
 
 /// A file an importer read beside those given: the name the manifest records, and its path.

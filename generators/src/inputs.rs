@@ -24,13 +24,12 @@ pub fn import_params(
     companions: &[Companion],
     given: &Value,
 ) -> Result<Value, GenerateError> {
+    // A folder (NoCha's books as one text file each) is digested as `digest_input` does.
     let digest = |name: String, path: &Path| -> Result<InputRef, GenerateError> {
-        let (_, sha256) =
-            longforge_datasets::sha256_file(path).map_err(|e| GenerateError::Input {
-                path: path.display().to_string(),
-                message: format!("cannot read it ({e})"),
-            })?;
-        Ok(InputRef { file: name, sha256 })
+        Ok(InputRef {
+            file: name,
+            sha256: digest_input(path)?,
+        })
     };
     let refs = files
         .iter()

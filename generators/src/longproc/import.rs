@@ -223,6 +223,7 @@ impl Importer for LongProcImporter {
                 .map(|(name, path)| Companion { name, path })
                 .collect(),
             left_out,
+            predictions: Vec::new(),
         })
     }
 }

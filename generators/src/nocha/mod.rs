@@ -20,6 +20,8 @@
 //!   consequence, a state at the end, a count, an order) and pairs differing in one swapped
 //!   detail, each proved against the world as it is made.
 //! - `prompt.rs`: the original's prompt shape and its simple variant.
+//! - `import.rs`: the original's public sample (claims, books and every model's replies) read
+//!   into a dataset and predictions (`longforge import nocha`).
 //!
 //! One task, `claims`; a grid cell is length x kind. `--count` is books per length and
 //! `--pairs` pairs per book. Each claim is one sample; the book is stored once in
@@ -33,6 +35,7 @@
 mod book;
 mod claims;
 mod grammar;
+mod import;
 mod names;
 mod narrate;
 mod pairs;
@@ -53,7 +56,9 @@ use longforge_datasets::{
 };
 use serde_json::{json, Map, Value};
 
-use crate::{Family, GenerateError, Inputs, ParamInfo, ParamKind, SampleSource, TaskInfo};
+use crate::{
+    Family, GenerateError, Importer, Inputs, ParamInfo, ParamKind, SampleSource, TaskInfo,
+};
 
 /// The NoCha-style family (`longforge generate nocha`).
 pub struct NoCha;
@@ -99,6 +104,10 @@ impl Family for NoCha {
 
     fn params(&self) -> &'static [ParamInfo] {
         PARAMS
+    }
+
+    fn importer(&self) -> Option<&dyn Importer> {
+        Some(&import::NoChaImporter)
     }
 
     fn example(&self, _task: &str) -> Value {
