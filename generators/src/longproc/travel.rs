@@ -34,9 +34,8 @@
 //! within 10% of the aim (20% after half the draws). Dial: `--fixed`, the share of the cities
 //! with an event (at least one: without one, every trip backwards is a second trip).
 
-use std::collections::HashSet;
-
 use longforge_datasets::SeededRng;
+use rustc_hash::FxHashSet;
 use serde_json::{json, Map, Value};
 
 use super::places::Namer;
@@ -135,7 +134,9 @@ pub(crate) struct Search<'a> {
     mask: u64,
     /// Counting only: (placed cities, last city) from which no trip completes. The day and the
     /// next fixed stay follow from the placed cities, so such a state never completes again.
-    dead: HashSet<(u64, usize)>,
+    /// Looked up at every node of the uniqueness check, so hashed with Fx rather than SipHash
+    /// (the keys are ours, not an adversary's; only membership is read, never the order).
+    dead: FxHashSet<(u64, usize)>,
     path: Vec<Stay>,
     /// The trace, when writing one.
     pub lines: Option<Vec<String>>,
@@ -159,7 +160,7 @@ impl<'a> Search<'a> {
             fixed: problem.fixed_order(),
             placed: vec![false; problem.cities.len()],
             mask: 0,
-            dead: HashSet::new(),
+            dead: FxHashSet::default(),
             path: Vec::new(),
             lines: None,
             chars: 0,
