@@ -28,7 +28,7 @@ use longforge_datasets::SeededRng;
 use serde_json::{json, Map};
 
 use super::places::Namer;
-use super::{render, Instance, Level, Procedure};
+use super::{render_around, Instance, Level, Procedure};
 use crate::GenerateError;
 
 mod page;
@@ -779,13 +779,14 @@ impl Procedure for HtmlToTsv {
             Some(c) => c.sentence(topic),
             None => format!("Include every {} of the listing.", topic.singular),
         };
-        let prompt = render(
+        let prompt = render_around(
             PROMPT,
+            "context",
+            &built.page.html,
             json!({
                 "site": site,
                 "plural": topic.plural,
                 "singular": topic.singular,
-                "context": built.page.html,
                 "columns": labels.join(", "),
                 "condition": condition_text,
                 "header": header,
