@@ -10,11 +10,13 @@
 //! runs of spaces and punctuation, and on generated text; tiktoken-rs stays the reference there.
 //! Two things make a count faster than `bpe-openai`'s own, with the same result: ASCII text is
 //! split into pre-tokens without the regex (`tokenizer/pieces.rs`), and each distinct pre-token
-//! is encoded once per count (markup repeats a few thousand pieces a hundred thousand times).
-//! Together they count a generated HTML page of 100k tokens in about a fifth of the time.
+//! is encoded once (markup repeats a few thousand pieces a hundred thousand times): a short one
+//! once per thread, a longer one once per count. Together they count a generated HTML page of
+//! 100k tokens in about a fifth of the time.
 
 mod pieces;
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 use bpe_openai::Tokenizer as Bpe;
@@ -135,18 +137,50 @@ impl TokenCounter {
     }
 }
 
+/// Short pieces whose counts a thread keeps; past this many it starts afresh (the map is then
+/// about 10 MB).
+const SHORT_PIECES_KEPT: usize = 1 << 18;
+
+thread_local! {
+    /// The byte-pair counts of the short pieces (see [`short_key`]) this thread has counted, in
+    /// every count since: the same markup, names and numbers come back sample after sample, and
+    /// encoding a piece costs far more than looking it up.
+    static SHORT_PIECES: RefCell<FxHashMap<u128, usize>> = RefCell::new(FxHashMap::default());
+}
+
+/// A piece of at most 15 bytes as one number: its bytes, then its length and encoding in the
+/// last byte, so no two pieces (or one piece in the two encodings) share a key. Most pieces are
+/// this short (99% of a generated HTML page's), and a number hashes and compares faster than a
+/// string.
+fn short_key(pattern: Pattern, piece: &str) -> Option<u128> {
+    let bytes = piece.as_bytes();
+    if bytes.len() > 15 {
+        return None;
+    }
+    let mut key = [0u8; 16];
+    key[..bytes.len()].copy_from_slice(bytes);
+    key[15] = bytes.len() as u8 | if pattern == Pattern::O200k { 0x80 } else { 0 };
+    Some(u128::from_le_bytes(key))
+}
+
 /// `bpe.count(text)`: the tokens of each pre-token, added. A piece met again takes its count
-/// from the first time (a piece's tokens depend on the piece alone). The built-in encodings do
-/// not normalise text, so there is nothing to do before splitting.
+/// from the first time (a piece's tokens depend on the piece and the encoding alone): short
+/// pieces from this thread's [`SHORT_PIECES`], longer ones from this count's. The built-in
+/// encodings do not normalise text, so there is nothing to do before splitting.
 fn count_pieces(bpe: &Bpe, pattern: Pattern, text: &str) -> usize {
-    let mut known: FxHashMap<&str, usize> = FxHashMap::default();
-    pieces::split(bpe, pattern, text)
-        .map(|piece| {
-            *known
-                .entry(piece)
-                .or_insert_with(|| bpe.bpe.count(piece.as_bytes()))
-        })
-        .sum()
+    SHORT_PIECES.with_borrow_mut(|short| {
+        if short.len() > SHORT_PIECES_KEPT {
+            short.clear();
+        }
+        let mut long: FxHashMap<&str, usize> = FxHashMap::default();
+        let encode = |piece: &str| bpe.bpe.count(piece.as_bytes());
+        pieces::split(bpe, pattern, text)
+            .map(|piece| match short_key(pattern, piece) {
+                Some(key) => *short.entry(key).or_insert_with(|| encode(piece)),
+                None => *long.entry(piece).or_insert_with(|| encode(piece)),
+            })
+            .sum()
+    })
 }
 
 /// True where `text[..byte]` ends with `\n` and `text[byte..]` starts with a letter. In both
@@ -221,6 +255,24 @@ mod tests {
         let o = TokenCounter::load(&TokenizerSpec::O200kBase).unwrap();
         assert_eq!(o.name(), "o200k_base");
         assert!(o.count("hello world").unwrap() >= 2);
+    }
+
+    #[test]
+    fn counts_kept_between_counts_are_per_encoding() {
+        // Short pieces that the two encodings count differently, counted again and again on one
+        // thread in both: each count must come from its own encoding's pieces.
+        let text = " Quillfeather 在遥远 的山谷 里住着 一位年迈 的陶匠 0.375 ;;;; \t\t\t";
+        let want: Vec<usize> = BUILT_IN.iter().map(|s| reference(s, text)).collect();
+        assert_ne!(
+            want[0], want[1],
+            "the test needs pieces the encodings count differently"
+        );
+        let counters = BUILT_IN.map(|s| TokenCounter::load(&s).unwrap());
+        for _ in 0..3 {
+            for (counter, want) in counters.iter().zip(&want) {
+                assert_eq!(counter.count(text).unwrap(), *want, "{}", counter.name());
+            }
+        }
     }
 
     #[test]
