@@ -798,15 +798,17 @@ mod tests {
             .unwrap()
     }
 
-    /// The problem again, from the facts `meta` records (as an importer would rebuild it).
-    fn from_meta(
-        meta: &Map<String, Value>,
-    ) -> (
+    /// A problem as `meta` records it: cities (name, days, fixed first day), flights (by city
+    /// index), total days, and the plan (city, first day, last day).
+    type Recorded = (
         Vec<(String, usize, Option<usize>)>,
         Vec<(usize, usize)>,
         usize,
         Vec<(String, usize, usize)>,
-    ) {
+    );
+
+    /// The problem again, from the facts `meta` records (as an importer would rebuild it).
+    fn from_meta(meta: &Map<String, Value>) -> Recorded {
         let names: Vec<String> = meta["cities"]
             .as_array()
             .unwrap()
