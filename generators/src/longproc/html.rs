@@ -313,7 +313,8 @@ fn count(n: usize) -> String {
 /// most of the cost of drawing; so a condition reads the choices ([`Draw::number`],
 /// [`Draw::picked`]) and only a kept draw is written out ([`Draw::entity`]).
 ///
-/// Each variant holds its topic's fields in order; a word list's choice is the word chosen.
+/// Each variant holds what its topic's fields are written from; a choice from a word list is
+/// the word chosen.
 #[derive(Debug, Clone, Copy)]
 enum Draw<'p> {
     Product {
