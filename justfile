@@ -56,7 +56,7 @@ fmt:
 
 lint:
     cargo fmt --all -- --check
-    cargo clippy --all-targets -- -D warnings
+    cargo clippy --workspace --all-targets -- -D warnings
 
 # The CPU evaluator: llama.cpp (llama-cpp-python) serving SmolLM2-135M on a free loopback port.
 # Builds its venv on first use (about 6 minutes), then prints the base URL; stop it with kill.

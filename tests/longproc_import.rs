@@ -435,6 +435,40 @@ fn bad_inputs_fail_naming_file_and_field_and_write_nothing() {
         err.contains("tom_tracking_0.5k.json") && err.contains("record 1: field `agent_names`"),
         "{err}"
     );
+    // A page outside the release tree (it would go into a prompt sent to endpoints) is refused.
+    let html_file = data.join("html_to_tsv/html_to_tsv_0.5k.json");
+    let kept = std::fs::read_to_string(&html_file).unwrap();
+    for outside in ["/etc/hostname", "../../../../etc/hostname"] {
+        let mut records: Value = serde_json::from_str(&kept).unwrap();
+        records[0]["html_path"] = Value::from(outside);
+        std::fs::write(&html_file, records.to_string()).unwrap();
+        let err = import(&html_file);
+        assert!(
+            err.contains("record 1: field `html_path`")
+                && err.contains("not a path inside the release"),
+            "{err}"
+        );
+    }
+    std::fs::write(&html_file, kept).unwrap();
+    // A file given twice is named.
+    let tom_file = data.join("tom_tracking/tom_tracking_0.5k.json");
+    std::fs::write(
+        data.join("tom_tracking/prompts.yaml"),
+        "USER_PROMPT: |-\n  {story}\n  {question}\n",
+    )
+    .unwrap();
+    let err = fails(&[
+        "import",
+        "longproc",
+        s(&tom_file),
+        s(&tom_file),
+        "--out",
+        s(&out),
+    ]);
+    assert!(
+        err.contains("tom_tracking_0.5k.json") && err.contains("given twice"),
+        "{err}"
+    );
     // The HTML page a record names is missing.
     std::fs::remove_file(tree.join("webpage/shop_1.html")).unwrap();
     let err = import(&data.join("html_to_tsv/html_to_tsv_0.5k.json"));

@@ -195,6 +195,45 @@ fn the_printed_table_and_the_report_match_their_golden_files() {
     );
 }
 
+/// `tests/fixtures/needlebench-manifest-v2` was written with manifest version 2 (longforge
+/// before commit 853eccd: `generate needlebench --task single --lengths 1k --depths 0,100 --count 1
+/// --seed 3`), whose Parquet text columns carry min and max statistics that version 3 dropped:
+/// `verify` writes it again the way it was written.
+#[test]
+fn a_manifest_version_2_folder_still_verifies() {
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/needlebench-manifest-v2");
+    let manifest = std::fs::read_to_string(fixture.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"manifest_version\": 2"));
+    let out = ok(&["verify", s(&fixture)]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("regenerates byte for byte"));
+    // The same parameters today write version 3, whose Parquet bytes differ.
+    let tmp = tempfile::tempdir().unwrap();
+    let now = tmp.path().join("now");
+    ok(&[
+        "generate",
+        "needlebench",
+        "--task",
+        "single",
+        "--lengths",
+        "1k",
+        "--depths",
+        "0,100",
+        "--count",
+        "1",
+        "--seed",
+        "3",
+        "--out",
+        s(&now),
+    ]);
+    let read = |dir: &Path, f: &str| std::fs::read(dir.join(f)).unwrap();
+    assert_eq!(read(&now, "samples.jsonl"), read(&fixture, "samples.jsonl"));
+    assert_ne!(
+        read(&now, "samples.parquet"),
+        read(&fixture, "samples.parquet")
+    );
+}
+
 /// `tests/fixtures/needlebench-0.1.0` was written by generator 0.1.0 (longforge at commit
 /// 936cc60: `generate needlebench --task atc --needles 2,3 --count 2 --seed 3`), before samples
 /// carried axes and manifests recorded scoring.

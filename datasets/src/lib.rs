@@ -41,4 +41,4 @@ pub use record::{
 pub use seed::{derive_seed, SeededRng};
 pub use text::{read_text, scan_lines, TextLine};
 pub use tokenizer::{is_piece_boundary, TokenCounter, TokenizerSpec};
-pub use writer::{digest_file, sha256_file, DatasetWriter, Provenance, RowGroups};
+pub use writer::{digest_file, sha256_file, DatasetWriter, ParquetLayout, Provenance, RowGroups};

@@ -116,9 +116,10 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 impl Manifest {
+    /// 3: no min and max statistics on Parquet text columns ([`crate::ParquetLayout`]).
     /// 2: Parquet row groups cut by size ([`crate::RowGroups::Bytes`]), scoring specs, shards.
     /// 1: one Parquet row group per 65,536 samples.
-    pub const VERSION: u32 = 2;
+    pub const VERSION: u32 = 3;
 
     /// Pretty-printed with a trailing newline: people read manifests.
     pub fn to_bytes(&self) -> Vec<u8> {

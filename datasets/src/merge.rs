@@ -5,7 +5,7 @@ use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use crate::{
-    jsonl, Context, DatasetError, DatasetWriter, Manifest, Provenance, RowGroups, Sample,
+    jsonl, Context, DatasetError, DatasetWriter, Manifest, ParquetLayout, Provenance, Sample,
     CONTEXTS_JSONL, SAMPLES_JSONL,
 };
 
@@ -84,8 +84,10 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<Manifest, DatasetError> {
             }
         }
     }
-    let mut writer =
-        DatasetWriter::create(out, RowGroups::of_manifest_version(first.manifest_version))?;
+    let mut writer = DatasetWriter::create(
+        out,
+        ParquetLayout::of_manifest_version(first.manifest_version),
+    )?;
     for (_, dir) in &parts {
         // A shard's contexts are those its samples name, in order of first use; the writer
         // keeps the first of each, which is the single run's order.

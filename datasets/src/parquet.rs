@@ -14,46 +14,48 @@ pub const SAMPLES_PARQUET: &str = "samples.parquet";
 pub const CONTEXTS_PARQUET: &str = "contexts.parquet";
 
 /// Records with a Parquet twin: their columns as one DataFrame (one chunk, so one row group
-/// when written).
+/// when written). The rows are consumed: each text is moved out of its row into the column being
+/// built, one column at a time, so a group of megabyte contexts is never held three times (rows,
+/// a copy, the column) while its frame is made.
 pub(crate) trait Rows: Sized {
-    fn frame(rows: &[Self], path: &Path) -> Result<DataFrame, DatasetError>;
+    fn frame(rows: Vec<Self>, path: &Path) -> Result<DataFrame, DatasetError>;
+}
+
+/// A column of texts moved out of `rows` by `take`.
+fn moved<R, T>(rows: &mut [R], name: &str, take: impl Fn(&mut R) -> T) -> Column
+where
+    Series: NamedFrom<Vec<T>, [T]>,
+{
+    Column::new(name.into(), rows.iter_mut().map(take).collect::<Vec<T>>())
 }
 
 impl Rows for Sample {
-    fn frame(samples: &[Sample], path: &Path) -> Result<DataFrame, DatasetError> {
-        let text = |f: &dyn Fn(&Sample) -> String| samples.iter().map(f).collect::<Vec<_>>();
-        let opt = |f: &dyn Fn(&Sample) -> Option<String>| samples.iter().map(f).collect::<Vec<_>>();
+    fn frame(mut samples: Vec<Sample>, path: &Path) -> Result<DataFrame, DatasetError> {
+        let rows = &mut samples[..];
+        let take = std::mem::take::<String>;
         let columns = vec![
-            Column::new("id".into(), text(&|s| s.id.clone())),
-            Column::new("family".into(), text(&|s| s.family.clone())),
-            Column::new("task".into(), text(&|s| s.task.clone())),
-            Column::new("lang".into(), text(&|s| s.lang.clone())),
-            Column::new("context".into(), opt(&|s| s.context.clone())),
-            Column::new("context_id".into(), opt(&|s| s.context_id.clone())),
-            Column::new("question".into(), text(&|s| s.question.clone())),
-            Column::new("prompt".into(), text(&|s| s.prompt.clone())),
-            Column::new("reference".into(), text(&|s| to_json(&s.reference))),
-            Column::new("meta".into(), text(&|s| to_json(&s.meta))),
+            moved(rows, "id", |s| take(&mut s.id)),
+            moved(rows, "family", |s| take(&mut s.family)),
+            moved(rows, "task", |s| take(&mut s.task)),
+            moved(rows, "lang", |s| take(&mut s.lang)),
+            moved(rows, "context", |s| s.context.take()),
+            moved(rows, "context_id", |s| s.context_id.take()),
+            moved(rows, "question", |s| take(&mut s.question)),
+            moved(rows, "prompt", |s| take(&mut s.prompt)),
+            moved(rows, "reference", |s| to_json(&s.reference)),
+            moved(rows, "meta", |s| to_json(&std::mem::take(&mut s.meta))),
         ];
         DataFrame::new(samples.len(), columns).map_err(|e| parquet_error(path, e))
     }
 }
 
 impl Rows for Context {
-    fn frame(contexts: &[Context], path: &Path) -> Result<DataFrame, DatasetError> {
+    fn frame(mut contexts: Vec<Context>, path: &Path) -> Result<DataFrame, DatasetError> {
+        let rows = &mut contexts[..];
         let columns = vec![
-            Column::new(
-                "id".into(),
-                contexts.iter().map(|c| c.id.clone()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "text".into(),
-                contexts.iter().map(|c| c.text.clone()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "tokens".into(),
-                contexts.iter().map(|c| c.tokens).collect::<Vec<_>>(),
-            ),
+            moved(rows, "id", |c| std::mem::take(&mut c.id)),
+            moved(rows, "text", |c| std::mem::take(&mut c.text)),
+            moved(rows, "tokens", |c| c.tokens),
         ];
         DataFrame::new(contexts.len(), columns).map_err(|e| parquet_error(path, e))
     }
@@ -68,11 +70,20 @@ pub(crate) struct ParquetTwin<R: Rows> {
 }
 
 impl<R: Rows> ParquetTwin<R> {
-    pub(crate) fn create(path: &Path) -> Result<Self, DatasetError> {
+    /// `min_max`: whether text columns carry min and max statistics (manifest versions 1 and 2).
+    /// The encoder copies a whole value before cutting it to 64 bytes, three copies of every
+    /// megabyte context at once, for a bound no reader of a text column uses.
+    pub(crate) fn create(path: &Path, min_max: bool) -> Result<Self, DatasetError> {
         let file = std::fs::File::create(path).map_err(|e| DatasetError::io(path, e))?;
-        let schema = R::frame(&[], path)?.schema().as_ref().clone();
+        let schema = R::frame(Vec::new(), path)?.schema().as_ref().clone();
+        let statistics = StatisticsOptions {
+            min_value: min_max,
+            max_value: min_max,
+            ..StatisticsOptions::default()
+        };
         let writer = ParquetWriter::new(file)
             .with_compression(ParquetCompression::Zstd(None))
+            .with_statistics(statistics)
             .with_row_group_size(Some(65_536))
             .batched(&schema)
             .map_err(|e| parquet_error(path, e))?;
@@ -83,11 +94,10 @@ impl<R: Rows> ParquetTwin<R> {
         })
     }
 
-    /// Writes `rows` as one row group. The rows are dropped once their columns are built, before
-    /// encoding, so a group of megabyte contexts is not held twice while its pages are made.
+    /// Writes `rows` as one row group; they are consumed as their columns are built (see
+    /// [`Rows::frame`]).
     pub(crate) fn write_group(&mut self, rows: Vec<R>) -> Result<(), DatasetError> {
-        let df = R::frame(&rows, &self.path)?;
-        drop(rows);
+        let df = R::frame(rows, &self.path)?;
         self.writer
             .write_batch(&df)
             .map_err(|e| parquet_error(&self.path, e))

@@ -28,12 +28,27 @@ pub enum RowGroups {
 impl RowGroups {
     const MAX_ROWS: usize = 65_536;
     const MAX_BYTES: usize = 16 << 20;
+}
 
+/// How the Parquet twins are written. Part of the format, since it decides the bytes: the
+/// manifest's version says which, so `verify` rewrites an older folder the way it was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParquetLayout {
+    pub row_groups: RowGroups,
+    /// Min and max statistics on text columns (manifest versions 1 and 2; dropped in 3, see
+    /// `ParquetTwin::create`).
+    pub min_max: bool,
+}
+
+impl ParquetLayout {
     pub fn of_manifest_version(version: u32) -> Self {
-        if version <= 1 {
-            RowGroups::Whole
-        } else {
-            RowGroups::Bytes
+        ParquetLayout {
+            row_groups: if version <= 1 {
+                RowGroups::Whole
+            } else {
+                RowGroups::Bytes
+            },
+            min_max: version <= 2,
         }
     }
 }
@@ -63,6 +78,7 @@ pub struct DatasetWriter {
     /// Buffered sample JSON that closes a row group: `None` for [`RowGroups::Whole`]. A field,
     /// not the constant, so tests can cut many groups from a few kilobytes.
     group_byte_limit: Option<usize>,
+    min_max: bool,
 }
 
 /// One record type's JSON Lines file and Parquet twin, and the row group being gathered.
@@ -80,13 +96,14 @@ impl<R: crate::parquet::Rows + serde::Serialize> Table<R> {
         dir: &Path,
         jsonl_name: &'static str,
         parquet_name: &str,
+        min_max: bool,
     ) -> Result<Self, DatasetError> {
         let path = dir.join(jsonl_name);
         let jsonl = std::fs::File::create(&path).map_err(|e| DatasetError::io(&path, e))?;
         Ok(Table {
             jsonl_name,
             jsonl: BufWriter::new(jsonl),
-            parquet: ParquetTwin::create(&dir.join(parquet_name))?,
+            parquet: ParquetTwin::create(&dir.join(parquet_name), min_max)?,
             group: Vec::new(),
             group_bytes: 0,
             rows: 0,
@@ -136,17 +153,18 @@ impl<R: crate::parquet::Rows + serde::Serialize> Table<R> {
 }
 
 impl DatasetWriter {
-    pub fn create(dir: &Path, layout: RowGroups) -> Result<Self, DatasetError> {
+    pub fn create(dir: &Path, layout: ParquetLayout) -> Result<Self, DatasetError> {
         std::fs::create_dir_all(dir).map_err(|e| DatasetError::io(dir, e))?;
         Ok(DatasetWriter {
             dir: dir.to_path_buf(),
-            samples: Table::create(dir, SAMPLES_JSONL, SAMPLES_PARQUET)?,
+            samples: Table::create(dir, SAMPLES_JSONL, SAMPLES_PARQUET, layout.min_max)?,
             contexts: None,
             context_ids: Default::default(),
-            group_byte_limit: match layout {
+            group_byte_limit: match layout.row_groups {
                 RowGroups::Whole => None,
                 RowGroups::Bytes => Some(RowGroups::MAX_BYTES),
             },
+            min_max: layout.min_max,
         })
     }
 
@@ -179,10 +197,12 @@ impl DatasetWriter {
         }
         let table = match &mut self.contexts {
             Some(t) => t,
-            None => {
-                self.contexts
-                    .insert(Table::create(&self.dir, CONTEXTS_JSONL, CONTEXTS_PARQUET)?)
-            }
+            None => self.contexts.insert(Table::create(
+                &self.dir,
+                CONTEXTS_JSONL,
+                CONTEXTS_PARQUET,
+                self.min_max,
+            )?),
         };
         table.push(&self.dir, context, self.group_byte_limit)
     }
@@ -281,7 +301,8 @@ mod tests {
         }
     }
 
-    fn write(dir: &Path, samples: &[Sample], layout: RowGroups) -> Manifest {
+    fn write(dir: &Path, samples: &[Sample], version: u32) -> Manifest {
+        let layout = ParquetLayout::of_manifest_version(version);
         let mut w = DatasetWriter::create(dir, layout).unwrap();
         // Groups of 64 KiB rather than 16 MiB: the same cuts at a thousandth of the disk.
         w.group_byte_limit = w.group_byte_limit.map(|_| 64 << 10);
@@ -297,8 +318,8 @@ mod tests {
         // Big enough to cut several (test-sized) row groups.
         let big = "长文本".repeat(1 << 12);
         let samples: Vec<Sample> = (0..12).map(|i| sample(i, &big)).collect();
-        let a = write(&tmp.path().join("a"), &samples, RowGroups::Bytes);
-        let b = write(&tmp.path().join("b"), &samples, RowGroups::Bytes);
+        let a = write(&tmp.path().join("a"), &samples, Manifest::VERSION);
+        let b = write(&tmp.path().join("b"), &samples, Manifest::VERSION);
         assert_eq!(a, b);
         assert_eq!(a.counts["samples"], 12);
         let ids = read_sample_ids_parquet(&tmp.path().join("a").join(SAMPLES_PARQUET)).unwrap();
@@ -313,19 +334,46 @@ mod tests {
             reader.get_metadata().unwrap().row_groups.len()
         };
         assert!(groups("a") >= 4, "cut by bytes: {} groups", groups("a"));
-        let whole = write(&tmp.path().join("c"), &samples, RowGroups::Whole);
+        let whole = write(&tmp.path().join("c"), &samples, 1);
         assert_eq!(groups("c"), 1);
         assert_ne!(
             whole.files[1].sha256, a.files[1].sha256,
             "the layout decides the bytes"
         );
         assert_eq!(whole.files[0], a.files[0], "not the JSON Lines");
-        let none = write(&tmp.path().join("d"), &[], RowGroups::Bytes);
+        let none = write(&tmp.path().join("d"), &[], Manifest::VERSION);
         assert_eq!(none.counts["samples"], 0);
         assert!(
             read_sample_ids_parquet(&tmp.path().join("d").join(SAMPLES_PARQUET))
                 .unwrap()
                 .is_empty()
         );
+    }
+
+    /// Version 3 drops min and max statistics on text columns (a megabyte context was copied
+    /// whole three times to make them); version 2 keeps them, so its folders still verify. The
+    /// Parquet footer, uncompressed, holds the statistics: the context's first bytes are there
+    /// exactly when they are written.
+    #[test]
+    fn text_columns_carry_min_max_statistics_up_to_version_2_only() {
+        let tmp = tempfile::tempdir().unwrap();
+        let text = format!("STATISTICS-MARKER {}", "filler ".repeat(2000));
+        let samples = vec![sample(0, &text)];
+        let footer = |dir: &str| -> Vec<u8> {
+            let bytes = std::fs::read(tmp.path().join(dir).join(SAMPLES_PARQUET)).unwrap();
+            let end = bytes.len() - 8;
+            let len = u32::from_le_bytes(bytes[end..end + 4].try_into().unwrap()) as usize;
+            bytes[end - len..end].to_vec()
+        };
+        let has_marker = |footer: &[u8]| footer.windows(17).any(|w| w == b"STATISTICS-MARKER");
+        write(&tmp.path().join("v2"), &samples, 2);
+        write(&tmp.path().join("v3"), &samples, 3);
+        assert!(has_marker(&footer("v2")));
+        assert!(!has_marker(&footer("v3")));
+        // Both read back.
+        for dir in ["v2", "v3"] {
+            let ids = read_sample_ids_parquet(&tmp.path().join(dir).join(SAMPLES_PARQUET));
+            assert_eq!(ids.unwrap(), ["t/0"]);
+        }
     }
 }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use longforge_datasets::{
-    DatasetWriter, GeneratorInfo, Manifest, Provenance, RowGroups, Sample, ScoringSpec, Shard,
+    DatasetWriter, GeneratorInfo, Manifest, ParquetLayout, Provenance, Sample, ScoringSpec, Shard,
 };
 use serde_json::Value;
 
@@ -62,7 +62,8 @@ pub fn write_source(
         None => None,
     };
     let range = shard.map_or(0..total, |s| s.first..s.end);
-    let mut writer = DatasetWriter::create(dir, RowGroups::of_manifest_version(manifest_version))?;
+    let mut writer =
+        DatasetWriter::create(dir, ParquetLayout::of_manifest_version(manifest_version))?;
     let mut specs = BTreeMap::new();
     // Which version is reproduced is settled once; each sample is then turned into it.
     let recorded_scoring = as_version(family, version, &mut [])?;

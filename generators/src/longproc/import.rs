@@ -145,6 +145,13 @@ impl Importer for LongProcImporter {
             companions: BTreeMap::new(),
             left_out: BTreeMap::new(),
         };
+        let mut given = BTreeSet::new();
+        for file in files {
+            let same = std::fs::canonicalize(file).unwrap_or_else(|_| file.clone());
+            if !given.insert(same) {
+                return Err(input(file, "given twice; import each file once"));
+            }
+        }
         let mut samples: Vec<Sample> = Vec::new();
         for file in files {
             let text = std::fs::read_to_string(file)
@@ -187,7 +194,11 @@ impl Importer for LongProcImporter {
             .collect();
         if samples.is_empty() {
             return Err(GenerateError::param(
-                if levels.is_some() { "levels" } else { "task" },
+                match (&levels, wanted) {
+                    (Some(_), _) => "levels",
+                    (None, Some(_)) => "task",
+                    (None, None) => "(all)",
+                },
                 format!(
                     "no record of the files given was kept, so nothing is written: {}",
                     if left_out.is_empty() {
@@ -558,6 +569,9 @@ fn build(task: Task, level: &str, rec: &Rec) -> Result<Built, GenerateError> {
             let cases = cases
                 .as_array()
                 .ok_or_else(|| rec.bad("testcases", "want a list of [input, output] pairs"))?;
+            if cases.is_empty() {
+                return Err(rec.bad("testcases", "holds no test case to run"));
+            }
             let mut tests = Vec::with_capacity(cases.len());
             for (i, case) in cases.iter().enumerate() {
                 let pair = case
@@ -778,6 +792,19 @@ fn github(file: &Path, rows: &Rows, reading: &mut Reading) -> Result<Vec<Sample>
         let mut b = build(task, &level, &rec)?;
         if task == Task::HtmlToTsv {
             let page = rec.text("html_path")?;
+            // The page goes into a prompt sent to model endpoints: only a file of the release
+            // tree, never an absolute path or one that climbs out of it.
+            if !Path::new(page)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)))
+            {
+                return Err(rec.bad(
+                    "html_path",
+                    format!(
+                        "`{page}` is not a path inside the release (no absolute path, no `..`)"
+                    ),
+                ));
+            }
             let html = find_page(dir, page).ok_or_else(|| {
                 rec.bad(
                     "html_path",

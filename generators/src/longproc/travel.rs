@@ -34,9 +34,8 @@
 //! within 10% of the aim (20% after half the draws). Dial: `--fixed`, the share of the cities
 //! with an event (at least one: without one, every trip backwards is a second trip).
 
-use std::collections::HashSet;
-
 use longforge_datasets::SeededRng;
+use rustc_hash::FxHashSet;
 use serde_json::{json, Map, Value};
 
 use super::places::Namer;
@@ -135,7 +134,9 @@ pub(crate) struct Search<'a> {
     mask: u64,
     /// Counting only: (placed cities, last city) from which no trip completes. The day and the
     /// next fixed stay follow from the placed cities, so such a state never completes again.
-    dead: HashSet<(u64, usize)>,
+    /// Looked up at every node of the uniqueness check, so hashed with Fx rather than SipHash
+    /// (the keys are ours, not an adversary's; only membership is read, never the order).
+    dead: FxHashSet<(u64, usize)>,
     path: Vec<Stay>,
     /// The trace, when writing one.
     pub lines: Option<Vec<String>>,
@@ -159,7 +160,7 @@ impl<'a> Search<'a> {
             fixed: problem.fixed_order(),
             placed: vec![false; problem.cities.len()],
             mask: 0,
-            dead: HashSet::new(),
+            dead: FxHashSet::default(),
             path: Vec::new(),
             lines: None,
             chars: 0,
@@ -180,7 +181,7 @@ impl<'a> Search<'a> {
         for &c in &s.fixed.clone() {
             let city = &problem.cities[c];
             if let Some((first, last)) = city.fixed() {
-                s.write(format!("Fixed: {} on days {first}-{last}.", city.name));
+                s.write(|_| format!("Fixed: {} on days {first}-{last}.", city.name));
             }
         }
         s.visit(1, None, 0);
@@ -191,13 +192,29 @@ impl<'a> Search<'a> {
         &self.problem.cities[city].name
     }
 
-    fn write(&mut self, line: String) {
+    /// Writes the line `line` makes, when writing a trace. The line is made only then: the
+    /// uniqueness check runs this search without a trace over many more nodes, and formatting
+    /// lines it throws away was most of its time.
+    fn write(&mut self, line: impl FnOnce(&Self) -> String) {
+        if self.lines.is_none() {
+            return;
+        }
+        let line = line(self);
+        self.chars += line.len() + 1;
         if let Some(lines) = &mut self.lines {
-            self.chars += line.len() + 1;
             lines.push(line);
-            if self.chars > self.limit {
-                self.cut = true;
-            }
+        }
+        if self.chars > self.limit {
+            self.cut = true;
+        }
+    }
+
+    /// A candidate as the trace names it: "CITY (days D-E)", or "CITY (fixed, days D-E)".
+    fn what(&self, c: usize, day: usize, last: usize) -> String {
+        if self.problem.cities[c].event.is_some() {
+            format!("{} (fixed, days {day}-{last})", self.name(c))
+        } else {
+            format!("{} (days {day}-{last})", self.name(c))
         }
     }
 
@@ -219,9 +236,7 @@ impl<'a> Search<'a> {
             return true;
         }
         if self.path.len() == n {
-            self.write(format!(
-                "Day {day}: all {n} cities are placed; the plan is complete."
-            ));
+            self.write(|_| format!("Day {day}: all {n} cities are placed; the plan is complete."));
             self.found.push(self.path.clone());
             return self.found.len() >= self.want;
         }
@@ -231,12 +246,6 @@ impl<'a> Search<'a> {
             .and_then(|c| self.problem.cities[c].fixed())
             .map_or(total, |f| f.0);
         let forced = fixed.filter(|_| limit == day);
-        let candidates: Vec<usize> = match forced {
-            Some(c) => vec![c],
-            None => (0..n)
-                .filter(|&c| !self.placed[c] && self.problem.cities[c].event.is_none())
-                .collect(),
-        };
         // A fixed stay that begins today must end by the first day of the one after it.
         let limit = match forced {
             Some(_) => self
@@ -246,26 +255,36 @@ impl<'a> Search<'a> {
                 .map_or(total, |f| f.0),
             None => limit,
         };
+        // The candidates: the forced fixed city, or the unplaced cities without an event in
+        // listed order. Each accepted candidate's subtree unplaces what it placed before the
+        // next is tried, so testing `placed` as the loop goes sees the set as it was on entry.
+        let candidates = match forced {
+            Some(c) => c..c + 1,
+            None => 0..n,
+        };
         for c in candidates {
+            if forced.is_none() && (self.placed[c] || self.problem.cities[c].event.is_some()) {
+                continue;
+            }
             let last = day + self.problem.cities[c].days - 1;
             let is_fixed = self.problem.cities[c].event.is_some();
-            let what = if is_fixed {
-                format!("{} (fixed, days {day}-{last})", self.name(c))
-            } else {
-                format!("{} (days {day}-{last})", self.name(c))
-            };
             if let Some(p) = prev.filter(|&p| !self.joined[p][c]) {
-                let line = format!(
-                    "Day {day}: try {what}: no direct flight from {}, rejected.",
-                    self.name(p)
-                );
-                self.write(line);
+                self.write(|s| {
+                    format!(
+                        "Day {day}: try {}: no direct flight from {}, rejected.",
+                        s.what(c, day, last),
+                        s.name(p)
+                    )
+                });
             } else if last > limit {
-                self.write(format!(
-                    "Day {day}: try {what}: ends after day {limit}, rejected."
-                ));
+                self.write(|s| {
+                    format!(
+                        "Day {day}: try {}: ends after day {limit}, rejected.",
+                        s.what(c, day, last)
+                    )
+                });
             } else {
-                self.write(format!("Day {day}: try {what}: accepted."));
+                self.write(|s| format!("Day {day}: try {}: accepted.", s.what(c, day, last)));
                 if self.cut {
                     return true;
                 }
@@ -292,15 +311,14 @@ impl<'a> Search<'a> {
             self.dead.insert(state);
         }
         match prev {
-            Some(p) => {
-                let line = format!(
+            Some(p) => self.write(|s| {
+                format!(
                     "Day {day}: nothing fits after {}; backtrack, removing {}.",
-                    self.name(p),
-                    self.name(p)
-                );
-                self.write(line);
-            }
-            None => self.write("Day 1: nothing fits; there is no plan.".into()),
+                    s.name(p),
+                    s.name(p)
+                )
+            }),
+            None => self.write(|_| "Day 1: nothing fits; there is no plan.".into()),
         }
         self.cut
     }
@@ -780,15 +798,17 @@ mod tests {
             .unwrap()
     }
 
-    /// The problem again, from the facts `meta` records (as an importer would rebuild it).
-    fn from_meta(
-        meta: &Map<String, Value>,
-    ) -> (
+    /// A problem as `meta` records it: cities (name, days, fixed first day), flights (by city
+    /// index), total days, and the plan (city, first day, last day).
+    type Recorded = (
         Vec<(String, usize, Option<usize>)>,
         Vec<(usize, usize)>,
         usize,
         Vec<(String, usize, usize)>,
-    ) {
+    );
+
+    /// The problem again, from the facts `meta` records (as an importer would rebuild it).
+    fn from_meta(meta: &Map<String, Value>) -> Recorded {
         let names: Vec<String> = meta["cities"]
             .as_array()
             .unwrap()
