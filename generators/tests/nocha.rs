@@ -212,3 +212,15 @@ fn too_many_pairs_or_too_short_a_book_name_their_flag() {
         "{e}"
     );
 }
+
+/// A long book's paragraphs counted one by one sum to about a percent more or less than the
+/// book counted whole: more than one paragraph can correct at 128K tokens. Every book must
+/// still land within tolerance of its length (this once failed with `NoConvergence`).
+#[test]
+fn long_books_land_on_their_length() {
+    let (resolved, samples, contexts) = generate(json!({
+        "lengths": ["128k"], "count": 6, "pairs": 2, "seed": 0
+    }));
+    assert_eq!(contexts.len(), 6);
+    check_dataset(&resolved, &samples, &contexts);
+}

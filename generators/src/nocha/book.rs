@@ -7,9 +7,9 @@
 //!
 //! Length: the skeleton (headings, introductions, events) is counted first; filler then fills
 //! each slot up to its share of what remains, paragraph by paragraph, counted one at a time.
-//! The joined text is counted once exactly and corrected (a paragraph removed or added, chosen
-//! by its length) until it lies within [`tolerance`] of the target: a few exact counts of the
-//! whole book in all. No paragraph appears twice in a book.
+//! The joined text is counted once exactly and corrected (paragraphs removed or added, as many
+//! as the gap needs, the last chosen by its length) until it lies within [`tolerance`] of the
+//! target: a few exact counts of the whole book in all. No paragraph appears twice in a book.
 
 use std::collections::HashSet;
 
@@ -71,6 +71,9 @@ const GAP: &str = "\n\n";
 const OPENING_SHARE: f64 = 0.3;
 /// Correction rounds before giving up (each one exact count of the book).
 const ROUNDS: usize = 16;
+/// How close to the target a correction round aims, in tokens (a short sentence): the
+/// tolerance is the limit, not the aim.
+const AIM: usize = 40;
 
 /// Writes `world` as a book of `target` tokens (within [`tolerance`]) counted by `counter`.
 pub fn write(
@@ -205,51 +208,59 @@ pub fn write(
                 got: tokens,
             });
         }
+        // The parts' counts sum to more or less than the joined book's (tokens merge across
+        // paragraph breaks), by about a percent: far more than one paragraph in a long book.
+        // So a round moves as many paragraphs as the gap needs, the last one chosen to fit.
         if tokens > target {
-            // Remove the filler paragraph whose length best matches the excess, latest first.
-            let over = tokens - target;
-            let best = fillers
-                .iter()
-                .enumerate()
-                .flat_map(|(k, f)| f.iter().enumerate().map(move |(j, p)| (k, j, p.tokens)))
-                .min_by_key(|&(k, j, t)| ((t + gap).abs_diff(over), usize::MAX - k, j));
-            let Some((k, j, _)) = best else {
-                return Err(GenerateError::TooShort {
-                    target,
-                    needed: tokens,
-                });
-            };
-            fillers[k].remove(j);
-        } else {
-            // Add to the slot with the least filler the paragraph, of a few drawn, closest to
-            // the deficit.
-            let under = target - tokens;
-            let k = (0..slots.len())
-                .min_by_key(|&k| (fillers[k].len(), usize::MAX - k))
-                .unwrap_or(0);
-            let mut best: Option<Para> = None;
-            for _ in 0..12 {
-                let text = filler(world, &slots[k], rng);
-                if seen.contains(&text) {
-                    continue;
-                }
-                let tokens = count(&text)?;
-                let better = best.as_ref().is_none_or(|b| {
-                    (tokens + gap).abs_diff(under) < (b.tokens + gap).abs_diff(under)
-                });
-                if better {
-                    best = Some(Para {
-                        text,
-                        part: Part::Filler,
-                        tokens,
+            let mut left = tokens - target;
+            while left > AIM.min(tol / 2) {
+                // The filler paragraph whose length best matches what is left, latest first.
+                let best = fillers
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(k, f)| f.iter().enumerate().map(move |(j, p)| (k, j, p.tokens)))
+                    .min_by_key(|&(k, j, t)| ((t + gap).abs_diff(left), usize::MAX - k, j));
+                let Some((k, j, t)) = best else {
+                    return Err(GenerateError::TooShort {
+                        target,
+                        needed: tokens,
                     });
-                }
-                if under > 400 {
-                    break;
-                }
+                };
+                fillers[k].remove(j);
+                left = left.saturating_sub(t + gap);
             }
-            if let Some(p) = best {
+        } else {
+            let mut left = target - tokens;
+            while left > AIM.min(tol / 2) {
+                // To the slot with the least filler: while far under, the first new paragraph
+                // drawn; near the end, the one of a few drawn closest to what is left.
+                let k = (0..slots.len())
+                    .min_by_key(|&k| (fillers[k].len(), usize::MAX - k))
+                    .unwrap_or(0);
+                let mut best: Option<Para> = None;
+                for _ in 0..12 {
+                    let text = filler(world, &slots[k], rng);
+                    if seen.contains(&text) {
+                        continue;
+                    }
+                    let tokens = count(&text)?;
+                    let better = best.as_ref().is_none_or(|b| {
+                        (tokens + gap).abs_diff(left) < (b.tokens + gap).abs_diff(left)
+                    });
+                    if better {
+                        best = Some(Para {
+                            text,
+                            part: Part::Filler,
+                            tokens,
+                        });
+                    }
+                    if left > 400 {
+                        break;
+                    }
+                }
+                let Some(p) = best else { break };
                 seen.insert(p.text.clone());
+                left = left.saturating_sub(p.tokens + gap);
                 fillers[k].push(p);
             }
         }
