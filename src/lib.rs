@@ -12,6 +12,7 @@ mod judge;
 mod merge;
 mod progress;
 mod rank;
+mod report;
 mod run;
 mod score;
 mod scoring;
@@ -54,6 +55,8 @@ enum Command {
     Merge(merge::Args),
     /// Rank models from battles with a Bradley-Terry fit and bootstrap intervals.
     Rank(rank::Args),
+    /// Publish a static leaderboard site (HTML, Markdown, CSV, JSON, SVG pictures) from summaries, ratings and judgments.
+    Report(report::Args),
     /// Generate small NeedleBench datasets, answer them with the baselines, score, and report.
     Demo(demo::Args),
 }
@@ -93,6 +96,7 @@ pub fn run_cli(registry: &Registry, args: impl IntoIterator<Item = OsString>) ->
         Command::Score(a) => score::run(registry, a),
         Command::Demo(a) => done(demo::run(registry, a)),
         Command::Rank(a) => done(rank::run(a)),
+        Command::Report(a) => done(report::run(a)),
         Command::Merge(a) => done(merge::run(a)),
     };
     match result {

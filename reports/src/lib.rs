@@ -4,6 +4,8 @@
 //! are drawn from each sample's `axes`, headers from the figures' names. Templates are minijinja
 //! files shipped in the binary, so the layout can be read and changed without touching code.
 
+pub mod plots;
+pub mod site;
 mod table;
 
 pub use table::{axes_text, axis_text, cells, score_table, value_text, Table, UNDEFINED};

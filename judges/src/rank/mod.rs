@@ -28,10 +28,10 @@ pub use rao_kupper::fit_rao_kupper;
 use std::collections::BTreeMap;
 
 use longforge_datasets::derive_seed;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How the fitted strengths are reported.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Scale {
     /// Natural-log strengths, centred at zero.
@@ -41,7 +41,7 @@ pub enum Scale {
 }
 
 /// How ties enter the likelihood.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Ties {
     /// Half a win each way (FastChat, Arena-Hard).
@@ -52,7 +52,7 @@ pub enum Ties {
     Davidson,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RankSettings {
     pub ties: Ties,
     pub scale: Scale,
@@ -67,7 +67,7 @@ pub struct RankSettings {
     pub control_length: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Rating {
     pub model: String,
     pub rating: f64,
@@ -86,16 +86,16 @@ pub struct Rating {
     pub win_rate: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Ranking {
     pub settings: RankSettings,
     /// Rao-Kupper's theta or Davidson's nu; none when ties count as half wins.
     pub tie_parameter: Option<f64>,
     /// Under `--control length`: logits per standard deviation of the length covariate (positive
     /// when the judge favours the longer answer), with its bootstrap interval.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub length_coefficient: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub length_coefficient_ci: Option<[f64; 2]>,
     pub invalid: usize,
     /// Bootstrap rounds whose resample had no finite maximum. In them a model that won (or lost)
