@@ -2,12 +2,14 @@
 //! differ only in the swapped detail; the world, rebuilt from the seed, makes the true claim
 //! true and the false one false (re-derived from `meta.claim`, not read from `meta.truth`);
 //! every evidence span holds its text; books are within tolerance of their length, counted
-//! again with tiktoken; no book repeats a paragraph.
+//! again with tiktoken; no book repeats a paragraph; filler shows together only people the
+//! world has together, and no false "met at" claim names a place where its two people were
+//! ever together.
 
 use std::collections::{BTreeMap, HashSet};
 
 use longforge_datasets::{Context, Sample};
-use longforge_generators::nocha::{book_of, claim_holds, Claim, NoCha};
+use longforge_generators::nocha::{book_of, claim_holds, Claim, Made, NoCha};
 use longforge_generators::{Family, Inputs};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -33,8 +35,84 @@ fn difference<'a>(a: &'a str, b: &'a str) -> (&'a str, &'a str) {
     (&a[..a.len() - end], &b[..b.len() - end])
 }
 
+/// Every filler paragraph names only people present in its scene, and everyone present is,
+/// per the world's state at that moment, alive and at the scene's place.
+fn check_scenes(id: &str, made: &Made) {
+    let world = &made.world;
+    let states = world.states();
+    let chars: Vec<char> = made.text().chars().collect();
+    assert!(!made.book.scenes.is_empty(), "{id}: no filler");
+    for scene in &made.book.scenes {
+        let text: String = chars[scene.span.start..scene.span.end].iter().collect();
+        let state = &states[scene.after.map_or(0, |e| e + 1)];
+        for (p, person) in world.people.iter().enumerate() {
+            let named = text
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w == person.given);
+            assert!(
+                !named || scene.present.contains(&p),
+                "{id}: {} is shown but not present: {text}",
+                person.given
+            );
+        }
+        for &p in &scene.present {
+            assert!(
+                state.alive[p] && state.location[p] == scene.place,
+                "{id}: {} shown at {} where the world does not have them: {text}",
+                world.people[p].given,
+                world.places[scene.place].name
+            );
+        }
+    }
+}
+
+/// A false claim that two people met at a place: at no moment of the story were both alive and
+/// there (nor shown there together in filler); with a person swapped, not anywhere.
+fn check_false_meeting(id: &str, made: &Made, claim: &Value, slot: &str) {
+    let (a, b, place) = match claim["shape"].as_str() {
+        Some("met" | "met_then_married") => (
+            claim["a"].as_u64().unwrap() as usize,
+            claim["b"].as_u64().unwrap() as usize,
+            claim["place"].as_u64().unwrap() as usize,
+        ),
+        _ => return,
+    };
+    let anywhere = slot != "place";
+    for (i, state) in made.world.states().iter().enumerate() {
+        let together = state.alive[a] && state.alive[b] && state.location[a] == state.location[b];
+        assert!(
+            !(together && (anywhere || state.location[a] == place)),
+            "{id}: {} and {} are together at {} at moment {i}, yet \"met\" there is false",
+            made.world.people[a].given,
+            made.world.people[b].given,
+            made.world.places[state.location[a]].name
+        );
+    }
+    for scene in &made.book.scenes {
+        assert!(
+            !(scene.present.contains(&a)
+                && scene.present.contains(&b)
+                && (anywhere || scene.place == place)),
+            "{id}: the book shows them together at {}",
+            made.world.places[scene.place].name
+        );
+    }
+}
+
 fn check_dataset(resolved: &Value, samples: &[Sample], contexts: &[Context]) {
     let books: BTreeMap<&str, &Context> = contexts.iter().map(|c| (c.id.as_str(), c)).collect();
+    // Each book's world rebuilt once from the parameters and seed.
+    let mut made: BTreeMap<&str, std::sync::Arc<Made>> = BTreeMap::new();
+    for id in books.keys() {
+        let mut parts = id.split('/').skip(1);
+        let length = parts.next().unwrap();
+        let index: usize = parts.next().unwrap()[1..].parse().unwrap();
+        let book = book_of(resolved, &Inputs::default(), length, index).unwrap();
+        // Every pair proved again: the false claim holds not even on a loose reading.
+        book.check_pairs().unwrap();
+        check_scenes(id, &book);
+        made.insert(id, book);
+    }
     let cl100k = tiktoken_rs::cl100k_base().unwrap();
     for c in contexts {
         let target = samples
@@ -62,17 +140,13 @@ fn check_dataset(resolved: &Value, samples: &[Sample], contexts: &[Context]) {
             .push(s);
         // Truth re-derived from the world rebuilt from the parameters and seed.
         let book_id = s.context_id.as_deref().unwrap();
-        let (length, index) = {
-            let mut parts = book_id.split('/').skip(1);
-            let length = parts.next().unwrap();
-            let index: usize = parts.next().unwrap()[1..].parse().unwrap();
-            (length, index)
-        };
-        let made = book_of(resolved, &Inputs::default(), length, index).unwrap();
-        // Every pair proved again: the false claim holds not even on a loose reading.
-        made.check_pairs().unwrap();
+        let made = &made[book_id];
         let claim: Claim = serde_json::from_value(s.meta["claim"].clone()).unwrap();
-        let holds = claim_holds(&made, &claim).unwrap();
+        let holds = claim_holds(made, &claim).unwrap();
+        if !holds {
+            let slot = s.meta["swap"]["slot"].as_str().unwrap();
+            check_false_meeting(&s.id, made, &s.meta["claim"], slot);
+        }
         assert_eq!(json!(holds), s.reference.value, "{}: {}", s.id, s.question);
         assert_eq!(json!(holds), s.meta["truth"]);
         assert_eq!(made.text(), books[book_id].text);
@@ -183,6 +257,16 @@ fn a_long_book_holds_every_kind_spread_across_it() {
         .filter(|p| p[0].meta["truth"] == json!(true))
         .count();
     assert!(true_first > 3 && true_first < 27, "{true_first} of 30");
+}
+
+/// A new user's trial: `16k/b0/p0` claimed falsely that two people met at a place one lived at
+/// and the other travelled to, where the book shows them walking together.
+#[test]
+fn the_first_trial_makes_no_meeting_false_that_the_book_shows() {
+    let (resolved, samples, contexts) = generate(json!({
+        "lengths": ["4k", "16k", "64k"], "count": 4, "pairs": 15, "seed": 11
+    }));
+    check_dataset(&resolved, &samples, &contexts);
 }
 
 #[test]

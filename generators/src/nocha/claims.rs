@@ -10,8 +10,9 @@
 //!
 //! A false claim must be false under any fair reading, not only the strict one:
 //! [`Claim::loosely_holds`] is true where a careful reader could still call the claim true
-//! (two people "met" at a place where they were together for any reason; a thing "passed to"
-//! someone who came to hold it later by other means), and no false claim may loosely hold.
+//! (two people "met" at a place where the world's state has them both, alive, at any moment of
+//! the timeline, whether or not an event brings them together; a thing "passed to" someone who
+//! came to hold it later by other means), and no false claim may loosely hold.
 
 use serde::{Deserialize, Serialize};
 
@@ -559,17 +560,26 @@ impl Claim {
                 victim,
                 thing,
             }),
+            // Whoever the detail, two people at one place at one moment (for any reason: an
+            // event, a journey's end, living there, small talk the book shows) met there. With
+            // a person swapped the place is no alibi: the two must never have been together,
+            // nor taken part in one event, anywhere.
             Claim::Met { a, b, .. } if person_swapped => {
-                events.iter().any(|e| both_in(&e.what, a, b))
+                !world.together_at(a, b).is_empty()
+                    || events.iter().any(|e| both_in(&e.what, a, b))
             }
             Claim::Married { a, b, .. } if person_swapped => events.iter().any(
                 |e| matches!(e.what, Happening::Marriage { a: x, b: y } if same_two(a, b, x, y)),
             ),
             Claim::Died { who, .. } if person_swapped => anywhere(Happening::Death { who }),
-            // Together at the place in any event counts as having met there.
-            Claim::Met { a, b, place } | Claim::MetThenMarried { a, b, place } => events
-                .iter()
-                .any(|e| e.place == place && both_in(&e.what, a, b)),
+            // Together at the place at any moment, or in any event there, counts as having met
+            // there.
+            Claim::Met { a, b, place } | Claim::MetThenMarried { a, b, place } => {
+                world.together_at(a, b).contains(&place)
+                    || events
+                        .iter()
+                        .any(|e| e.place == place && both_in(&e.what, a, b))
+            }
             // Any journey to the place, from wherever.
             Claim::Travelled { who, to, .. } => events.iter().any(
                 |e| matches!(e.what, Happening::Journey { who: w, to: t, .. } if w == who && t == to),

@@ -777,6 +777,43 @@ mod tests {
         assert_eq!(kinds.len(), 5, "{kinds:?}");
     }
 
+    /// Two people alive at one place at one moment of the story (living there, a journey's
+    /// end, an event, small talk) met there on a fair reading: no false claim says they met
+    /// there, and with a person swapped no false claim says they met at all if they were ever
+    /// together.
+    #[test]
+    fn no_false_meeting_where_the_two_were_ever_together() {
+        let mut meetings = 0;
+        for seed in 0..300 {
+            let mut rng = SeededRng::new(seed);
+            let tokens = [4_000, 16_000, 64_000][seed as usize % 3];
+            let world = World::simulate(&mut rng, Size::for_tokens(tokens));
+            let Ok(pairs) = make_pairs(&world, &mut rng, 15) else {
+                continue;
+            };
+            let states = world.states();
+            for p in &pairs {
+                let (a, b, place) = match p.false_claim {
+                    Claim::Met { a, b, place } | Claim::MetThenMarried { a, b, place } => {
+                        (a, b, place)
+                    }
+                    _ => continue,
+                };
+                meetings += 1;
+                let anywhere = p.swap.slot != "place";
+                for s in &states {
+                    let together = s.alive[a] && s.alive[b] && s.location[a] == s.location[b];
+                    assert!(
+                        !(together && (anywhere || s.location[a] == place)),
+                        "seed {seed}: {}",
+                        p.false_claim.text(&world)
+                    );
+                }
+            }
+        }
+        assert!(meetings > 30, "only {meetings} false meetings");
+    }
+
     #[test]
     fn texts_differing_outside_the_detail_are_refused() {
         let swap = Swap {
