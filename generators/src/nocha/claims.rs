@@ -51,7 +51,7 @@ impl Kind {
 
 /// One event, named without its place, as an order claim names it. Each matches at most one
 /// event of a world (the simulation never repeats a gift, a theft, a marriage or a death).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "deed", rename_all = "snake_case")]
 pub enum Deed {
     Gave {
@@ -99,6 +99,17 @@ impl Deed {
             Happening::Death { who } => Deed::Died { who },
             _ => return None,
         })
+    }
+
+    /// The deed whatever its wording (the two people of a marriage in either order).
+    pub fn canonical(self) -> Deed {
+        match self {
+            Deed::Married { a, b } => Deed::Married {
+                a: a.min(b),
+                b: a.max(b),
+            },
+            other => other,
+        }
     }
 
     fn matches(&self, what: &Happening) -> bool {
@@ -149,7 +160,7 @@ impl Deed {
 
 /// A claim about a world. Serialised into `meta.claim` with the world's indices (people,
 /// places and things are numbered as the world lists them).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "shape", rename_all = "snake_case")]
 pub enum Claim {
     Gave {
@@ -256,6 +267,45 @@ impl Claim {
             }
             Claim::JourneysTo { .. } | Claim::GiftsGiven { .. } => Kind::Counting,
             Claim::Order { .. } => Kind::Order,
+        }
+    }
+
+    /// The fact the claim states, whatever its wording: the same for two claims that say the
+    /// same thing (the two people of a meeting or a marriage in either order; "A before B" and
+    /// "B after A"). The pairs of a book state distinct facts.
+    pub fn canonical(&self) -> Claim {
+        let two = |a: PersonId, b: PersonId| (a.min(b), a.max(b));
+        match *self {
+            Claim::Met { a, b, place } => {
+                let (a, b) = two(a, b);
+                Claim::Met { a, b, place }
+            }
+            Claim::Married { a, b, place } => {
+                let (a, b) = two(a, b);
+                Claim::Married { a, b, place }
+            }
+            Claim::MetThenMarried { a, b, place } => {
+                let (a, b) = two(a, b);
+                Claim::MetThenMarried { a, b, place }
+            }
+            Claim::Order {
+                first,
+                second,
+                before,
+            } => {
+                let (first, second) = (first.canonical(), second.canonical());
+                let (first, second) = if before {
+                    (first, second)
+                } else {
+                    (second, first)
+                };
+                Claim::Order {
+                    first,
+                    second,
+                    before: true,
+                }
+            }
+            ref other => other.clone(),
         }
     }
 
@@ -776,4 +826,57 @@ pub fn describe(world: &World, index: EventId) -> String {
         ),
     };
     format!("chapter {}: {what}", e.chapter)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_fact_in_other_words_is_one_canonical_claim() {
+        let gave = Deed::Gave {
+            giver: 0,
+            receiver: 1,
+            thing: 2,
+        };
+        let wed = |a, b| Deed::Married { a, b };
+        let order = |first, second, before| Claim::Order {
+            first,
+            second,
+            before,
+        };
+        let canon = order(gave, wed(0, 1), true).canonical();
+        assert_eq!(order(wed(1, 0), gave, false).canonical(), canon);
+        assert_eq!(order(wed(0, 1), gave, false).canonical(), canon);
+        assert_ne!(order(wed(0, 1), gave, true).canonical(), canon);
+        assert_eq!(
+            Claim::Met {
+                a: 3,
+                b: 1,
+                place: 2
+            }
+            .canonical(),
+            Claim::Met {
+                a: 1,
+                b: 3,
+                place: 2
+            }
+        );
+        assert_ne!(
+            Claim::Met {
+                a: 3,
+                b: 1,
+                place: 2
+            }
+            .canonical(),
+            Claim::Met {
+                a: 1,
+                b: 3,
+                place: 0
+            }
+            .canonical()
+        );
+        let alive = Claim::AliveAtEnd { who: 4 };
+        assert_eq!(alive.canonical(), alive);
+    }
 }

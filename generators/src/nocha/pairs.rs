@@ -68,14 +68,16 @@ pub struct TooFewPairs {
 }
 
 /// Makes `n` distinct pairs, kinds in turn (local, consequence, end state, counting, order),
-/// a kind the world cannot supply giving way to the next.
+/// a kind the world cannot supply giving way to the next. Distinct: no two pairs share a claim,
+/// true or false, as the fact it states ([`Claim::canonical`]), so no pair is another
+/// reworded ("A before B" against "B after A").
 pub fn make_pairs(
     world: &World,
     rng: &mut SeededRng,
     n: usize,
 ) -> Result<Vec<ClaimPair>, TooFewPairs> {
     let mut pairs: Vec<ClaimPair> = Vec::with_capacity(n);
-    let mut used: BTreeSet<String> = BTreeSet::new();
+    let mut used: BTreeSet<Claim> = BTreeSet::new();
     for i in 0..n {
         let mut made = None;
         'kinds: for k in 0..Kind::ALL.len() {
@@ -84,7 +86,7 @@ pub fn make_pairs(
                 let Some(pair) = propose(world, kind, rng) else {
                     continue;
                 };
-                let (t, f) = (pair.true_claim.text(world), pair.false_claim.text(world));
+                let (t, f) = (pair.true_claim.canonical(), pair.false_claim.canonical());
                 if used.contains(&t) || used.contains(&f) || check(world, &pair).is_err() {
                     continue;
                 }
@@ -768,8 +770,16 @@ mod tests {
             let mut rng = SeededRng::new(seed);
             let world = World::simulate(&mut rng, Size::for_tokens(64_000));
             let pairs = make_pairs(&world, &mut rng, 20).expect("20 pairs");
+            let mut facts = BTreeSet::new();
             for p in &pairs {
                 check(&world, p).unwrap();
+                for c in [&p.true_claim, &p.false_claim] {
+                    assert!(
+                        facts.insert(c.canonical()),
+                        "seed {seed}: {}",
+                        c.text(&world)
+                    );
+                }
                 kinds.insert(p.kind.name());
                 assert!(!p.events.is_empty() || !p.intros.is_empty());
             }
