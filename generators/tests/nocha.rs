@@ -7,11 +7,13 @@
 //! ever together.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::LazyLock;
 
 use longforge_datasets::{Context, Sample};
 use longforge_generators::nocha::{book_of, claim_holds, Claim, Made, NoCha};
 use longforge_generators::{Family, Inputs};
 use proptest::prelude::*;
+use regex::Regex;
 use serde_json::{json, Value};
 
 fn generate(params: Value) -> (Value, Vec<Sample>, Vec<Context>) {
@@ -99,6 +101,122 @@ fn check_false_meeting(id: &str, made: &Made, claim: &Value, slot: &str) {
     }
 }
 
+/// Whether a thing's name is a plural noun ("ivory chessmen"; "book of psalms" is a book, and
+/// "compass", "atlas" end in -s but are one thing).
+fn plural(thing: &str) -> bool {
+    let head = thing.split(" of ").next().unwrap_or(thing);
+    let noun = head.rsplit(' ').next().unwrap_or(head);
+    noun.ends_with("men") || (noun.ends_with('s') && !noun.ends_with("ss") && !noun.ends_with("as"))
+}
+
+/// The sentences of a paragraph: each ends at `.`, `?` or `!`, and a closing quote, before a
+/// space.
+fn sentences(paragraph: &str) -> Vec<&str> {
+    static ENDS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"[.?!]"?( |$)"#).unwrap());
+    let mut out = Vec::new();
+    let mut start = 0;
+    for m in ENDS.find_iter(paragraph) {
+        out.push(paragraph[start..m.end()].trim());
+        start = m.end();
+    }
+    out
+}
+
+/// Patterns of bad prose, compiled once.
+struct Glitches {
+    spoke_first: Regex,
+    first_line: Regex,
+    it: Regex,
+    count: Regex,
+    stop_before_tag: Regex,
+}
+
+static GLITCHES: LazyLock<Glitches> = LazyLock::new(|| {
+    Glitches {
+    spoke_first: Regex::new(r"It was (\w+) who spoke first").unwrap(),
+    first_line: Regex::new(r#""[^"]*" (?:(\w+) (?:said|asked|admitted)|(?:said|asked) (\w+))"#)
+        .unwrap(),
+    it: Regex::new(r"\bit\b").unwrap(),
+    // Counts agree with their nouns: "exactly one gift", "exactly two gifts".
+    count: Regex::new(
+        r"\bexactly one\b[^.]*\b(gifts|things|times)\b|\bexactly (two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d+) (gift|thing|time)\b",
+    )
+    .unwrap(),
+    // `"...mind." Elias said`: a line before its speech tag ends in a comma.
+    stop_before_tag: Regex::new(
+        r#"\." (?:[a-z]|(?:[A-Z][\w']+ ){1,2}(?:said|asked|admitted)[.,]|the [\w-]+ (?:said|asked)[.,])"#,
+    )
+    .unwrap(),
+}
+});
+
+/// The prose reads as English: whoever is said to speak first speaks the first line; no phrase
+/// is joined to itself by "and"; no sentence comes twice in a paragraph; a plural thing takes
+/// "were" and "them"; a line of dialogue before its speech tag ends in a comma, not a stop.
+/// `things` are the world's things, with whether each is plural.
+fn check_prose(id: &str, paragraph: &str, things: &[(&str, bool)]) {
+    let g = &*GLITCHES;
+    if let Some(m) = g.spoke_first.captures(paragraph) {
+        let rest = &paragraph[m.get(0).unwrap().end()..];
+        let speaker = g
+            .first_line
+            .captures(rest)
+            .and_then(|c| c.get(1).or(c.get(2)))
+            .map(|s| s.as_str());
+        assert_eq!(speaker, Some(&m[1]), "{id}: {paragraph}");
+    }
+    let words: Vec<String> = paragraph
+        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    for (i, w) in words.iter().enumerate() {
+        if w != "and" {
+            continue;
+        }
+        for n in 1..=8 {
+            if n > i || i + 1 + n > words.len() {
+                break;
+            }
+            let (before, after) = (&words[i - n..i], &words[i + 1..i + 1 + n]);
+            assert!(
+                before != after || before == ["over"],
+                "{id}: `{} and {}` in {paragraph}",
+                before.join(" "),
+                after.join(" ")
+            );
+        }
+    }
+    let mut seen = HashSet::new();
+    for s in sentences(paragraph) {
+        if s.split(' ').count() > 3 {
+            assert!(seen.insert(s), "{id}: `{s}` twice in {paragraph}");
+        }
+    }
+    // The narration says `it` only of a thing (`It was at ...` opens a sentence): not in a
+    // sentence naming a plural thing, nor anywhere in a paragraph whose only thing is plural.
+    let named = things.iter().filter(|t| paragraph.contains(t.0)).count();
+    for &(thing, _) in things.iter().filter(|t| t.1 && paragraph.contains(t.0)) {
+        for verb in ["was", "is", "has"] {
+            assert!(
+                !paragraph.contains(&format!("{thing} {verb} ")),
+                "{id}: {paragraph}"
+            );
+        }
+        for s in sentences(paragraph) {
+            assert!(
+                !((named == 1 || s.contains(thing)) && g.it.is_match(s)),
+                "{id}: `it` for the plural {thing}: {paragraph}"
+            );
+        }
+    }
+    assert!(!g.count.is_match(paragraph), "{id}: {paragraph}");
+    assert!(
+        !g.stop_before_tag.is_match(paragraph),
+        "{id}: a full stop before a speech tag: {paragraph}"
+    );
+}
+
 /// A claim as the fact it states, worked out here from `meta.claim` apart from the generator's
 /// own: the two people of a meeting or marriage in order, "B after A" as "A before B".
 fn fact(claim: &Value) -> Value {
@@ -138,6 +256,21 @@ fn check_dataset(resolved: &Value, samples: &[Sample], contexts: &[Context]) {
         // Every pair proved again: the false claim holds not even on a loose reading.
         book.check_pairs().unwrap();
         check_scenes(id, &book);
+        let things: Vec<(&str, bool)> = book
+            .world
+            .things
+            .iter()
+            .map(|t| (t.name, plural(t.name)))
+            .collect();
+        for paragraph in book.text().split("\n\n") {
+            check_prose(id, paragraph, &things);
+        }
+        for s in samples
+            .iter()
+            .filter(|s| s.context_id.as_deref() == Some(id))
+        {
+            check_prose(&s.id, &s.question, &things);
+        }
         made.insert(id, book);
     }
     let cl100k = tiktoken_rs::cl100k_base().unwrap();

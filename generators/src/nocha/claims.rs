@@ -360,12 +360,13 @@ impl Claim {
                 teller,
                 listener,
             } => format!(
-                "After {} stole the {} from {}, {} later told {} who had taken it.",
+                "After {} stole the {} from {}, {} later told {} who had taken {}.",
                 name(thief),
                 thing(t),
                 name(victim),
                 name(teller),
-                name(listener)
+                name(listener),
+                world.things[t].it()
             ),
             Claim::GivenThenPassedOn {
                 giver,
@@ -373,10 +374,11 @@ impl Claim {
                 thing: t,
                 next,
             } => format!(
-                "{} received the {} as a gift from {}, and later gave it to {}.",
+                "{} received the {} as a gift from {}, and later gave {} to {}.",
                 name(receiver),
                 thing(t),
                 name(giver),
+                world.things[t].it(),
                 name(next)
             ),
             Claim::DiedThenInherited {
@@ -401,8 +403,9 @@ impl Claim {
                 place(p)
             ),
             Claim::HeldAtEnd { holder, thing: t } => format!(
-                "By the end of the story, the {} was in the hands of {}.",
+                "By the end of the story, the {} {} in the hands of {}.",
                 thing(t),
+                world.things[t].was(),
                 name(holder)
             ),
             Claim::AliveAtEnd { who } => {
@@ -419,9 +422,9 @@ impl Claim {
                 times(count)
             ),
             Claim::GiftsGiven { who, count } => format!(
-                "Over the course of the story, {} gave away {} as gifts.",
+                "Over the course of the story, {} gave {}.",
                 name(who),
-                things_count(count)
+                gifts_count(count)
             ),
             Claim::Order {
                 first,
@@ -685,7 +688,7 @@ impl Claim {
             | (Claim::NeverVisited { place: p, .. }, "place") => place(*p),
             (Claim::Travelled { to, .. }, "to") => place(*to),
             (Claim::JourneysTo { count, .. }, "count") => Some(times(*count)),
-            (Claim::GiftsGiven { count, .. }, "count") => Some(things_count(*count)),
+            (Claim::GiftsGiven { count, .. }, "count") => Some(gifts_count(*count)),
             (Claim::Order { before, .. }, "order") => {
                 Some(if *before { "before" } else { "after" }.to_string())
             }
@@ -759,11 +762,12 @@ pub fn times(n: usize) -> String {
     }
 }
 
-/// `exactly one thing`, `exactly two things`.
-pub fn things_count(n: usize) -> String {
+/// `exactly one gift`, `exactly two gifts` (the noun is part of the count, so a pair's claims
+/// differ only there).
+pub fn gifts_count(n: usize) -> String {
     match n {
-        1 => "exactly one thing".into(),
-        n => format!("exactly {} things", number(n)),
+        1 => "exactly one gift".into(),
+        n => format!("exactly {} gifts", number(n)),
     }
 }
 

@@ -11,7 +11,9 @@ use std::collections::BTreeSet;
 use longforge_datasets::SeededRng;
 use serde_json::{json, Value};
 
-use super::claims::{describe, gifts_given, journeys_to, transfer, Claim, Deed, Kind, Undecided};
+use super::claims::{
+    describe, gifts_count, gifts_given, journeys_to, times, transfer, Claim, Deed, Kind, Undecided,
+};
 use super::world::{EventId, Happening, PersonId, World};
 
 /// The detail a pair's claims differ in, as each claim writes it.
@@ -600,8 +602,13 @@ fn end_state(world: &World, rng: &mut SeededRng) -> Option<ClaimPair> {
                 events: transfers,
                 intros: vec![world.things[thing].first_holder],
                 state: vec![format!(
-                    "at the end, the {} is held by {}",
+                    "at the end, the {} {} held by {}",
                     world.things[thing].name,
+                    if world.things[thing].plural {
+                        "are"
+                    } else {
+                        "is"
+                    },
                     name(holder)
                 )],
             })
@@ -681,9 +688,10 @@ fn counting(world: &World, rng: &mut SeededRng) -> Option<ClaimPair> {
             events: journeys_to(world, who, place),
             intros: Vec::new(),
             state: vec![format!(
-                "{} travels to {} {n} times in all",
+                "{} travels to {} {} in all",
                 name(who),
-                world.places[place].name
+                world.places[place].name,
+                times(n)
             )],
         })
     } else {
@@ -706,7 +714,7 @@ fn counting(world: &World, rng: &mut SeededRng) -> Option<ClaimPair> {
             false_claim,
             events: gifts_given(world, who),
             intros: Vec::new(),
-            state: vec![format!("{} gives {n} gifts in all", name(who))],
+            state: vec![format!("{} gives {} in all", name(who), gifts_count(n))],
         })
     }
 }

@@ -84,6 +84,37 @@ pub struct Thing {
     pub name: &'static str,
     /// Who holds it when the story opens (said in their introduction).
     pub first_holder: PersonId,
+    /// Named by a plural noun ("ivory chessmen"): "were", "them".
+    pub plural: bool,
+}
+
+impl Thing {
+    /// The pronoun for it as an object: `it` or `them`.
+    pub fn it(&self) -> &'static str {
+        if self.plural {
+            "them"
+        } else {
+            "it"
+        }
+    }
+
+    /// The pronoun for it as a subject: `it` or `they`.
+    pub fn it_subject(&self) -> &'static str {
+        if self.plural {
+            "they"
+        } else {
+            "it"
+        }
+    }
+
+    /// `was` or `were`.
+    pub fn was(&self) -> &'static str {
+        if self.plural {
+            "were"
+        } else {
+            "was"
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -305,6 +336,7 @@ impl World {
             .enumerate()
             .map(|(i, &t)| Thing {
                 name: names::THINGS[t],
+                plural: names::PLURAL_THINGS.contains(&names::THINGS[t]),
                 // Everyone holds one thing first; the rest go to anyone.
                 first_holder: if i < people.len() {
                     i
