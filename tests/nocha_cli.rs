@@ -457,3 +457,154 @@ fn a_claim_whose_book_is_missing_is_named() {
     ]);
     assert!(err.contains("--books"), "{err}");
 }
+
+/// The fixtures copied into `dir`, to be edited or overwritten by a test.
+fn fixtures_in(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let (claims, books, folder) = (
+        dir.join("claims.json"),
+        dir.join("books.json"),
+        dir.join("books"),
+    );
+    std::fs::copy(fixture("claims.json"), &claims).unwrap();
+    std::fs::copy(fixture("books.json"), &books).unwrap();
+    std::fs::create_dir(&folder).unwrap();
+    for entry in std::fs::read_dir(fixture("books")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), folder.join(entry.file_name())).unwrap();
+    }
+    (claims, books, folder)
+}
+
+/// Every file under `dir`, with its bytes, to compare before and after.
+fn snapshot(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                files.push((path, bytes));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// `--predictions-out` naming an input overwrote it, and `--out BOOKS --force` deleted the
+/// books: no output may be, hold, or lie inside an input, compared as resolved paths; and a
+/// predictions path that cannot be written fails before the dataset is written.
+#[test]
+fn an_import_never_writes_over_its_inputs_and_fails_before_writing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (claims, books, folder) = fixtures_in(tmp.path());
+    let before = snapshot(tmp.path());
+    let out = tmp.path().join("d");
+    let dotted = tmp.path().join("books").join("..").join("claims.json");
+    let afile = tmp.path().join("afile");
+    std::fs::write(&afile, b"").unwrap();
+    let before_afile = snapshot(tmp.path());
+    let (in_folder, pred_in_folder, pred_in_out, pred_under_file) = (
+        folder.join("d"),
+        folder.join("p.jsonl"),
+        out.join("p.jsonl"),
+        afile.join("p.jsonl"),
+    );
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec![
+                "--books",
+                s(&books),
+                "--out",
+                s(&out),
+                "--predictions-out",
+                s(&claims),
+            ],
+            "is the input file",
+        ),
+        (
+            vec![
+                "--books",
+                s(&books),
+                "--out",
+                s(&out),
+                "--predictions-out",
+                s(&books),
+            ],
+            "is the input file",
+        ),
+        (
+            vec![
+                "--books",
+                s(&books),
+                "--out",
+                s(&out),
+                "--predictions-out",
+                s(&dotted),
+            ],
+            "is the input file",
+        ),
+        (
+            vec!["--books", s(&folder), "--out", s(&folder), "--force"],
+            "is the input folder",
+        ),
+        (
+            vec!["--books", s(&books), "--out", s(tmp.path()), "--force"],
+            "holds the input file",
+        ),
+        (
+            vec!["--books", s(&folder), "--out", s(&in_folder)],
+            "lies in the input folder",
+        ),
+        (
+            vec![
+                "--books",
+                s(&folder),
+                "--out",
+                s(&out),
+                "--predictions-out",
+                s(&pred_in_folder),
+            ],
+            "lies in the input folder",
+        ),
+        (
+            vec![
+                "--books",
+                s(&books),
+                "--out",
+                s(&out),
+                "--predictions-out",
+                s(&pred_in_out),
+            ],
+            "lies in the dataset folder",
+        ),
+        (
+            vec![
+                "--books",
+                s(&books),
+                "--out",
+                s(&out),
+                "--predictions-out",
+                s(&pred_under_file),
+            ],
+            "is a file, not a folder",
+        ),
+    ];
+    for (extra, says) in cases {
+        let mut line = vec!["import", "nocha", "--claims", s(&claims)];
+        line.extend(extra);
+        let err = fails(&line);
+        assert!(err.contains(says), "{line:?}: {err}");
+        assert!(!out.exists(), "{line:?} wrote the dataset");
+        assert_eq!(
+            snapshot(tmp.path()),
+            before_afile,
+            "{line:?} changed a file"
+        );
+    }
+    std::fs::remove_file(&afile).unwrap();
+    assert_eq!(snapshot(tmp.path()), before);
+}
