@@ -782,3 +782,51 @@ fn bad_books_are_named_and_a_byte_order_mark_is_read() {
         std::fs::read(plain.join("samples.jsonl")).unwrap()
     );
 }
+
+/// `verify --from` after editing the claims file said only that "the files given, or the files
+/// read beside them (templates, pages, worked examples)" differ, and named `params.companions`,
+/// which a NoCha import has none of. It names the file whose SHA-256 differs; a file of the
+/// recorded content under another name is accepted, with a note.
+#[test]
+fn verify_names_the_edited_input_and_accepts_a_renamed_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (claims, books, _) = fixtures_in(tmp.path());
+    let dir = tmp.path().join("d");
+    ok(&[
+        "import",
+        "nocha",
+        "--claims",
+        s(&claims),
+        "--books",
+        s(&books),
+        "--out",
+        s(&dir),
+    ]);
+    let renamed = tmp.path().join("renamed.json");
+    std::fs::copy(&claims, &renamed).unwrap();
+    let out = ok(&["verify", s(&dir), "--from", s(&renamed), s(&books)]);
+    let note = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        note.contains("renamed.json")
+            && note.contains("`claims.json`")
+            && note.contains("another name"),
+        "{note}"
+    );
+    let text = std::fs::read_to_string(&claims).unwrap();
+    std::fs::write(&claims, text.replacen("a tern", "a gull", 1)).unwrap();
+    let err = fails(&["verify", s(&dir), "--from", s(&claims), s(&books)]);
+    assert!(
+        err.contains("claims.json (file 1 of --from)") && err.contains("SHA-256"),
+        "{err}"
+    );
+    for word in [
+        "companions",
+        "templates",
+        "worked examples",
+        "books.json (file",
+    ] {
+        assert!(!err.contains(word), "`{word}` in {err}");
+    }
+    let err = fails(&["verify", s(&dir), "--from", s(&books), s(&renamed)]);
+    assert!(err.contains("recorded order"), "{err}");
+}
