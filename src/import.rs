@@ -2,12 +2,15 @@
 //! the family's importer into a dataset folder, so published data and answers are scored with
 //! longforge's checkers.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Arg, ArgAction};
-use longforge_datasets::{atomic::StagedDir, jsonl};
+use longforge_datasets::{
+    atomic::{self, StagedDir},
+    jsonl,
+};
 use longforge_generators::{import_params, write_source, ParamKind, Registry};
 
 use crate::generate::{flag, params_from, FamilyLine};
@@ -114,10 +117,16 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
         bail!("give the files to import: {}", importer.formats());
     }
     let predictions_out = m.get_one::<PathBuf>("predictions_out").cloned();
+    // Before anything is read or written: no output may be an input, and the predictions'
+    // path must be writable, so a failure leaves nothing behind.
+    refuse_overwriting_inputs(&out, predictions_out.as_deref(), &files)?;
     if let Some(path) = &predictions_out {
-        crate::check_output(path)?;
+        atomic::check_writable(path).context("--predictions-out")?;
     }
     let imported = importer.import(&files, &given)?;
+    // The files the importer read beside those given (templates, pages) are inputs too.
+    let companions: Vec<PathBuf> = imported.companions.iter().map(|c| c.path.clone()).collect();
+    refuse_overwriting_inputs(&out, predictions_out.as_deref(), &companions)?;
     let params = import_params(&files, &imported.companions, &given)?;
     let stage = StagedDir::new(&out, m.get_flag("force"))?;
     let mut progress = Progress::new(&format!("importing {name}"));
@@ -130,7 +139,21 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
         None,
         &mut |d, t| progress.update(d, t),
     )?;
+    // The predictions are written aside before the dataset is put in place, and put in place
+    // after it: a failure in either leaves neither.
+    let mut predictions = imported.predictions;
+    predictions.sort_by(|a, b| (&a.model, &a.sample_id).cmp(&(&b.model, &b.sample_id)));
+    let staged_predictions = match &predictions_out {
+        Some(path) => Some(
+            atomic::StagedFile::new(path, &jsonl::to_bytes(&predictions))
+                .context("--predictions-out")?,
+        ),
+        None => None,
+    };
     stage.commit()?;
+    if let Some(staged) = staged_predictions {
+        staged.commit().context("--predictions-out")?;
+    }
     // Original data kept as published but known to be wrong: named, so no one reads its scores
     // as a model's fault.
     for s in imported.generated.samples.iter() {
@@ -147,11 +170,8 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
     for why in &imported.left_out {
         eprintln!("left out: {why}");
     }
-    let mut predictions = imported.predictions;
     match &predictions_out {
         Some(path) => {
-            predictions.sort_by(|a, b| (&a.model, &a.sample_id).cmp(&(&b.model, &b.sample_id)));
-            jsonl::write(path, &predictions)?;
             eprintln!(
                 "{} predictions of {} models -> {}",
                 predictions.len(),
@@ -180,4 +200,88 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
         out.display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `path` made absolute with links resolved, whether or not it exists yet (the nearest folder
+/// that exists is resolved, the rest appended), so two spellings of one file compare equal.
+fn canonical(path: &Path) -> PathBuf {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return p;
+    }
+    let mut rest = Vec::new();
+    let mut at = path.to_path_buf();
+    loop {
+        if let Ok(p) = std::fs::canonicalize(&at) {
+            return rest.iter().rev().fold(p, |p, part| p.join(part));
+        }
+        match (at.file_name().map(|n| n.to_os_string()), at.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                at = if parent.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    parent.to_path_buf()
+                };
+            }
+            _ => return path.to_path_buf(),
+        }
+    }
+}
+
+/// Refuses outputs that would overwrite or delete an input: `--predictions-out` being an input
+/// file or inside an input folder, `--out` being an input or holding one (`--force` replaces
+/// the whole folder) or lying inside an input folder (which would change it), and the
+/// predictions inside the dataset folder. Paths are compared resolved ([`canonical`]).
+fn refuse_overwriting_inputs(
+    out: &Path,
+    predictions: Option<&Path>,
+    inputs: &[PathBuf],
+) -> Result<()> {
+    let out_c = canonical(out);
+    let pred_c = predictions.map(canonical);
+    if let (Some(p), Some(pc)) = (predictions, &pred_c) {
+        if pc.starts_with(&out_c) {
+            bail!(
+                "--predictions-out {} lies in the dataset folder --out {}; write the predictions elsewhere",
+                p.display(),
+                out.display()
+            );
+        }
+    }
+    for input in inputs.iter().filter(|i| i.exists()) {
+        let ic = canonical(input);
+        let kind = if input.is_dir() { "folder" } else { "file" };
+        if let (Some(p), Some(pc)) = (predictions, &pred_c) {
+            if *pc == ic {
+                bail!(
+                    "--predictions-out {} is the input file {}; writing it would overwrite the input, so give another path",
+                    p.display(),
+                    input.display()
+                );
+            }
+            if input.is_dir() && pc.starts_with(&ic) {
+                bail!(
+                    "--predictions-out {} lies in the input folder {}; writing it would change the input, so give a path outside it",
+                    p.display(),
+                    input.display()
+                );
+            }
+        }
+        if ic.starts_with(&out_c) {
+            bail!(
+                "--out {} {} the input {kind} {}; the dataset would replace it (with --force, delete it), so choose another --out",
+                out.display(),
+                if ic == out_c { "is" } else { "holds" },
+                input.display()
+            );
+        }
+        if input.is_dir() && out_c.starts_with(&ic) {
+            bail!(
+                "--out {} lies in the input folder {}; writing the dataset there would change the input, so choose a folder outside it",
+                out.display(),
+                input.display()
+            );
+        }
+    }
+    Ok(())
 }

@@ -92,15 +92,33 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
             p.shift_remove("imported");
             p.shift_remove("companions");
         }
+        // The files given, by SHA-256 and in order, before anything is imported: an edited one
+        // is named, whatever the import would make of it.
+        let given_refs = refs_of(&import_params(&from, &[], &given_params)?, "imported");
+        compare_given(&args.dir, &recorded, &given_refs, &from)?;
         let importer = family
             .importer()
             .with_context(|| format!("{} has no importer in this longforge", family.name()))?;
         let imported = importer.import(&from, &given_params)?;
-        if import_params(&from, &imported.companions, &given_params)? != manifest.params {
+        let mut params = import_params(&from, &imported.companions, &given_params)?;
+        compare_companions(
+            &args.dir,
+            &refs_of(&manifest.params, "companions"),
+            &refs_of(&params, "companions"),
+            &imported.companions,
+        )?;
+        // Only the names may differ now, and they are the recorded ones.
+        if let Some(p) = params.as_object_mut() {
+            for key in ["imported", "companions"] {
+                if let Some(v) = manifest.params.get(key) {
+                    p.insert(key.into(), v.clone());
+                }
+            }
+        }
+        if params != manifest.params {
             bail!(
-                "the files given with --from, or the files the import read beside them (templates, pages, worked examples), are not the ones {} was imported from ({}, by SHA-256 and in order; see `params.companions` in its manifest)",
-                args.dir.display(),
-                recorded.iter().map(|r| r.file.as_str()).collect::<Vec<_>>().join(", ")
+                "{}: `params` are not what importing these files records; the manifest was edited",
+                args.dir.join(MANIFEST_FILE).display()
             );
         }
         write_source(
@@ -208,5 +226,126 @@ fn first_difference(disk: &Path, fresh: &Path) -> Result<()> {
                 disk.display()
             ),
         }
+    }
+}
+
+/// The file references under `key` of import parameters (none if absent).
+fn refs_of(params: &serde_json::Value, key: &str) -> Vec<InputRef> {
+    params
+        .get(key)
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or_default()
+}
+
+/// The files given with `--from` against those recorded under `params.imported`, in order and
+/// by SHA-256. A file whose content matches under another name is accepted, with a note: the
+/// content is what the dataset depends on, and a file may be renamed or moved.
+fn compare_given(
+    dir: &Path,
+    recorded: &[InputRef],
+    given: &[InputRef],
+    paths: &[PathBuf],
+) -> Result<()> {
+    let names = |refs: &[InputRef]| {
+        refs.iter()
+            .map(|r| format!("`{}`", r.file))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if recorded.len() != given.len() {
+        bail!(
+            "{} was imported from {} ({}); --from gives {}: pass them again, in that order",
+            dir.display(),
+            plural(recorded.len(), "file"),
+            names(recorded),
+            plural(given.len(), "file")
+        );
+    }
+    for (i, ((r, g), path)) in recorded.iter().zip(given).zip(paths).enumerate() {
+        if r.sha256 != g.sha256 {
+            let other = recorded
+                .iter()
+                .find(|o| o.sha256 == g.sha256)
+                .map(|o| format!(" (it is `{}`, recorded in another place: give the files in the recorded order)", o.file))
+                .unwrap_or_default();
+            bail!(
+                "{} (file {} of --from) is not the `{}` {} was imported from: its SHA-256 is {}, the manifest records {} (`params.imported`){other}",
+                path.display(),
+                i + 1,
+                r.file,
+                dir.display(),
+                g.sha256,
+                r.sha256
+            );
+        }
+        if r.file != g.file {
+            eprintln!(
+                "note: {} has the content of `{}` that {} was imported from (same SHA-256), under another name; accepted",
+                path.display(),
+                r.file,
+                dir.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The files the import read beside those given (templates, pages, worked examples) against
+/// those recorded under `params.companions`, by name and SHA-256.
+fn compare_companions(
+    dir: &Path,
+    recorded: &[InputRef],
+    read: &[InputRef],
+    companions: &[longforge_generators::Companion],
+) -> Result<()> {
+    let path_of = |name: &str| {
+        companions
+            .iter()
+            .find(|c| c.name == name)
+            .map_or_else(|| name.to_string(), |c| c.path.display().to_string())
+    };
+    for r in recorded {
+        match read.iter().find(|g| g.file == r.file) {
+            None => bail!(
+                "the import no longer reads `{}` beside the files given; {} was imported with it (`params.companions`)",
+                r.file,
+                dir.display()
+            ),
+            Some(g) if g.sha256 != r.sha256 => bail!(
+                "`{}` ({}), read beside the files given, is not the one {} was imported with: its SHA-256 is {}, `params.companions` records {}",
+                r.file,
+                path_of(&r.file),
+                dir.display(),
+                g.sha256,
+                r.sha256
+            ),
+            Some(_) => {}
+        }
+    }
+    if let Some(g) = read
+        .iter()
+        .find(|g| !recorded.iter().any(|r| r.file == g.file))
+    {
+        bail!(
+            "the import now reads `{}` ({}) beside the files given, which {} was not imported with{}",
+            g.file,
+            path_of(&g.file),
+            dir.display(),
+            if recorded.is_empty() {
+                String::new()
+            } else {
+                " (see `params.companions`)".to_string()
+            }
+        );
+    }
+    Ok(())
+}
+
+/// `1 file`, `2 files`.
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }

@@ -457,3 +457,376 @@ fn a_claim_whose_book_is_missing_is_named() {
     ]);
     assert!(err.contains("--books"), "{err}");
 }
+
+/// The fixtures copied into `dir`, to be edited or overwritten by a test.
+fn fixtures_in(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let (claims, books, folder) = (
+        dir.join("claims.json"),
+        dir.join("books.json"),
+        dir.join("books"),
+    );
+    std::fs::copy(fixture("claims.json"), &claims).unwrap();
+    std::fs::copy(fixture("books.json"), &books).unwrap();
+    std::fs::create_dir(&folder).unwrap();
+    for entry in std::fs::read_dir(fixture("books")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), folder.join(entry.file_name())).unwrap();
+    }
+    (claims, books, folder)
+}
+
+/// Every file under `dir`, with its bytes, to compare before and after.
+fn snapshot(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                files.push((path, bytes));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// `--predictions-out` naming an input overwrote it, and `--out BOOKS --force` deleted the
+/// books: no output may be, hold, or lie inside an input, compared as resolved paths; and a
+/// predictions path that cannot be written fails before the dataset is written.
+#[test]
+fn an_import_never_writes_over_its_inputs_and_fails_before_writing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (claims, books, folder) = fixtures_in(tmp.path());
+    let before = snapshot(tmp.path());
+    let out = tmp.path().join("d");
+    let dotted = tmp.path().join("books").join("..").join("claims.json");
+    let afile = tmp.path().join("afile");
+    std::fs::write(&afile, b"").unwrap();
+    let before_afile = snapshot(tmp.path());
+    let (in_folder, pred_in_folder, pred_in_out, pred_under_file) = (
+        folder.join("d"),
+        folder.join("p.jsonl"),
+        out.join("p.jsonl"),
+        afile.join("p.jsonl"),
+    );
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec![
+                "--books",
+                s(&books),
+                "--out",
+                s(&out),
+                "--predictions-out",
+                s(&claims),
+            ],
+            "is the input file",
+        ),
+        (
+            vec![
+                "--books",
+                s(&books),
+                "--out",
+                s(&out),
+                "--predictions-out",
+                s(&books),
+            ],
+            "is the input file",
+        ),
+        (
+            vec![
+                "--books",
+                s(&books),
+                "--out",
+                s(&out),
+                "--predictions-out",
+                s(&dotted),
+            ],
+            "is the input file",
+        ),
+        (
+            vec!["--books", s(&folder), "--out", s(&folder), "--force"],
+            "is the input folder",
+        ),
+        (
+            vec!["--books", s(&books), "--out", s(tmp.path()), "--force"],
+            "holds the input file",
+        ),
+        (
+            vec!["--books", s(&folder), "--out", s(&in_folder)],
+            "lies in the input folder",
+        ),
+        (
+            vec![
+                "--books",
+                s(&folder),
+                "--out",
+                s(&out),
+                "--predictions-out",
+                s(&pred_in_folder),
+            ],
+            "lies in the input folder",
+        ),
+        (
+            vec![
+                "--books",
+                s(&books),
+                "--out",
+                s(&out),
+                "--predictions-out",
+                s(&pred_in_out),
+            ],
+            "lies in the dataset folder",
+        ),
+        (
+            vec![
+                "--books",
+                s(&books),
+                "--out",
+                s(&out),
+                "--predictions-out",
+                s(&pred_under_file),
+            ],
+            "is a file, not a folder",
+        ),
+    ];
+    for (extra, says) in cases {
+        let mut line = vec!["import", "nocha", "--claims", s(&claims)];
+        line.extend(extra);
+        let err = fails(&line);
+        assert!(err.contains(says), "{line:?}: {err}");
+        assert!(!out.exists(), "{line:?} wrote the dataset");
+        assert_eq!(
+            snapshot(tmp.path()),
+            before_afile,
+            "{line:?} changed a file"
+        );
+    }
+    std::fs::remove_file(&afile).unwrap();
+    assert_eq!(snapshot(tmp.path()), before);
+}
+
+/// Each edit of the fixture's records, and what the error must name besides the file.
+fn edited(edit: impl Fn(&mut Vec<Value>)) -> Vec<Value> {
+    let mut records: Vec<Value> =
+        serde_json::from_slice(&std::fs::read(fixture("claims.json")).unwrap()).unwrap();
+    edit(&mut records);
+    records
+}
+
+#[test]
+fn bad_claim_records_are_refused_naming_file_record_and_field() {
+    let tmp = tempfile::tempdir().unwrap();
+    let books = fixture("books.json");
+    let out = tmp.path().join("d");
+    type Edit = Box<dyn Fn(&mut Vec<Value>)>;
+    let cases: Vec<(Edit, &[&str])> = vec![
+        (
+            Box::new(|r| r[1]["response-"] = json!("TRUE")),
+            &["record 2", "field `response-`", "names no model"],
+        ),
+        (
+            Box::new(|r| r[2]["claim"] = json!(" ")),
+            &["record 3", "field `claim`", "empty"],
+        ),
+        (
+            Box::new(|r| r[3]["claim"] = r[0]["claim"].clone()),
+            &["records 1 and 4", "field `claim`", "same text"],
+        ),
+        (
+            Box::new(|r| r[3]["length_group"] = Value::Null),
+            &["records 1 and 4", "field `length_group`", "null"],
+        ),
+        (
+            Box::new(|r| r[2]["index"] = json!(1.5)),
+            &["record 3", "field `index`", "1.5"],
+        ),
+        (
+            Box::new(|r| r[2]["index"] = json!(-1)),
+            &["record 3", "field `index`", "-1"],
+        ),
+        (
+            Box::new(|r| r[6]["index"] = json!("1")),
+            &["record 7", "field `index`", "as a string"],
+        ),
+        (
+            Box::new(|r| {
+                r[2].as_object_mut().unwrap().remove("index");
+            }),
+            &["record 3", "missing field `index`"],
+        ),
+        (
+            Box::new(|r| {
+                r.remove(1);
+            }),
+            &["record ", "has 1 claim,", "`index` 2"],
+        ),
+    ];
+    for (i, (edit, says)) in cases.into_iter().enumerate() {
+        let claims = tmp.path().join(format!("claims{i}.json"));
+        std::fs::write(&claims, serde_json::to_vec(&edited(edit)).unwrap()).unwrap();
+        let err = fails(&[
+            "import",
+            "nocha",
+            "--claims",
+            s(&claims),
+            "--books",
+            s(&books),
+            "--out",
+            s(&out),
+        ]);
+        assert!(err.contains(&format!("claims{i}.json")), "{err}");
+        for word in says.iter() {
+            assert!(err.contains(word), "case {i}: `{word}` not in {err}");
+        }
+        assert!(!err.contains("(.)"), "{err}");
+        assert!(!out.exists());
+    }
+    // An index written as a string in every record is read; the pairs are the same.
+    let claims = tmp.path().join("strings.json");
+    let records = edited(|r| {
+        for x in r.iter_mut() {
+            x["index"] = json!(x["index"].to_string());
+        }
+    });
+    std::fs::write(&claims, serde_json::to_vec(&records).unwrap()).unwrap();
+    ok(&[
+        "import",
+        "nocha",
+        "--claims",
+        s(&claims),
+        "--books",
+        s(&books),
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(read_lines(&out.join("samples.jsonl")).len(), 8);
+}
+
+#[test]
+fn bad_books_are_named_and_a_byte_order_mark_is_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let claims = fixture("claims.json");
+    let out = tmp.path().join("d");
+    let import = |books: &Path, out: &Path| {
+        vec![
+            "import".to_string(),
+            "nocha".into(),
+            "--claims".into(),
+            s(&claims).into(),
+            "--books".into(),
+            s(books).into(),
+            "--out".into(),
+            s(out).into(),
+        ]
+    };
+    let run_fails = |books: &Path| {
+        let line = import(books, &out);
+        fails(&line.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let text = std::fs::read(fixture("books.json")).unwrap();
+    let mut books: serde_json::Map<String, Value> = serde_json::from_slice(&text).unwrap();
+    let title = books.keys().next().unwrap().clone();
+    for (value, says) in [
+        (json!(7), "a number, not a JSON string"),
+        (json!(""), "has no text"),
+    ] {
+        books.insert(title.clone(), value);
+        let path = tmp.path().join("books.json");
+        std::fs::write(&path, serde_json::to_vec(&books).unwrap()).unwrap();
+        let err = run_fails(&path);
+        assert!(
+            err.contains(&format!("book `{title}`")) && err.contains(says),
+            "{err}"
+        );
+        assert!(!out.exists());
+    }
+    let folder = tmp.path().join("folder");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join(format!("{title}.txt")), " \n").unwrap();
+    let err = run_fails(&folder);
+    assert!(
+        err.contains(&format!("{title}.txt")) && err.contains("has no text"),
+        "{err}"
+    );
+    // A byte order mark opening either JSON file is read, and changes nothing.
+    let bom = |from: &Path, to: &Path| {
+        let mut bytes = b"\xef\xbb\xbf".to_vec();
+        bytes.extend(std::fs::read(from).unwrap());
+        std::fs::write(to, bytes).unwrap();
+    };
+    let (bom_books, bom_claims) = (
+        tmp.path().join("bom-books.json"),
+        tmp.path().join("bom-claims.json"),
+    );
+    bom(&fixture("books.json"), &bom_books);
+    bom(&claims, &bom_claims);
+    let plain = tmp.path().join("plain");
+    let line = import(&fixture("books.json"), &plain);
+    ok(&line.iter().map(String::as_str).collect::<Vec<_>>());
+    ok(&[
+        "import",
+        "nocha",
+        "--claims",
+        s(&bom_claims),
+        "--books",
+        s(&bom_books),
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(
+        std::fs::read(out.join("samples.jsonl")).unwrap(),
+        std::fs::read(plain.join("samples.jsonl")).unwrap()
+    );
+}
+
+/// `verify --from` after editing the claims file said only that "the files given, or the files
+/// read beside them (templates, pages, worked examples)" differ, and named `params.companions`,
+/// which a NoCha import has none of. It names the file whose SHA-256 differs; a file of the
+/// recorded content under another name is accepted, with a note.
+#[test]
+fn verify_names_the_edited_input_and_accepts_a_renamed_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (claims, books, _) = fixtures_in(tmp.path());
+    let dir = tmp.path().join("d");
+    ok(&[
+        "import",
+        "nocha",
+        "--claims",
+        s(&claims),
+        "--books",
+        s(&books),
+        "--out",
+        s(&dir),
+    ]);
+    let renamed = tmp.path().join("renamed.json");
+    std::fs::copy(&claims, &renamed).unwrap();
+    let out = ok(&["verify", s(&dir), "--from", s(&renamed), s(&books)]);
+    let note = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        note.contains("renamed.json")
+            && note.contains("`claims.json`")
+            && note.contains("another name"),
+        "{note}"
+    );
+    let text = std::fs::read_to_string(&claims).unwrap();
+    std::fs::write(&claims, text.replacen("a tern", "a gull", 1)).unwrap();
+    let err = fails(&["verify", s(&dir), "--from", s(&claims), s(&books)]);
+    assert!(
+        err.contains("claims.json (file 1 of --from)") && err.contains("SHA-256"),
+        "{err}"
+    );
+    for word in [
+        "companions",
+        "templates",
+        "worked examples",
+        "books.json (file",
+    ] {
+        assert!(!err.contains(word), "`{word}` in {err}");
+    }
+    let err = fails(&["verify", s(&dir), "--from", s(&books), s(&renamed)]);
+    assert!(err.contains("recorded order"), "{err}");
+}

@@ -27,6 +27,118 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), DatasetError> {
     Ok(())
 }
 
+/// Checks, writing nothing that stays, that `path` can be written as a file: it is not a
+/// folder, the nearest of its folders that exists is a folder (not a file), and a file can be
+/// made there. For a command that writes several outputs, so a bad last one fails before the
+/// first is written.
+pub fn check_writable(path: &Path) -> Result<(), DatasetError> {
+    let invalid = |message: String| DatasetError::Invalid {
+        path: path.to_path_buf(),
+        message,
+    };
+    if path.is_dir() {
+        return Err(invalid(
+            "is a folder; give the path of a file to write".into(),
+        ));
+    }
+    let mut dir = parent_dir(path);
+    while !dir.exists() {
+        match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => dir = p.to_path_buf(),
+            _ => {
+                dir = PathBuf::from(".");
+                break;
+            }
+        }
+    }
+    if !dir.is_dir() {
+        return Err(invalid(format!(
+            "cannot be written: {} is a file, not a folder",
+            dir.display()
+        )));
+    }
+    tempfile::Builder::new()
+        .prefix(".longforge-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map(drop)
+        .map_err(|e| {
+            invalid(format!(
+                "cannot be written: {} refuses new files ({e})",
+                dir.display()
+            ))
+        })
+}
+
+/// A file written aside and put in place by [`StagedFile::commit`], for an output that must
+/// appear only if another does (a command's second output, after its first). Dropped without
+/// `commit`, it leaves nothing: the temporary file and the folders made for it are removed.
+#[derive(Debug)]
+pub struct StagedFile {
+    file: Option<tempfile::NamedTempFile>,
+    target: PathBuf,
+    /// Folders made for it, deepest last.
+    made: Vec<PathBuf>,
+}
+
+impl StagedFile {
+    /// Writes `bytes` beside `path` (making its missing folders), not yet in place.
+    pub fn new(path: &Path, bytes: &[u8]) -> Result<Self, DatasetError> {
+        use std::io::Write;
+        let dir = parent_dir(path);
+        let mut missing = Vec::new();
+        let mut d = dir.as_path();
+        while !d.exists() {
+            missing.push(d.to_path_buf());
+            match d.parent() {
+                Some(p) if !p.as_os_str().is_empty() => d = p,
+                _ => break,
+            }
+        }
+        missing.reverse();
+        let mut staged = StagedFile {
+            file: None,
+            target: path.to_path_buf(),
+            made: Vec::new(),
+        };
+        for m in missing {
+            std::fs::create_dir(&m).map_err(|e| DatasetError::io(&m, e))?;
+            staged.made.push(m);
+        }
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".longforge-")
+            .suffix(".tmp")
+            .tempfile_in(&dir)
+            .map_err(|e| DatasetError::io(&dir, e))?;
+        tmp.write_all(bytes)
+            .map_err(|e| DatasetError::io(path, e))?;
+        set_mode(tmp.path(), 0o644).map_err(|e| DatasetError::io(path, e))?;
+        tmp.as_file()
+            .sync_all()
+            .map_err(|e| DatasetError::io(path, e))?;
+        staged.file = Some(tmp);
+        Ok(staged)
+    }
+
+    /// Renames the file into place.
+    pub fn commit(mut self) -> Result<PathBuf, DatasetError> {
+        let file = self.file.take().expect("commit runs once");
+        file.persist(&self.target)
+            .map_err(|e| DatasetError::io(&self.target, e.error))?;
+        self.made.clear();
+        Ok(self.target.clone())
+    }
+}
+
+impl Drop for StagedFile {
+    fn drop(&mut self) {
+        drop(self.file.take());
+        for dir in self.made.iter().rev() {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
 /// Temporary files and folders are private (0600, 0700) while being written; what is published
 /// gets the usual modes.
 #[cfg(unix)]
@@ -137,6 +249,34 @@ mod tests {
         }
         assert!(!target.exists());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_staged_file_appears_on_commit_and_leaves_nothing_when_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("a/b/p.jsonl");
+        check_writable(&target).unwrap();
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        {
+            let _staged = StagedFile::new(&target, b"x").unwrap();
+            assert!(!target.exists());
+        }
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            0,
+            "left behind"
+        );
+        StagedFile::new(&target, b"x").unwrap().commit().unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"x");
+
+        let file = dir.path().join("afile");
+        std::fs::write(&file, b"").unwrap();
+        let err = check_writable(&file.join("p.jsonl"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("is a file, not a folder"), "{err}");
+        let err = check_writable(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("is a folder"), "{err}");
     }
 
     #[test]

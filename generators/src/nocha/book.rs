@@ -39,7 +39,20 @@ pub struct Book {
     pub indirect: Vec<Vec<PersonId>>,
     /// Per person: their introduction.
     pub intros: Vec<Span>,
+    /// Every filler paragraph, in book order, with the moment of the story it is set at.
+    pub scenes: Vec<SceneSpan>,
     pub paragraphs: usize,
+}
+
+/// A filler paragraph and the moment it is set at: the people it may show are those `present`,
+/// all of them alive and at `place` in the world's state right after event `after` (or at the
+/// opening of the story, for `None`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SceneSpan {
+    pub span: Span,
+    pub place: usize,
+    pub after: Option<EventId>,
+    pub present: Vec<PersonId>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,7 +60,8 @@ enum Part {
     Heading,
     Intro(PersonId),
     Event(EventId),
-    Filler,
+    /// Filler of the slot of that index.
+    Filler(usize),
 }
 
 struct Para {
@@ -60,6 +74,8 @@ struct Para {
 struct Slot {
     /// Index in the paragraph list of the paragraph the slot's filler follows.
     after: usize,
+    /// The last event told before it (`None`: none yet).
+    moment: Option<EventId>,
     place: usize,
     season: usize,
     present: Vec<PersonId>,
@@ -89,10 +105,11 @@ pub fn write(
     let mut state = world.initial_state();
     let mut introduced = vec![false; world.people.len()];
     let years = if world.chapters >= 16 { 2 } else { 1 };
-    let mut next_event = 0;
+    let mut next_event: usize = 0;
     let count = |text: &str| counter.count(text).map_err(GenerateError::from);
     for chapter in 1..=world.chapters {
         let season = (chapter - 1) * 4 * years / world.chapters;
+        let moment = next_event.checked_sub(1);
         let events: Vec<EventId> = (next_event..world.events.len())
             .take_while(|&i| world.events[i].chapter == chapter)
             .collect();
@@ -108,6 +125,7 @@ pub fn write(
             .map_or(world.people[0].home, |&i| world.events[i].place);
         slots.push(Slot {
             after: paras.len() - 1,
+            moment,
             place: opening,
             season,
             present: Vec::new(),
@@ -149,6 +167,7 @@ pub fn write(
             }
             slots.push(Slot {
                 after: paras.len() - 1,
+                moment: Some(i),
                 place,
                 season,
                 present,
@@ -188,7 +207,7 @@ pub fn write(
             filled += (tokens + gap) as f64;
             fillers[k].push(Para {
                 text,
-                part: Part::Filler,
+                part: Part::Filler(k),
                 tokens,
             });
         }
@@ -250,7 +269,7 @@ pub fn write(
                     if better {
                         best = Some(Para {
                             text,
-                            part: Part::Filler,
+                            part: Part::Filler(k),
                             tokens,
                         });
                     }
@@ -348,6 +367,7 @@ fn assemble(
     let all = ordered(paras, slots, fillers);
     let mut events = vec![Span { start: 0, end: 0 }; world.events.len()];
     let mut intros = vec![Span { start: 0, end: 0 }; world.people.len()];
+    let mut scenes = Vec::new();
     let mut at = 0;
     for (i, p) in all.iter().enumerate() {
         if i > 0 {
@@ -360,7 +380,13 @@ fn assemble(
         match p.part {
             Part::Event(e) => events[e] = span,
             Part::Intro(person) => intros[person] = span,
-            Part::Heading | Part::Filler => {}
+            Part::Filler(k) => scenes.push(SceneSpan {
+                span,
+                place: slots[k].place,
+                after: slots[k].moment,
+                present: slots[k].present.clone(),
+            }),
+            Part::Heading => {}
         }
         at = span.end;
     }
@@ -376,6 +402,7 @@ fn assemble(
         events,
         indirect,
         intros,
+        scenes,
         paragraphs: all.len(),
     }
 }

@@ -10,8 +10,9 @@
 //!
 //! A false claim must be false under any fair reading, not only the strict one:
 //! [`Claim::loosely_holds`] is true where a careful reader could still call the claim true
-//! (two people "met" at a place where they were together for any reason; a thing "passed to"
-//! someone who came to hold it later by other means), and no false claim may loosely hold.
+//! (two people "met" at a place where the world's state has them both, alive, at any moment of
+//! the timeline, whether or not an event brings them together; a thing "passed to" someone who
+//! came to hold it later by other means), and no false claim may loosely hold.
 
 use serde::{Deserialize, Serialize};
 
@@ -50,7 +51,7 @@ impl Kind {
 
 /// One event, named without its place, as an order claim names it. Each matches at most one
 /// event of a world (the simulation never repeats a gift, a theft, a marriage or a death).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "deed", rename_all = "snake_case")]
 pub enum Deed {
     Gave {
@@ -98,6 +99,17 @@ impl Deed {
             Happening::Death { who } => Deed::Died { who },
             _ => return None,
         })
+    }
+
+    /// The deed whatever its wording (the two people of a marriage in either order).
+    pub fn canonical(self) -> Deed {
+        match self {
+            Deed::Married { a, b } => Deed::Married {
+                a: a.min(b),
+                b: a.max(b),
+            },
+            other => other,
+        }
     }
 
     fn matches(&self, what: &Happening) -> bool {
@@ -148,7 +160,7 @@ impl Deed {
 
 /// A claim about a world. Serialised into `meta.claim` with the world's indices (people,
 /// places and things are numbered as the world lists them).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "shape", rename_all = "snake_case")]
 pub enum Claim {
     Gave {
@@ -258,6 +270,45 @@ impl Claim {
         }
     }
 
+    /// The fact the claim states, whatever its wording: the same for two claims that say the
+    /// same thing (the two people of a meeting or a marriage in either order; "A before B" and
+    /// "B after A"). The pairs of a book state distinct facts.
+    pub fn canonical(&self) -> Claim {
+        let two = |a: PersonId, b: PersonId| (a.min(b), a.max(b));
+        match *self {
+            Claim::Met { a, b, place } => {
+                let (a, b) = two(a, b);
+                Claim::Met { a, b, place }
+            }
+            Claim::Married { a, b, place } => {
+                let (a, b) = two(a, b);
+                Claim::Married { a, b, place }
+            }
+            Claim::MetThenMarried { a, b, place } => {
+                let (a, b) = two(a, b);
+                Claim::MetThenMarried { a, b, place }
+            }
+            Claim::Order {
+                first,
+                second,
+                before,
+            } => {
+                let (first, second) = (first.canonical(), second.canonical());
+                let (first, second) = if before {
+                    (first, second)
+                } else {
+                    (second, first)
+                };
+                Claim::Order {
+                    first,
+                    second,
+                    before: true,
+                }
+            }
+            ref other => other.clone(),
+        }
+    }
+
     /// The claim in words, as the model reads it: people by full name, things with "the",
     /// counts in words.
     pub fn text(&self, world: &World) -> String {
@@ -309,12 +360,13 @@ impl Claim {
                 teller,
                 listener,
             } => format!(
-                "After {} stole the {} from {}, {} later told {} who had taken it.",
+                "After {} stole the {} from {}, {} later told {} who had taken {}.",
                 name(thief),
                 thing(t),
                 name(victim),
                 name(teller),
-                name(listener)
+                name(listener),
+                world.things[t].it()
             ),
             Claim::GivenThenPassedOn {
                 giver,
@@ -322,10 +374,11 @@ impl Claim {
                 thing: t,
                 next,
             } => format!(
-                "{} received the {} as a gift from {}, and later gave it to {}.",
+                "{} received the {} as a gift from {}, and later gave {} to {}.",
                 name(receiver),
                 thing(t),
                 name(giver),
+                world.things[t].it(),
                 name(next)
             ),
             Claim::DiedThenInherited {
@@ -350,8 +403,9 @@ impl Claim {
                 place(p)
             ),
             Claim::HeldAtEnd { holder, thing: t } => format!(
-                "By the end of the story, the {} was in the hands of {}.",
+                "By the end of the story, the {} {} in the hands of {}.",
                 thing(t),
+                world.things[t].was(),
                 name(holder)
             ),
             Claim::AliveAtEnd { who } => {
@@ -368,9 +422,9 @@ impl Claim {
                 times(count)
             ),
             Claim::GiftsGiven { who, count } => format!(
-                "Over the course of the story, {} gave away {} as gifts.",
+                "Over the course of the story, {} gave {}.",
                 name(who),
-                things_count(count)
+                gifts_count(count)
             ),
             Claim::Order {
                 first,
@@ -559,17 +613,26 @@ impl Claim {
                 victim,
                 thing,
             }),
+            // Whoever the detail, two people at one place at one moment (for any reason: an
+            // event, a journey's end, living there, small talk the book shows) met there. With
+            // a person swapped the place is no alibi: the two must never have been together,
+            // nor taken part in one event, anywhere.
             Claim::Met { a, b, .. } if person_swapped => {
-                events.iter().any(|e| both_in(&e.what, a, b))
+                !world.together_at(a, b).is_empty()
+                    || events.iter().any(|e| both_in(&e.what, a, b))
             }
             Claim::Married { a, b, .. } if person_swapped => events.iter().any(
                 |e| matches!(e.what, Happening::Marriage { a: x, b: y } if same_two(a, b, x, y)),
             ),
             Claim::Died { who, .. } if person_swapped => anywhere(Happening::Death { who }),
-            // Together at the place in any event counts as having met there.
-            Claim::Met { a, b, place } | Claim::MetThenMarried { a, b, place } => events
-                .iter()
-                .any(|e| e.place == place && both_in(&e.what, a, b)),
+            // Together at the place at any moment, or in any event there, counts as having met
+            // there.
+            Claim::Met { a, b, place } | Claim::MetThenMarried { a, b, place } => {
+                world.together_at(a, b).contains(&place)
+                    || events
+                        .iter()
+                        .any(|e| e.place == place && both_in(&e.what, a, b))
+            }
             // Any journey to the place, from wherever.
             Claim::Travelled { who, to, .. } => events.iter().any(
                 |e| matches!(e.what, Happening::Journey { who: w, to: t, .. } if w == who && t == to),
@@ -625,7 +688,7 @@ impl Claim {
             | (Claim::NeverVisited { place: p, .. }, "place") => place(*p),
             (Claim::Travelled { to, .. }, "to") => place(*to),
             (Claim::JourneysTo { count, .. }, "count") => Some(times(*count)),
-            (Claim::GiftsGiven { count, .. }, "count") => Some(things_count(*count)),
+            (Claim::GiftsGiven { count, .. }, "count") => Some(gifts_count(*count)),
             (Claim::Order { before, .. }, "order") => {
                 Some(if *before { "before" } else { "after" }.to_string())
             }
@@ -699,11 +762,12 @@ pub fn times(n: usize) -> String {
     }
 }
 
-/// `exactly one thing`, `exactly two things`.
-pub fn things_count(n: usize) -> String {
+/// `exactly one gift`, `exactly two gifts` (the noun is part of the count, so a pair's claims
+/// differ only there).
+pub fn gifts_count(n: usize) -> String {
     match n {
-        1 => "exactly one thing".into(),
-        n => format!("exactly {} things", number(n)),
+        1 => "exactly one gift".into(),
+        n => format!("exactly {} gifts", number(n)),
     }
 }
 
@@ -766,4 +830,57 @@ pub fn describe(world: &World, index: EventId) -> String {
         ),
     };
     format!("chapter {}: {what}", e.chapter)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_fact_in_other_words_is_one_canonical_claim() {
+        let gave = Deed::Gave {
+            giver: 0,
+            receiver: 1,
+            thing: 2,
+        };
+        let wed = |a, b| Deed::Married { a, b };
+        let order = |first, second, before| Claim::Order {
+            first,
+            second,
+            before,
+        };
+        let canon = order(gave, wed(0, 1), true).canonical();
+        assert_eq!(order(wed(1, 0), gave, false).canonical(), canon);
+        assert_eq!(order(wed(0, 1), gave, false).canonical(), canon);
+        assert_ne!(order(wed(0, 1), gave, true).canonical(), canon);
+        assert_eq!(
+            Claim::Met {
+                a: 3,
+                b: 1,
+                place: 2
+            }
+            .canonical(),
+            Claim::Met {
+                a: 1,
+                b: 3,
+                place: 2
+            }
+        );
+        assert_ne!(
+            Claim::Met {
+                a: 3,
+                b: 1,
+                place: 2
+            }
+            .canonical(),
+            Claim::Met {
+                a: 1,
+                b: 3,
+                place: 0
+            }
+            .canonical()
+        );
+        let alive = Claim::AliveAtEnd { who: 4 };
+        assert_eq!(alive.canonical(), alive);
+    }
 }

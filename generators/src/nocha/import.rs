@@ -21,6 +21,15 @@
 //! attempted pairs as the original's leaderboard does; `EMPTY_RESPONSE` is an empty reply,
 //! attempted and wrong. A model whose name ends in `-simple` was asked with the simple prompt,
 //! and the scorer reads it by the simple prompt's rules.
+//!
+//! What is refused, each error naming the file, the record (numbered from 1) and the field: a
+//! record without a claim's text or a book title; an `index` that is not a non-negative
+//! integer, or a file writing it as a number in some records and as a string in others (a
+//! file may use non-empty strings throughout; `1` and `"1"` are never taken for one pair); a
+//! `response-` field naming no model; a pair that is not one true and one false claim, whose
+//! two claims have the same text, or whose claims differ in `length_group` (null against a
+//! group splits the pair across cells); a book whose text is not a string, or is empty. Both
+//! JSON files may open with a UTF-8 byte order mark.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -54,7 +63,7 @@ const PARAMS: &[ParamInfo] = &[
 
 /// One claim record, as the public sample writes it.
 #[derive(Debug, Deserialize)]
-struct Record {
+struct RawRecord {
     book_title: String,
     claim: String,
     #[serde(rename = "type")]
@@ -73,6 +82,25 @@ struct Record {
     /// `response-MODEL` fields, and any others the file holds.
     #[serde(flatten)]
     rest: Map<String, Value>,
+}
+
+/// A claim record checked: a claim with text, a pair index written one way, models named.
+#[derive(Debug)]
+struct Record {
+    book_title: String,
+    claim: String,
+    truth: bool,
+    /// The pair's index as ids write it (`12`).
+    index: String,
+    /// As the file writes it (`12` or `"12"`).
+    index_as_given: Value,
+    explanation: Option<String>,
+    length: Option<u64>,
+    genre: Option<String>,
+    publication_year: Option<Value>,
+    length_group: Option<String>,
+    /// `(model, reply)`, one per `response-MODEL` field, in file order.
+    replies: Vec<(String, Value)>,
 }
 
 impl Importer for NoChaImporter {
@@ -97,26 +125,44 @@ impl Importer for NoChaImporter {
         let records = read_claims(claims)?;
         let books = read_books(books)?;
         let counter = TokenCounter::load(&TokenizerSpec::Cl100kBase)?;
+        let bad = |message: String| GenerateError::Input {
+            path: claims.display().to_string(),
+            message,
+        };
         // The two claims of each pair, by book and index, in file order.
         let mut pairs: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
         for (i, r) in records.iter().enumerate() {
             pairs
-                .entry((r.book_title.clone(), index_text(&r.index)))
+                .entry((r.book_title.clone(), r.index.clone()))
                 .or_default()
                 .push(i);
         }
         for ((book, index), members) in &pairs {
+            let numbers = records_named(members);
             let truths: Vec<bool> = members.iter().map(|&i| records[i].truth).collect();
             if truths.len() != 2 || truths[0] == truths[1] {
-                return Err(GenerateError::Input {
-                    path: claims.display().to_string(),
-                    message: format!(
-                        "pair `index` {index} of {book} has {} claims ({} true); a pair is one true and one false claim (records {})",
-                        truths.len(),
-                        truths.iter().filter(|&&t| t).count(),
-                        members.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(", ")
-                    ),
-                });
+                return Err(bad(format!(
+                    "{numbers} (book {book}, `index` {index}): the pair has {}, {} true; a pair is one true and one false claim",
+                    plural(truths.len(), "claim"),
+                    truths.iter().filter(|&&t| t).count(),
+                )));
+            }
+            let [a, b] = [&records[members[0]], &records[members[1]]];
+            if a.claim.trim() == b.claim.trim() {
+                return Err(bad(format!(
+                    "{numbers} (book {book}, `index` {index}), field `claim`: the true and the false claim of the pair have the same text"
+                )));
+            }
+            if a.length_group != b.length_group {
+                let show = |g: &Option<String>| {
+                    g.as_ref()
+                        .map_or("null".to_string(), |g| format!("\"{g}\""))
+                };
+                return Err(bad(format!(
+                    "{numbers} (book {book}, `index` {index}), field `length_group`: {} and {}; the two claims of a pair share their length group",
+                    show(&a.length_group),
+                    show(&b.length_group)
+                )));
             }
         }
         let mut samples = Vec::with_capacity(records.len());
@@ -147,7 +193,7 @@ impl Importer for NoChaImporter {
                     tokens
                 }
             };
-            let index = index_text(&r.index);
+            let index = r.index.clone();
             let key = (r.book_title.clone(), index.clone());
             let side = if pairs[&key][0] == i { "a" } else { "b" };
             let pair_id = format!("nocha/imported/{}/{index}", r.book_title);
@@ -164,7 +210,10 @@ impl Importer for NoChaImporter {
             meta.insert("length".into(), json!(r.length));
             meta.insert("genre".into(), json!(r.genre));
             meta.insert("publication_year".into(), json!(r.publication_year));
-            meta.insert("source".into(), json!({"record": i + 1, "index": r.index}));
+            meta.insert(
+                "source".into(),
+                json!({"record": i + 1, "index": r.index_as_given}),
+            );
             meta.insert("evidence".into(), json!([]));
             meta.insert("prompt".into(), json!(PromptStyle::Tagged.name()));
             meta.insert("axes".into(), json!({ "length": group }));
@@ -172,15 +221,12 @@ impl Importer for NoChaImporter {
                 "baseline".into(),
                 json!({"candidates": ["TRUE", "FALSE"], "picks": 1, "shortcut": ["TRUE"]}),
             );
-            for (field, reply) in &r.rest {
-                let Some(model) = field.strip_prefix("response-") else {
-                    continue;
-                };
+            for (model, reply) in &r.replies {
                 predictions.push(prediction(&id, model, reply).map_err(|message| {
-                    GenerateError::Input {
-                        path: claims.display().to_string(),
-                        message: format!("record {}, field `{field}`: {message}", i + 1),
-                    }
+                    bad(format!(
+                        "record {}, field `response-{model}`: {message}",
+                        i + 1
+                    ))
                 })?);
             }
             samples.push(Sample {
@@ -213,11 +259,22 @@ impl Importer for NoChaImporter {
     }
 }
 
-/// `12` for `12` or `"12"`: how an index is written in ids.
-fn index_text(index: &Value) -> String {
-    match index {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+/// `record 3`, `records 1 and 4`, `records 1, 2 and 4` (records of the file numbered from 1).
+fn records_named(indices: &[usize]) -> String {
+    let numbers: Vec<String> = indices.iter().map(|i| (i + 1).to_string()).collect();
+    match numbers.as_slice() {
+        [one] => format!("record {one}"),
+        [init @ .., last] => format!("records {} and {last}", init.join(", ")),
+        [] => "no record".into(),
+    }
+}
+
+/// `1 claim`, `2 claims`.
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 
@@ -244,36 +301,113 @@ fn prediction(sample_id: &str, model: &str, reply: &Value) -> Result<Prediction,
     Ok(p)
 }
 
+/// `bytes` without a UTF-8 byte order mark (as some editors on Windows save JSON).
+fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes)
+}
+
+/// The claim records of `path`, each checked (errors name the record, from 1, and the field):
+/// a claim with text; `index` a non-negative integer in every record, or a string in every
+/// record (two spellings of one index, such as `1` and `"1"`, are never merged); a model named
+/// after each `response-`.
 fn read_claims(path: &Path) -> Result<Vec<Record>, GenerateError> {
     let bad = |message: String| GenerateError::Input {
         path: path.display().to_string(),
         message,
     };
     let bytes = std::fs::read(path).map_err(|e| bad(format!("cannot read it ({e})")))?;
-    let values: Vec<Value> = serde_json::from_slice(&bytes)
+    let values: Vec<Value> = serde_json::from_slice(without_bom(&bytes))
         .map_err(|e| bad(format!("not a JSON array of claim records: {e}")))?;
     if values.is_empty() {
         return Err(bad("holds no claim record".into()));
     }
-    values
-        .into_iter()
-        .enumerate()
-        .map(|(i, v)| {
-            serde_path_to_error::deserialize(v)
-                .map_err(|e| bad(format!("record {}: {} ({})", i + 1, e.inner(), e.path())))
-        })
-        .collect()
+    let mut records = Vec::with_capacity(values.len());
+    // The first record writing `index` as a string, and the first as a number.
+    let (mut as_string, mut as_number) = (None, None);
+    for (i, v) in values.into_iter().enumerate() {
+        let n = i + 1;
+        let raw: RawRecord = serde_path_to_error::deserialize(v).map_err(|e| {
+            let at = e.path().to_string();
+            if at == "." {
+                bad(format!("record {n}: {}", e.inner()))
+            } else {
+                bad(format!("record {n}, field `{at}`: {}", e.inner()))
+            }
+        })?;
+        let field =
+            |name: &str, message: String| bad(format!("record {n}, field `{name}`: {message}"));
+        if raw.claim.trim().is_empty() {
+            return Err(field(
+                "claim",
+                "is empty; every record states a claim".into(),
+            ));
+        }
+        if raw.book_title.trim().is_empty() {
+            return Err(field("book_title", "is empty".into()));
+        }
+        let index = match &raw.index {
+            Value::Number(x) if x.as_u64().is_some() => {
+                as_number.get_or_insert(n);
+                x.to_string()
+            }
+            Value::String(x) if !x.trim().is_empty() => {
+                as_string.get_or_insert(n);
+                x.clone()
+            }
+            other => {
+                return Err(field(
+                    "index",
+                    format!("{other} is not a pair index; an index is a non-negative integer (or a non-empty string, when every record writes it as one)"),
+                ))
+            }
+        };
+        if let (Some(s), Some(x)) = (as_string, as_number) {
+            return Err(field(
+                "index",
+                format!("record {x} writes `index` as a number and record {s} as a string; write every index one way, so `1` and `\"1\"` are not taken for one pair"),
+            ));
+        }
+        let mut replies = Vec::new();
+        for (name, reply) in raw.rest {
+            let Some(model) = name.strip_prefix("response-") else {
+                continue;
+            };
+            if model.trim().is_empty() {
+                return Err(field(
+                    &name,
+                    "names no model; a reply's field is `response-MODEL`".into(),
+                ));
+            }
+            replies.push((model.to_string(), reply));
+        }
+        records.push(Record {
+            book_title: raw.book_title,
+            claim: raw.claim,
+            truth: raw.truth,
+            index,
+            index_as_given: raw.index,
+            explanation: raw.explanation,
+            length: raw.length,
+            genre: raw.genre,
+            publication_year: raw.publication_year,
+            length_group: raw.length_group,
+            replies,
+        });
+    }
+    Ok(records)
 }
 
-/// `{book_title: text}` from a JSON object, or from a folder's `TITLE.txt` files.
+/// `{book_title: text}` from a JSON object, or from a folder's `TITLE.txt` files. A book with
+/// no text is refused, naming it.
 fn read_books(path: &Path) -> Result<BTreeMap<String, String>, GenerateError> {
     let bad = |message: String| GenerateError::Input {
         path: path.display().to_string(),
         message,
     };
+    let empty = |title: &str| bad(format!("book `{title}` has no text"));
     if !path.is_dir() {
         let bytes = std::fs::read(path).map_err(|e| bad(format!("cannot read it ({e})")))?;
-        let books: BTreeMap<String, String> = serde_json::from_slice(&bytes).map_err(|e| {
+        let books: Map<String, Value> = serde_json::from_slice(without_bom(&bytes)).map_err(|e| {
             bad(format!(
                 "not a JSON object of {{book_title: text}} ({e}); a folder of BOOK_TITLE.txt files works too"
             ))
@@ -282,6 +416,21 @@ fn read_books(path: &Path) -> Result<BTreeMap<String, String>, GenerateError> {
         return books
             .into_iter()
             .map(|(title, text)| {
+                let Value::String(text) = text else {
+                    let kind = match text {
+                        Value::Null => "null",
+                        Value::Bool(_) => "a boolean",
+                        Value::Number(_) => "a number",
+                        Value::Array(_) => "an array",
+                        _ => "an object",
+                    };
+                    return Err(bad(format!(
+                        "book `{title}`: its text is {kind}, not a JSON string"
+                    )));
+                };
+                if text.trim().is_empty() {
+                    return Err(empty(&title));
+                }
                 let named = path.join(&title);
                 Ok((title, read_text(&named, text.as_bytes())?))
             })
@@ -303,7 +452,14 @@ fn read_books(path: &Path) -> Result<BTreeMap<String, String>, GenerateError> {
             path: file.display().to_string(),
             message: format!("cannot read it ({e})"),
         })?;
-        books.insert(title.to_string(), read_text(&file, &bytes)?);
+        let text = read_text(&file, &bytes)?;
+        if text.trim().is_empty() {
+            return Err(GenerateError::Input {
+                path: file.display().to_string(),
+                message: format!("book `{title}` has no text"),
+            });
+        }
+        books.insert(title.to_string(), text);
     }
     if books.is_empty() {
         return Err(bad("holds no BOOK_TITLE.txt file".into()));

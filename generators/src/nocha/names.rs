@@ -205,6 +205,9 @@ impl PlaceKind {
 }
 
 /// Things people own, without their article (the narration writes "the silver locket").
+/// The things of [`THINGS`] named by a plural noun: they take "were" and "them".
+pub const PLURAL_THINGS: &[&str] = &["ivory chessmen"];
+
 pub const THINGS: &[&str] = &[
     "silver locket",
     "brass compass",
@@ -268,5 +271,15 @@ mod tests {
             assert_eq!(unique.len(), list.len());
         }
         assert!(ROLES.len() >= 20 && NICKNAMES.len() >= 20 && THINGS.len() >= 20);
+        // A thing whose head noun is a plural in -s or -men is plural ("chessmen"; not "book
+        // of psalms", whose head is "book", nor "compass" or "atlas").
+        for thing in THINGS {
+            let head = thing.split(" of ").next().unwrap_or(thing);
+            let noun = head.rsplit(' ').next().unwrap_or(head);
+            let plural = noun.ends_with("men")
+                || (noun.ends_with('s') && !noun.ends_with("ss") && !noun.ends_with("as"));
+            assert_eq!(PLURAL_THINGS.contains(thing), plural, "{thing}");
+        }
+        assert!(PLURAL_THINGS.iter().all(|t| THINGS.contains(t)));
     }
 }

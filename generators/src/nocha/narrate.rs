@@ -11,7 +11,7 @@
 use longforge_datasets::SeededRng;
 
 use super::grammar::{capitalised, fill};
-use super::world::{Happening, PersonId, RelationKind, World};
+use super::world::{Happening, PersonId, RelationKind, Thing, World};
 
 /// How a person is first named in a paragraph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,7 +134,7 @@ pub fn event_paragraph(world: &World, index: usize, rng: &mut SeededRng) -> Stri
         } => {
             m.add(rng, "a", giver, false);
             m.add(rng, "b", receiver, false);
-            extra.push(("thing", world.things[thing].name.into()));
+            thing_words(&mut extra, &world.things[thing]);
             GIFT
         }
         Happening::Theft {
@@ -144,7 +144,7 @@ pub fn event_paragraph(world: &World, index: usize, rng: &mut SeededRng) -> Stri
         } => {
             m.add(rng, "a", thief, false);
             m.add(rng, "b", victim, false);
-            extra.push(("thing", world.things[thing].name.into()));
+            thing_words(&mut extra, &world.things[thing]);
             THEFT
         }
         Happening::Marriage { a, b } => {
@@ -159,7 +159,7 @@ pub fn event_paragraph(world: &World, index: usize, rng: &mut SeededRng) -> Stri
         Happening::Inheritance { heir, from, thing } => {
             m.add(rng, "a", heir, false);
             m.add(rng, "d", from, true);
-            extra.push(("thing", world.things[thing].name.into()));
+            thing_words(&mut extra, &world.things[thing]);
             INHERITANCE
         }
         Happening::Reveal {
@@ -178,7 +178,7 @@ pub fn event_paragraph(world: &World, index: usize, rng: &mut SeededRng) -> Stri
                 m.name_only(thief);
                 m.name_only(victim);
                 extra.push(("thief", world.people[thief].full_name()));
-                extra.push(("thing", world.things[thing].name.into()));
+                thing_words(&mut extra, &world.things[thing]);
                 if victim == listener {
                     extra.push(("victim_said", "you".into()));
                     extra.push(("victim", m.value("b_him").unwrap_or_default()));
@@ -200,6 +200,15 @@ pub fn event_paragraph(world: &World, index: usize, rng: &mut SeededRng) -> Stri
             .or_else(|| m.value(key))
     };
     fill(rng, template, &values, lists)
+}
+
+/// A thing's name and the words that agree with it: `thing_it` (it, them), `thing_they` (it,
+/// they), `thing_was` (was, were).
+fn thing_words(extra: &mut Vec<(&'static str, String)>, thing: &Thing) {
+    extra.push(("thing", thing.name.into()));
+    extra.push(("thing_it", thing.it().into()));
+    extra.push(("thing_they", thing.it_subject().into()));
+    extra.push(("thing_was", thing.was().into()));
 }
 
 /// The paragraph that introduces `person`: full name, nickname, occupation, home, traits,
@@ -234,12 +243,14 @@ pub fn introduction(world: &World, person: PersonId, rng: &mut SeededRng) -> Str
     let opening = rng_pick(rng, INTRO);
     let mut sentences = vec![fill(rng, opening, &values, lists)];
     for thing in world.things.iter().filter(|t| t.first_holder == person) {
+        let mut words = Vec::new();
+        thing_words(&mut words, thing);
         let with_thing = |key: &str| {
-            if key == "thing" {
-                Some(thing.name.to_string())
-            } else {
-                values(key)
-            }
+            words
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.clone())
+                .or_else(|| values(key))
         };
         let owns = rng_pick(rng, OWNS);
         sentences.push(fill(rng, owns, &with_thing, lists));
@@ -291,32 +302,32 @@ const JOURNEY: &[&str] = &[
 ];
 
 const MEETING: &[&str] = &[
-    "{^lead}, {a} met {b} at {place}. \"{greeting}\" {a_he} said. They talked of {topic} for a while before they parted.",
+    "{^lead}, {a} met {b} at {place}. \"{,greeting}\" {a_he} said. They talked of {topic} for a while before they parted.",
     "At {place}, {a} came upon {b}, who was {busy}. The two of them fell to talking and lost track of the hour.",
     "{^a} and {b} met at {place} {meeting_time}. {^b_he} {reaction}, and for a while they spoke of {topic}.",
-    "It was at {place} that {a} met {b}. \"{greeting}\" {b_he} said, and {a_he} {reaction}.",
-    "{^b} was {busy} at {place} when {a} found {b_him}. \"{greeting}\" said {a_given}. They spoke of {topic} until the light changed.",
+    "It was at {place} that {a} met {b}. \"{,greeting}\" {b_he} said, and {a_he} {reaction}.",
+    "{^b} was {busy} at {place} when {a} found {b_him}. \"{,greeting}\" said {a_given}. They spoke of {topic} until the light changed.",
 ];
 
 const GIFT: &[&str] = &[
-    "At {place}, {a} gave the {thing} to {b}. \"{gift_line}\" {a_he} said.",
-    "{^lead}, {a} pressed the {thing} into {b_s} hands at {place}. \"{gift_line}\" {^a_he} would not hear of it being returned.",
-    "{^b} could hardly believe it when {a} handed {b_him} the {thing} there in {place}. {^b_he} {thanks}.",
+    "At {place}, {a} gave the {thing} to {b}. \"{,gift_line}\" {a_he} said.",
+    "{^lead}, {a} pressed the {thing} into {b_s} hands at {place}. \"{gift_line}\" {^a_he} would not hear of {thing_it} being returned.",
+    "{^b} could hardly believe what was happening when {a} handed {b_him} the {thing} there in {place}. {^b_he} {thanks}.",
     "In {place}, {a} made a gift of the {thing} to {b}, who {thanks}.",
-    "\"{gift_line}\" {a} said, and gave the {thing} to {b}. It happened at {place}, {gift_time}.",
+    "\"{,gift_line}\" {a} said, and gave the {thing} to {b}. It happened at {place}, {gift_time}.",
 ];
 
 const THEFT: &[&str] = &[
-    "At {place}, while {b} was {distracted}, {a} slipped the {thing} out of {b_his} {container} and stole it. No one saw {a_him} do it.",
+    "At {place}, while {b} was {distracted}, {a} slipped the {thing} out of {b_his} {container} and stole {thing_it}. Nobody was watching.",
     "{^lead}, {a} stole the {thing} from {b} at {place}. {^a_he} {thief_after}.",
-    "{^b} never noticed {a} steal the {thing} at {place}; by the time {b_he} thought to look for it, it was gone.",
-    "It was at {place} that {a} robbed {b} of the {thing}, taking it while {b_he} {was_busy}. {^a_he} {thief_after}.",
+    "{^b} never noticed {a} steal the {thing} at {place}; by the time {b_he} thought to look for {thing_it}, {thing_they} {thing_was} gone.",
+    "It was at {place} that {a} robbed {b} of the {thing}, taking {thing_it} while {b_he} {was_busy}. {^a_he} {thief_after}.",
 ];
 
 const REVEAL: &[&str] = &[
     "At {place}, {a} drew {b} aside. \"It was {thief} who stole the {thing} from {victim_said},\" {a_he} said quietly. {^b_he} {reveal_reaction}.",
     "{^lead}, {a} told {b} the truth at last, there in {place}: {thief} had stolen the {thing} from {victim}. {^b_he} {reveal_reaction}.",
-    "{^b} learned it from {a} at {place}: the {thing} had not been lost at all. {thief} had stolen it from {victim}. {^b_he} {reveal_reaction}.",
+    "{^b} learned the truth from {a} at {place}: the {thing} had not been lost at all. {thief} had stolen {thing_it} from {victim}. {^b_he} {reveal_reaction}.",
     "\"I can't keep quiet any longer,\" {a} told {b} at {place}. \"{thief} stole the {thing} from {victim_said}.\" {^b_he} {reveal_reaction}.",
 ];
 
@@ -338,13 +349,13 @@ const INHERITANCE: &[&str] = &[
     "When {d_s} affairs were settled, the {thing} passed to {a}.",
     "By the terms of {d_s} will, {a} received the {thing}.",
     "The {thing}, which had been {d_s}, went to {a} after the funeral.",
-    "It fell to {a} to take the {thing} that had belonged to {d_full}; {d_given} had wished it so.",
+    "It fell to {a} to take the {thing} that had belonged to {d_full}, as {d_given} had wished.",
 ];
 
 const INTRO: &[&str] = &[
     "{p} lived in {home}, where {p_he} worked as the {role}. {^p_he} was {a_trait1} and {trait2} {p_noun}, and everyone called {p_him} {nick}.",
     "Everyone in {home} knew {p}, the {role}, though few called {p_him} anything but {nick}. {^p_he} was {trait1} and {trait2} by turns.",
-    "{p}, whom the people of {home} called {nick}, was the {role} there: {a_trait1} {p_noun}, and {trait2} with it.",
+    "{p}, whom the people of {home} called {nick}, was the {role} there: {a_trait1} {p_noun}, and {trait2} besides.",
     "In {home} lived {p}, the {role}, known to friends as {nick}. Those who knew {p_him} well called {p_him} {trait1}, and those who did not called {p_him} {trait2}.",
 ];
 
@@ -353,7 +364,7 @@ const OWNS: &[&str] = &[
     "Among {p_his} few treasures was the {thing}.",
     "{^p_he} was seldom seen without the {thing}.",
     "{^p_he} kept the {thing}, bought years ago at a fair, in a drawer by {p_his} bed.",
-    "The {thing} belonged to {p_him}, and {p_he} would let no one else touch it.",
+    "The {thing} belonged to {p_him}, and {p_he} would let no one else touch {thing_it}.",
 ];
 
 /// Word lists the event and introduction templates draw from. They name no person, place or
@@ -440,7 +451,7 @@ pub fn lists(name: &str) -> Option<&'static [&'static str]> {
             "It rained without pause, and the roads were heavy.",
             "Nobody on the road took much notice of a lone traveller.",
             "The way was longer than remembered, and the inns were full.",
-            "By the end of it every bone ached.",
+            "By the journey's end every bone ached.",
         ],
         "journey_mood" => &[
             "glad to be moving again",
@@ -498,11 +509,11 @@ pub fn lists(name: &str) -> Option<&'static [&'static str]> {
         ],
         "gift_line" => &[
             "I want you to have this.",
-            "Keep it safe for me.",
-            "It was never really mine to keep.",
-            "Take it, before I change my mind.",
-            "You'll know what to do with it.",
-            "Think of me when you look at it.",
+            "Keep {thing_it} safe for me.",
+            "{^thing_they} {thing_was} never really mine to keep.",
+            "Take {thing_it}, before I change my mind.",
+            "You'll know what to do with {thing_it}.",
+            "Think of me when you look at {thing_it}.",
         ],
         "gift_time" => &[
             "on a grey morning",
@@ -513,8 +524,8 @@ pub fn lists(name: &str) -> Option<&'static [&'static str]> {
         "thanks" => &[
             "thanked {a_him} twice over",
             "did not know what to say",
-            "turned it over and over in {b_his} hands",
-            "promised to take good care of it",
+            "turned {thing_it} over and over in {b_his} hands",
+            "promised to take good care of {thing_it}",
             "was lost for words",
         ],
         "distracted" => &[
@@ -540,14 +551,14 @@ pub fn lists(name: &str) -> Option<&'static [&'static str]> {
         ],
         "thief_after" => &[
             "told no one",
-            "hid it at the bottom of a trunk",
-            "kept it wrapped in a cloth and said nothing",
+            "hid {thing_it} at the bottom of a trunk",
+            "kept {thing_it} wrapped in a cloth and said nothing",
             "slept soundly that night all the same",
         ],
         "reveal_reaction" => &[
             "said nothing for a long while",
             "went pale",
-            "asked to hear it again",
+            "asked to hear the story again",
             "did not seem surprised",
             "swore under {b_his} breath",
         ],
@@ -593,7 +604,8 @@ mod tests {
 
     #[test]
     fn every_event_names_its_place_and_fills_every_slot() {
-        for seed in 0..20 {
+        let mut plural_seen = 0;
+        for seed in 0..40 {
             let mut rng = SeededRng::new(seed);
             let w = World::simulate(&mut rng, Size::for_tokens(50_000));
             for (i, e) in w.events.iter().enumerate() {
@@ -605,6 +617,31 @@ mod tests {
                 if let Happening::Journey { from, to, .. } = e.what {
                     assert!(text.contains(w.places[from].name));
                     assert!(text.contains(w.places[to].name));
+                }
+                // A line of dialogue before its speech tag ends in a comma.
+                for (i, _) in text.match_indices(".\" ") {
+                    let next = text[i + 3..].chars().next().unwrap_or('X');
+                    assert!(!next.is_lowercase(), "{text}");
+                }
+                // A plural thing is `them` and `were`.
+                let thing = match e.what {
+                    Happening::Gift { thing, .. }
+                    | Happening::Theft { thing, .. }
+                    | Happening::Inheritance { thing, .. } => Some(thing),
+                    Happening::Reveal { theft, .. } => match w.events[theft].what {
+                        Happening::Theft { thing, .. } => Some(thing),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                if let Some(t) = thing.filter(|&t| w.things[t].plural) {
+                    plural_seen += 1;
+                    let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).collect();
+                    assert!(!words.contains(&"it"), "{text}");
+                    assert!(
+                        !text.contains(&format!("{} was", w.things[t].name)),
+                        "{text}"
+                    );
                 }
                 for p in e.what.people() {
                     let person = &w.people[p];
@@ -622,7 +659,15 @@ mod tests {
                 let person = &w.people[p];
                 assert!(intro.contains(&person.full_name()) && intro.contains(person.nickname));
                 assert!(intro.contains(person.role) && intro.contains(w.places[person.home].name));
+                for thing in w.things.iter().filter(|t| t.plural) {
+                    for sentence in intro.split(". ").filter(|s| s.contains(thing.name)) {
+                        let words: Vec<&str> =
+                            sentence.split(|c: char| !c.is_alphanumeric()).collect();
+                        assert!(!words.contains(&"it"), "{intro}");
+                    }
+                }
             }
         }
+        assert!(plural_seen > 5, "{plural_seen} events of a plural thing");
     }
 }

@@ -11,7 +11,9 @@ use std::collections::BTreeSet;
 use longforge_datasets::SeededRng;
 use serde_json::{json, Value};
 
-use super::claims::{describe, gifts_given, journeys_to, transfer, Claim, Deed, Kind, Undecided};
+use super::claims::{
+    describe, gifts_count, gifts_given, journeys_to, times, transfer, Claim, Deed, Kind, Undecided,
+};
 use super::world::{EventId, Happening, PersonId, World};
 
 /// The detail a pair's claims differ in, as each claim writes it.
@@ -68,14 +70,16 @@ pub struct TooFewPairs {
 }
 
 /// Makes `n` distinct pairs, kinds in turn (local, consequence, end state, counting, order),
-/// a kind the world cannot supply giving way to the next.
+/// a kind the world cannot supply giving way to the next. Distinct: no two pairs share a claim,
+/// true or false, as the fact it states ([`Claim::canonical`]), so no pair is another
+/// reworded ("A before B" against "B after A").
 pub fn make_pairs(
     world: &World,
     rng: &mut SeededRng,
     n: usize,
 ) -> Result<Vec<ClaimPair>, TooFewPairs> {
     let mut pairs: Vec<ClaimPair> = Vec::with_capacity(n);
-    let mut used: BTreeSet<String> = BTreeSet::new();
+    let mut used: BTreeSet<Claim> = BTreeSet::new();
     for i in 0..n {
         let mut made = None;
         'kinds: for k in 0..Kind::ALL.len() {
@@ -84,7 +88,7 @@ pub fn make_pairs(
                 let Some(pair) = propose(world, kind, rng) else {
                     continue;
                 };
-                let (t, f) = (pair.true_claim.text(world), pair.false_claim.text(world));
+                let (t, f) = (pair.true_claim.canonical(), pair.false_claim.canonical());
                 if used.contains(&t) || used.contains(&f) || check(world, &pair).is_err() {
                     continue;
                 }
@@ -598,8 +602,13 @@ fn end_state(world: &World, rng: &mut SeededRng) -> Option<ClaimPair> {
                 events: transfers,
                 intros: vec![world.things[thing].first_holder],
                 state: vec![format!(
-                    "at the end, the {} is held by {}",
+                    "at the end, the {} {} held by {}",
                     world.things[thing].name,
+                    if world.things[thing].plural {
+                        "are"
+                    } else {
+                        "is"
+                    },
                     name(holder)
                 )],
             })
@@ -679,9 +688,10 @@ fn counting(world: &World, rng: &mut SeededRng) -> Option<ClaimPair> {
             events: journeys_to(world, who, place),
             intros: Vec::new(),
             state: vec![format!(
-                "{} travels to {} {n} times in all",
+                "{} travels to {} {} in all",
                 name(who),
-                world.places[place].name
+                world.places[place].name,
+                times(n)
             )],
         })
     } else {
@@ -704,7 +714,7 @@ fn counting(world: &World, rng: &mut SeededRng) -> Option<ClaimPair> {
             false_claim,
             events: gifts_given(world, who),
             intros: Vec::new(),
-            state: vec![format!("{} gives {n} gifts in all", name(who))],
+            state: vec![format!("{} gives {} in all", name(who), gifts_count(n))],
         })
     }
 }
@@ -768,13 +778,58 @@ mod tests {
             let mut rng = SeededRng::new(seed);
             let world = World::simulate(&mut rng, Size::for_tokens(64_000));
             let pairs = make_pairs(&world, &mut rng, 20).expect("20 pairs");
+            let mut facts = BTreeSet::new();
             for p in &pairs {
                 check(&world, p).unwrap();
+                for c in [&p.true_claim, &p.false_claim] {
+                    assert!(
+                        facts.insert(c.canonical()),
+                        "seed {seed}: {}",
+                        c.text(&world)
+                    );
+                }
                 kinds.insert(p.kind.name());
                 assert!(!p.events.is_empty() || !p.intros.is_empty());
             }
         }
         assert_eq!(kinds.len(), 5, "{kinds:?}");
+    }
+
+    /// Two people alive at one place at one moment of the story (living there, a journey's
+    /// end, an event, small talk) met there on a fair reading: no false claim says they met
+    /// there, and with a person swapped no false claim says they met at all if they were ever
+    /// together.
+    #[test]
+    fn no_false_meeting_where_the_two_were_ever_together() {
+        let mut meetings = 0;
+        for seed in 0..300 {
+            let mut rng = SeededRng::new(seed);
+            let tokens = [4_000, 16_000, 64_000][seed as usize % 3];
+            let world = World::simulate(&mut rng, Size::for_tokens(tokens));
+            let Ok(pairs) = make_pairs(&world, &mut rng, 15) else {
+                continue;
+            };
+            let states = world.states();
+            for p in &pairs {
+                let (a, b, place) = match p.false_claim {
+                    Claim::Met { a, b, place } | Claim::MetThenMarried { a, b, place } => {
+                        (a, b, place)
+                    }
+                    _ => continue,
+                };
+                meetings += 1;
+                let anywhere = p.swap.slot != "place";
+                for s in &states {
+                    let together = s.alive[a] && s.alive[b] && s.location[a] == s.location[b];
+                    assert!(
+                        !(together && (anywhere || s.location[a] == place)),
+                        "seed {seed}: {}",
+                        p.false_claim.text(&world)
+                    );
+                }
+            }
+        }
+        assert!(meetings > 30, "only {meetings} false meetings");
     }
 
     #[test]

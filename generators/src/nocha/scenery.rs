@@ -9,7 +9,7 @@
 
 use longforge_datasets::SeededRng;
 
-use super::grammar::fill;
+use super::grammar::{fill_drawn, Drawn};
 use super::names::PlaceKind;
 use super::world::{Gender, PersonId, World};
 
@@ -22,7 +22,8 @@ pub struct Scene<'a> {
 }
 
 /// The shapes a filler paragraph takes, each a template of list slots; which apply depends on
-/// how many people are present.
+/// how many people are present. In small talk `{a}` speaks first in every exchange, as the
+/// openings that say who spoke first need.
 const PLACE: &str = "{place_opening} {feature} {season_line} {townsfolk}";
 const STREET: &str = "{townsfolk} {sense} {feature} {season_line}";
 const TIME: &str = "{time_passing} {season_line} {sense} {townsfolk}";
@@ -119,12 +120,14 @@ pub fn paragraph(world: &World, scene: &Scene, rng: &mut SeededRng) -> String {
             _ => return None,
         })
     };
-    // Slots that expand to another slot ({feature} to {port_feature}) are filled twice. A
-    // paragraph that drew one sentence twice is drawn again.
+    // Slots that expand to another slot ({feature} to {port_feature}) are filled twice, both
+    // passes drawing no list entry twice. A paragraph that still says one sentence twice (two
+    // lists with a sentence in common) is drawn again.
     let mut text = String::new();
     for _ in 0..8 {
-        let once = fill(rng, template, &values, lists);
-        text = fill(rng, &once, &values, lists);
+        let mut drawn = Drawn::default();
+        let once = fill_drawn(rng, template, &values, lists, &mut drawn);
+        text = fill_drawn(rng, &once, &values, lists, &mut drawn);
         if !repeats_a_sentence(&text) {
             break;
         }
@@ -132,12 +135,44 @@ pub fn paragraph(world: &World, scene: &Scene, rng: &mut SeededRng) -> String {
     text
 }
 
+/// The sentences of `text`: each ends at `.`, `?` or `!` (and a closing quote) before a space.
+pub fn sentences(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if !matches!(b, b'.' | b'?' | b'!') {
+            continue;
+        }
+        let mut end = i + 1;
+        if bytes.get(end) == Some(&b'"') {
+            end += 1;
+        }
+        if end == bytes.len() || bytes[end] == b' ' {
+            let sentence = text[start..end].trim();
+            if !sentence.is_empty() {
+                out.push(sentence);
+            }
+            start = end;
+        }
+    }
+    let last = text[start..].trim();
+    if !last.is_empty() {
+        out.push(last);
+    }
+    out
+}
+
+/// Whether a sentence of more than three words comes twice.
 fn repeats_a_sentence(text: &str) -> bool {
-    let mut sentences: Vec<&str> = text.split_inclusive(". ").map(str::trim).collect();
-    let n = sentences.len();
-    sentences.sort_unstable();
-    sentences.dedup();
-    sentences.len() != n
+    let mut long: Vec<&str> = sentences(text)
+        .into_iter()
+        .filter(|s| s.split(' ').count() > 3)
+        .collect();
+    let n = long.len();
+    long.sort_unstable();
+    long.dedup();
+    long.len() != n
 }
 
 /// Word lists of the filler templates. None names a person, thing or occupation of the world,
@@ -504,26 +539,26 @@ pub fn lists(name: &str) -> Option<&'static [&'static str]> {
             "{b} and {a} had a few words over the garden wall.",
             "That evening {a} and {b} shared a pot of tea.",
             "{a} and {b} walked a little way together, talking.",
-            "It was {b} who spoke first, when {a} sat down.",
+            "It was {a} who spoke first, when {b} sat down.",
         ],
         "exchange" => &[
             "\"Will the rain hold off, do you think?\" {a} asked. \"It never has yet,\" said {b}.",
-            "\"Did you sleep at all?\" asked {b}. \"Not a wink,\" {a} admitted.",
-            "\"You're quiet today,\" {b} said. \"I've a lot on my mind,\" said {a}.",
+            "\"Did you sleep at all?\" asked {a}. \"Not a wink,\" {b} admitted.",
+            "\"You're quiet today,\" {a} said. \"I've a lot on my mind,\" said {b}.",
             "\"Is it always this cold here?\" {a} asked. \"Colder, some years,\" {b} said.",
-            "\"I heard the bells again last night,\" said {b}. \"So did I,\" said {a}.",
+            "\"I heard the bells again last night,\" said {a}. \"So did I,\" said {b}.",
             "\"We should have been born somewhere warmer,\" said {a}. {b} laughed at that.",
             "\"What are you thinking about?\" asked {a}. \"Nothing worth the telling,\" said {b}.",
-            "\"The bread was better last year,\" {b} said. \"Everything was better last year,\" said {a}.",
+            "\"The bread was better last year,\" {a} said. \"Everything was better last year,\" said {b}.",
             "\"Do you ever miss being young?\" {a} asked. {b} took a long time to answer: \"No.\"",
-            "\"There's a storm coming,\" said {b}. \"There's always a storm coming,\" {a} said.",
-            "\"Have you eaten?\" {b} asked. \"Enough,\" said {a}, which meant no.",
+            "\"There's a storm coming,\" said {a}. \"There's always a storm coming,\" {b} said.",
+            "\"Have you eaten?\" {a} asked. \"Enough,\" said {b}, which meant no.",
             "\"I used to know every tree on this road,\" said {a}. \"And now?\" asked {b}. \"Now they know me.\"",
-            "\"Tell me something cheerful,\" said {b}. {a} thought about it and could not.",
+            "\"Tell me something cheerful,\" said {a}. {b} thought about it and could not.",
             "\"The days are drawing in,\" {a} said. \"Or drawing out,\" said {b}. \"I lose track.\"",
-            "\"You look well,\" said {b}. \"I look tired,\" said {a}, \"but thank you.\"",
+            "\"You look well,\" said {a}. \"I look tired,\" said {b}, \"but thank you.\"",
             "\"Do you believe in luck?\" {a} asked. \"Only the bad kind,\" said {b}.",
-            "\"Listen to that wind,\" said {b}. {a} listened, and said nothing.",
+            "\"Listen to that wind,\" said {a}. {b} listened, and said nothing.",
             "\"I had the strangest dream,\" said {a}. \"Don't tell me,\" {b} said, smiling. \"They never come true.\"",
         ],
         "conversation_close" => &[
@@ -611,11 +646,19 @@ mod tests {
                     let present = scene.present.iter().any(|&p| w.people[p].given == word);
                     assert!(!named || present, "{word} in {text}");
                 }
-                let sentences: Vec<&str> = text.split_inclusive(". ").collect();
-                let mut unique = sentences.clone();
-                unique.sort_unstable();
-                unique.dedup();
-                assert_eq!(unique.len(), sentences.len(), "a sentence repeats: {text}");
+                assert!(!repeats_a_sentence(&text), "a sentence repeats: {text}");
+                // Whoever is said to speak first speaks the first line.
+                if let Some(at) = text.find(" who spoke first") {
+                    let first = text[..at].rsplit(' ').next().unwrap_or("");
+                    let line = &text[at..];
+                    let tag = line.split('"').nth(2).unwrap_or("");
+                    assert!(tag.contains(first), "{text}");
+                }
+                // No one joined to themselves: "a carter and a carter".
+                let lower = text.to_lowercase();
+                for who in lists("townsperson").unwrap() {
+                    assert!(!lower.contains(&format!("{who} and {who}")), "{text}");
+                }
             }
         }
     }

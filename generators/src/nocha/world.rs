@@ -84,6 +84,37 @@ pub struct Thing {
     pub name: &'static str,
     /// Who holds it when the story opens (said in their introduction).
     pub first_holder: PersonId,
+    /// Named by a plural noun ("ivory chessmen"): "were", "them".
+    pub plural: bool,
+}
+
+impl Thing {
+    /// The pronoun for it as an object: `it` or `them`.
+    pub fn it(&self) -> &'static str {
+        if self.plural {
+            "them"
+        } else {
+            "it"
+        }
+    }
+
+    /// The pronoun for it as a subject: `it` or `they`.
+    pub fn it_subject(&self) -> &'static str {
+        if self.plural {
+            "they"
+        } else {
+            "it"
+        }
+    }
+
+    /// `was` or `were`.
+    pub fn was(&self) -> &'static str {
+        if self.plural {
+            "were"
+        } else {
+            "was"
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -305,6 +336,7 @@ impl World {
             .enumerate()
             .map(|(i, &t)| Thing {
                 name: names::THINGS[t],
+                plural: names::PLURAL_THINGS.contains(&names::THINGS[t]),
                 // Everyone holds one thing first; the rest go to anyone.
                 first_holder: if i < people.len() {
                     i
@@ -351,6 +383,42 @@ impl World {
     /// The state at the end of the story.
     pub fn final_state(&self) -> State {
         self.state_after(self.chapters)
+    }
+
+    /// Every moment of the story: the opening state, then the state after each event, in time
+    /// order (`states()[i + 1]` is the state right after event `i`). Between two events
+    /// nothing changes, so these are all the states the story passes through.
+    pub fn states(&self) -> Vec<State> {
+        let mut state = self.initial_state();
+        let mut states = Vec::with_capacity(self.events.len() + 1);
+        states.push(state.clone());
+        for event in &self.events {
+            apply(&mut state, event);
+            states.push(state.clone());
+        }
+        states
+    }
+
+    /// The places where `a` and `b` were, both alive, at one moment of the story (living at one
+    /// place when it opens counts): where a reader could fairly say they met.
+    pub fn together_at(&self, a: PersonId, b: PersonId) -> Vec<PlaceId> {
+        let mut places = Vec::new();
+        let mut state = self.initial_state();
+        let mut note = |s: &State| {
+            if s.alive[a] && s.alive[b] && s.location[a] == s.location[b] {
+                let here = s.location[a];
+                if !places.contains(&here) {
+                    places.push(here);
+                }
+            }
+        };
+        note(&state);
+        for event in &self.events {
+            apply(&mut state, event);
+            note(&state);
+        }
+        places.sort_unstable();
+        places
     }
 }
 
