@@ -8,7 +8,8 @@ use std::process::ExitCode;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Arg, ArgAction};
 use longforge_datasets::{atomic::StagedDir, jsonl};
-use longforge_generators::{import_params, write_source, ParamKind, Registry};
+use longforge_generators::{import_params, write_source, Inputs, ParamKind, Registry};
+use longforge_reports::write_card;
 
 use crate::generate::{flag, params_from, FamilyLine};
 use crate::progress::Progress;
@@ -130,6 +131,8 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
         None,
         &mut |d, t| progress.update(d, t),
     )?;
+    let counter = Inputs::default().counter(&manifest.tokenizer)?;
+    write_card(stage.path(), family, &counter)?;
     stage.commit()?;
     // Original data kept as published but known to be wrong: named, so no one reads its scores
     // as a model's fault.
