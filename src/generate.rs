@@ -11,6 +11,7 @@ use longforge_datasets::{atomic::StagedDir, TokenizerSpec};
 use longforge_generators::{
     resolve, write_dataset, Family, Inputs, ParamInfo, ParamKind, Registry, COMMON_PARAMS,
 };
+use longforge_reports::write_card;
 use serde_json::{Map, Value};
 
 use crate::progress::{stop_if_interrupted, watch_interrupts, Progress};
@@ -267,8 +268,9 @@ fn parse_shard(text: &str) -> Result<(usize, usize)> {
     }
 }
 
-/// Generates into a staging folder, streaming samples to disk, and renames it to `out` only
-/// when complete: a failure leaves nothing behind. Returns the number of samples.
+/// Generates into a staging folder, streaming samples to disk, writes the dataset card beside
+/// them, and renames the folder to `out` only when complete: a failure leaves nothing behind.
+/// Returns the number of samples.
 pub fn generate_into(
     family: &dyn Family,
     params: Value,
@@ -295,6 +297,7 @@ pub fn generate_into(
             progress(d, t)
         },
     )?;
+    write_card(&staging, family, &inputs.counter(&manifest.tokenizer)?)?;
     stage.commit()?;
     Ok(manifest.counts.get("samples").copied().unwrap_or(0))
 }

@@ -11,7 +11,8 @@ use longforge_datasets::{
     atomic::{self, StagedDir},
     jsonl,
 };
-use longforge_generators::{import_params, write_source, ParamKind, Registry};
+use longforge_generators::{import_params, write_source, Inputs, ParamKind, Registry};
+use longforge_reports::write_card;
 
 use crate::generate::{flag, params_from, FamilyLine};
 use crate::progress::Progress;
@@ -150,6 +151,8 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
         ),
         None => None,
     };
+    let counter = Inputs::default().counter(&manifest.tokenizer)?;
+    write_card(stage.path(), family, &counter)?;
     stage.commit()?;
     if let Some(staged) = staged_predictions {
         staged.commit().context("--predictions-out")?;

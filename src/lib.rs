@@ -39,7 +39,7 @@ enum Command {
     Generate(generate::Args),
     /// Read an original benchmark's published files into a dataset folder (the family's importer).
     Import(import::Args),
-    /// Regenerate a dataset from its manifest and check that every file is identical.
+    /// Regenerate a dataset from its manifest and check that every file, its card included, is identical.
     Verify(verify::Args),
     /// Answer a dataset with models behind OpenAI-compatible endpoints, or a built-in baseline.
     Run(run::Args),
@@ -97,7 +97,7 @@ pub fn run_cli(registry: &Registry, args: impl IntoIterator<Item = OsString>) ->
         Command::Demo(a) => done(demo::run(registry, a)),
         Command::Rank(a) => done(rank::run(a)),
         Command::Report(a) => done(report::run(a)),
-        Command::Merge(a) => done(merge::run(a)),
+        Command::Merge(a) => done(merge::run(registry, a)),
     };
     match result {
         Ok(code) => code,

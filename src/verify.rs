@@ -5,11 +5,14 @@ use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
 use clap::{Arg, ArgAction};
-use longforge_datasets::{digest_file, Manifest, TokenizerSpec, MANIFEST_FILE, SAMPLES_JSONL};
-use longforge_generators::{
-    as_version, import_params, resolve, write_dataset, write_source, InputRef, Inputs, ParamKind,
-    Registry,
+use longforge_datasets::{
+    digest_file, Manifest, TokenCounter, TokenizerSpec, MANIFEST_FILE, SAMPLES_JSONL,
 };
+use longforge_generators::{
+    as_version, import_params, resolve, write_dataset, write_source, Family, InputRef, Inputs,
+    ParamKind, Registry,
+};
+use longforge_reports::{Card, CARD_FILE, EVIDENCE_SVG};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -29,7 +32,8 @@ pub struct Args {
 
 /// Checks the files against the manifest's digests, then regenerates everything from the
 /// manifest's parameters and compares byte for byte: a sample edited together with its digest
-/// still fails.
+/// still fails. The dataset card, which the manifest does not list, is made again from the
+/// regenerated folder and compared too, when the folder has one.
 pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
     let manifest = Manifest::read(&args.dir)?;
     // A file that fails its digest is reported after the regeneration below, which names the
@@ -66,6 +70,11 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
         manifest.generator.version.as_str(),
         manifest.manifest_version,
     ));
+    // The tokenizer that counts the card's evidence tokens.
+    let mut inputs = Inputs {
+        tokenizer: args.tokenizer.as_deref().map(TokenizerSpec::parse),
+        ..Inputs::default()
+    };
     let fresh = if let Some(recorded) = manifest.params.get("imported") {
         let from: Vec<PathBuf> = given
             .get_many::<PathBuf>("from")
@@ -131,10 +140,6 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
             &mut |_, _| {},
         )?
     } else {
-        let mut inputs = Inputs {
-            tokenizer: args.tokenizer.as_deref().map(TokenizerSpec::parse),
-            ..Inputs::default()
-        };
         for p in family.params().iter().filter(|p| p.kind == ParamKind::File) {
             if let Some(path) = given.get_one::<PathBuf>(p.name) {
                 inputs.files.insert(p.name.to_string(), path.clone());
@@ -188,12 +193,71 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
             args.dir.join(MANIFEST_FILE).display()
         );
     }
+    let card = check_card(
+        &args.dir,
+        scratch.path(),
+        family,
+        &inputs.counter(&manifest.tokenizer)?,
+    )?;
     println!(
-        "ok: {} ({} samples) regenerates byte for byte",
+        "ok: {} ({} samples) regenerates byte for byte; {card}",
         args.dir.display(),
         fresh.counts.get("samples").copied().unwrap_or(0)
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Compares the folder's dataset card (`README.md`, and `evidence.svg` beside it) with the card
+/// the regenerated folder `fresh` makes, naming the file that differs. A folder without
+/// `README.md` (made before cards existed) passes, and the returned note says so.
+fn check_card(
+    dir: &Path,
+    fresh: &Path,
+    family: &dyn Family,
+    counter: &TokenCounter,
+) -> Result<String> {
+    let readme = dir.join(CARD_FILE);
+    if !readme.exists() {
+        return Ok(format!(
+            "no {CARD_FILE} here (a folder made before dataset cards), so no card was checked"
+        ));
+    }
+    let card = Card::of(fresh, family, counter)?;
+    let differs = |path: &Path| {
+        anyhow::anyhow!(
+            "{}: differs from the dataset card the regenerated folder makes (edited after it was written, or written by another longforge)",
+            path.display()
+        )
+    };
+    let on_disk = std::fs::read(&readme).with_context(|| readme.display().to_string())?;
+    if on_disk != card.readme.as_bytes() {
+        return Err(differs(&readme));
+    }
+    let svg = dir.join(EVIDENCE_SVG);
+    match (&card.evidence_svg, svg.exists()) {
+        (Some(text), true) => {
+            if std::fs::read(&svg).with_context(|| svg.display().to_string())? != text.as_bytes() {
+                return Err(differs(&svg));
+            }
+        }
+        (Some(_), false) => bail!(
+            "{}: missing; the card draws the samples' evidence there",
+            svg.display()
+        ),
+        (None, true) => bail!(
+            "{}: no sample has evidence to draw, so the regenerated card has no picture",
+            svg.display()
+        ),
+        (None, false) => {}
+    }
+    Ok(format!(
+        "so does its card ({CARD_FILE}{})",
+        if card.evidence_svg.is_some() {
+            format!(", {EVIDENCE_SVG}")
+        } else {
+            String::new()
+        }
+    ))
 }
 
 /// Fails naming the first line (and its sample) where `disk` and `fresh` differ.

@@ -40,7 +40,14 @@ fn generation_is_byte_identical_and_verifies() {
     }
     assert_eq!(
         entries(&a),
-        vec!["manifest.json", "samples.jsonl", "samples.parquet"]
+        vec![
+            "README.md",
+            "evidence.svg",
+            "manifest.json",
+            "samples.jsonl",
+            "samples.parquet"
+        ],
+        "the data, its manifest, and the dataset card with its picture"
     );
     for f in entries(&a) {
         assert_eq!(
@@ -450,7 +457,15 @@ fn a_hugging_face_tokenizer_json_counts_by_path() {
     assert!(tokens.abs_diff(1500) <= 32, "{tokens}");
     let err = fails(&["verify", s(&dir)]);
     assert!(err.contains("--tokenizer"), "{err}");
-    ok(&["verify", s(&dir), "--tokenizer", s(&tok)]);
+    let out = ok(&["verify", s(&dir), "--tokenizer", s(&tok)]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("so does its card"));
+    // The card names the tokenizer file by name, for both commands.
+    let card = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    assert!(
+        card.contains("--tokenizer tokenizer.json --out DIR")
+            && card.contains("longforge verify DIR --tokenizer tokenizer.json\n"),
+        "{card}"
+    );
 }
 
 #[test]
@@ -490,6 +505,12 @@ fn a_users_haystack_file_is_used_and_named_by_content() {
         "{err}"
     );
     ok(&["verify", s(&dir), "--haystack", s(&corpus)]);
+    let card = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    assert!(
+        card.contains("--haystack corpus.jsonl")
+            && card.contains("longforge verify DIR --haystack corpus.jsonl\n"),
+        "{card}"
+    );
 }
 
 #[test]

@@ -80,8 +80,16 @@ fn shards_merge_into_the_single_run_byte_for_byte() {
     assert_eq!(
         files(&merged),
         files(&single),
-        "every file, the manifest included"
+        "every file, the manifest and the dataset card included"
     );
+    let names: Vec<String> = files(&merged).into_iter().map(|f| f.0).collect();
+    assert!(
+        names.iter().any(|n| n == "README.md") && names.iter().any(|n| n == "evidence.svg"),
+        "{names:?}"
+    );
+    // A shard's own card says how to make that shard.
+    let card = std::fs::read_to_string(shards[1].join("README.md")).unwrap();
+    assert!(card.contains("--shard 2/3 --out DIR"), "{card}");
     ok(&["verify", s(&merged)]);
 
     // Refusals: a shard missing, a shard twice, a shard of another generation, a bad --shard.

@@ -28,7 +28,8 @@ pub enum DatasetError {
 }
 
 impl DatasetError {
-    pub(crate) fn io(path: impl Into<PathBuf>, cause: std::io::Error) -> Self {
+    /// An I/O failure on `path`.
+    pub fn io(path: impl Into<PathBuf>, cause: std::io::Error) -> Self {
         DatasetError::Io {
             path: path.into(),
             cause,

@@ -33,7 +33,9 @@ pub use manifest::{
     sha256_hex, FileDigest, GeneratorInfo, Manifest, ScoringSpec, Shard, MANIFEST_FILE,
 };
 pub use merge::merge;
-pub use parquet::{read_sample_ids_parquet, CONTEXTS_PARQUET, SAMPLES_PARQUET};
+pub use parquet::{
+    parquet_columns, read_sample_ids_parquet, ParquetColumn, CONTEXTS_PARQUET, SAMPLES_PARQUET,
+};
 pub use record::{
     char_len, Context, Evidence, Grade, Judgment, Order, Prediction, Reference, Sample, Score,
     Status, Verdict, CONTEXTS_JSONL, CONTEXT_SLOT, SAMPLES_JSONL,

@@ -132,6 +132,54 @@ pub fn read_sample_ids_parquet(path: &Path) -> Result<Vec<String>, DatasetError>
         .collect())
 }
 
+/// A column of a Parquet file as its footer records it: the name, and the type as Hugging Face
+/// `datasets` names its value types (`string`, `int64`, `uint64`, `float64`, `bool`, ...).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParquetColumn {
+    pub name: String,
+    pub dtype: String,
+}
+
+/// The columns of a Parquet file, in file order, read from its footer alone (no rows are read),
+/// so a card describes the types the writer actually wrote.
+pub fn parquet_columns(path: &Path) -> Result<Vec<ParquetColumn>, DatasetError> {
+    let err = |e: PolarsError| DatasetError::Parquet {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let file = std::fs::File::open(path).map_err(|e| DatasetError::io(path, e))?;
+    let schema = ParquetReader::new(file).schema().map_err(err)?;
+    Ok(schema
+        .iter_values()
+        .map(|field| ParquetColumn {
+            name: field.name.to_string(),
+            dtype: hugging_face_dtype(&field.dtype),
+        })
+        .collect())
+}
+
+/// Arrow's type as a Hugging Face `Value` dtype: text of any width is `string`.
+fn hugging_face_dtype(dtype: &ArrowDataType) -> String {
+    match dtype {
+        ArrowDataType::Utf8 | ArrowDataType::LargeUtf8 | ArrowDataType::Utf8View => "string".into(),
+        ArrowDataType::Boolean => "bool".into(),
+        ArrowDataType::Int8 => "int8".into(),
+        ArrowDataType::Int16 => "int16".into(),
+        ArrowDataType::Int32 => "int32".into(),
+        ArrowDataType::Int64 => "int64".into(),
+        ArrowDataType::UInt8 => "uint8".into(),
+        ArrowDataType::UInt16 => "uint16".into(),
+        ArrowDataType::UInt32 => "uint32".into(),
+        ArrowDataType::UInt64 => "uint64".into(),
+        ArrowDataType::Float32 => "float32".into(),
+        ArrowDataType::Float64 => "float64".into(),
+        ArrowDataType::Binary | ArrowDataType::LargeBinary | ArrowDataType::BinaryView => {
+            "binary".into()
+        }
+        other => format!("{other:?}").to_lowercase(),
+    }
+}
+
 fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("contract types serialise")
 }

@@ -350,6 +350,55 @@ mod tests {
         );
     }
 
+    /// The columns a card lists are those written, with their types.
+    #[test]
+    fn parquet_columns_are_read_from_the_footer() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut w =
+            DatasetWriter::create(tmp.path(), ParquetLayout::of_manifest_version(3)).unwrap();
+        w.push_context(Context {
+            id: "c".into(),
+            text: "book".into(),
+            tokens: 1,
+        })
+        .unwrap();
+        w.push(sample(0, "x")).unwrap();
+        w.finish(provenance()).unwrap();
+        let columns = |name: &str| -> Vec<(String, String)> {
+            crate::parquet_columns(&tmp.path().join(name))
+                .unwrap()
+                .into_iter()
+                .map(|c| (c.name, c.dtype))
+                .collect()
+        };
+        let samples = columns(SAMPLES_PARQUET);
+        let names: Vec<&str> = samples.iter().map(|c| c.0.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "id",
+                "family",
+                "task",
+                "lang",
+                "context",
+                "context_id",
+                "question",
+                "prompt",
+                "reference",
+                "meta"
+            ]
+        );
+        assert!(samples.iter().all(|c| c.1 == "string"), "{samples:?}");
+        assert_eq!(
+            columns(CONTEXTS_PARQUET),
+            [
+                ("id".to_string(), "string".to_string()),
+                ("text".into(), "string".into()),
+                ("tokens".into(), "uint64".into())
+            ]
+        );
+    }
+
     /// Version 3 drops min and max statistics on text columns (a megabyte context was copied
     /// whole three times to make them); version 2 keeps them, so its folders still verify. The
     /// Parquet footer, uncompressed, holds the statistics: the context's first bytes are there

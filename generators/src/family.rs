@@ -156,6 +156,13 @@ pub trait Family: Sync {
     /// The generator version: a dataset regenerates byte for byte only under the same version.
     fn version(&self) -> &'static str;
     fn tasks(&self) -> &'static [TaskInfo];
+    /// What kind of task `task` is, as Hugging Face's `task_categories` name it
+    /// (`question-answering`, `table-question-answering`, `text-classification`,
+    /// `text-generation`, ...): dataset cards list them so the Hub can file the dataset. By
+    /// default `text-generation`, which every task is at least (a model writes its answer).
+    fn task_categories(&self, _task: &str) -> &'static [&'static str] {
+        &["text-generation"]
+    }
     /// Small parameters for one of its tasks, quick to generate: what `--list` suggests and what
     /// the tests that run over every family generate.
     fn example(&self, task: &str) -> Value;

@@ -1,13 +1,16 @@
-//! Reports for people, from the summary rows `score --summary` writes (see
+//! Reports for people. Dataset cards ([`card`]): the `README.md` and `evidence.svg` written
+//! beside every dataset folder. And, from the summary rows `score --summary` writes (see
 //! [`longforge_judges::SummaryRow`]): the terminal table, and the Markdown report that
 //! `longforge demo` and `longforge score --report` write. Nothing here knows a family: grids
 //! are drawn from each sample's `axes`, headers from the figures' names. Templates are minijinja
 //! files shipped in the binary, so the layout can be read and changed without touching code.
 
+pub mod card;
 pub mod plots;
 pub mod site;
 mod table;
 
+pub use card::{write_card, Card, CARD_FILE, EVIDENCE_SVG};
 pub use table::{axes_text, axis_text, cells, score_table, value_text, Table, UNDEFINED};
 
 use std::collections::BTreeMap;
@@ -24,6 +27,11 @@ pub enum ReportError {
     /// The cause is printed by the error chain, once.
     #[error("report template")]
     Template(#[from] minijinja::Error),
+    #[error(transparent)]
+    Dataset(#[from] longforge_datasets::DatasetError),
+    /// Drawing a picture failed (plotters' message).
+    #[error("drawing evidence.svg: {0}")]
+    Plot(String),
 }
 
 /// The pairwise section of a report: the ranking, and each model's mean rubric grade on the same

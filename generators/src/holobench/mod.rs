@@ -133,6 +133,11 @@ impl Family for HoloBench {
         TASKS
     }
 
+    /// Questions over tables written out as sentences.
+    fn task_categories(&self, _task: &str) -> &'static [&'static str] {
+        &["table-question-answering"]
+    }
+
     fn params(&self) -> &'static [ParamInfo] {
         PARAMS
     }

@@ -221,6 +221,12 @@ impl Family for LongProc {
         TASKS
     }
 
+    /// Every task asks for a long structured output (a route, a search trace, a table, a
+    /// program), not a short answer.
+    fn task_categories(&self, _task: &str) -> &'static [&'static str] {
+        &["text-generation"]
+    }
+
     fn params(&self) -> &'static [ParamInfo] {
         PARAMS
     }

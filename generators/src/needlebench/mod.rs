@@ -154,6 +154,11 @@ impl Family for NeedleBench {
         TASKS
     }
 
+    /// Every task asks a question answered from the needles (a fact, an ancestor, a count).
+    fn task_categories(&self, _task: &str) -> &'static [&'static str] {
+        &["question-answering"]
+    }
+
     fn params(&self) -> &'static [ParamInfo] {
         PARAMS
     }

@@ -102,6 +102,11 @@ impl Family for NoCha {
         TASKS
     }
 
+    /// Each claim about the book is judged true or false.
+    fn task_categories(&self, _task: &str) -> &'static [&'static str] {
+        &["text-classification"]
+    }
+
     fn params(&self) -> &'static [ParamInfo] {
         PARAMS
     }
