@@ -7,8 +7,10 @@ cache := env_var_or_default("LONGFORGE_CACHE", env_var("HOME") + "/.cache/longfo
 demo:
     cargo run --release -- demo --out demo-out
 
-# Every test: the workspace's unit, property and end-to-end tests, then the Parquet peer readers.
+# Every test: the workspace's unit, property and end-to-end tests (the site's in headless
+# Chromium, installed from Debian's packages when missing), then the Parquet peer readers.
 test:
+    scripts/chromium.sh >/dev/null
     cargo test --workspace
     just peers
 
@@ -33,7 +35,8 @@ peers:
 
 # 1M-token samples beside the original's Python path (both counters, a large JSON Lines corpus);
 # the chat client beside AsyncOpenAI; rank beside choix and a logistic regression; HoloBench at
-# 64K; LongProc at 8K (generation and checking); a NoCha-style 128K book with 30 pairs.
+# 64K; LongProc at 8K (generation and checking); a NoCha-style 128K book with 30 pairs; the
+# leaderboard site of 50 models x 6 families.
 bench:
     #!/usr/bin/env bash
     set -euo pipefail
@@ -46,10 +49,18 @@ bench:
     cargo bench --bench holobench_64k
     cargo bench --bench longproc_8k
     cargo bench --bench nocha_128k
+    cargo bench --bench report_site
 
-# Rewrite the golden files of the printed table and the Markdown report (review the diff).
+# Rewrite the golden files of the printed table, the Markdown report and the site's Markdown
+# and CSV leaderboards (review the diff).
 bless:
-    LONGFORGE_BLESS=1 cargo test --test scoring
+    LONGFORGE_BLESS=1 cargo test --test scoring --test report_site
+
+# The README's screenshot of the demo's site (docs/site.png).
+screenshot:
+    cargo run --release -- demo --out demo-out
+    scripts/chromium.sh >/dev/null
+    chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1400,1000 --screenshot=docs/site.png "file://$PWD/demo-out/site/index.html"
 
 fmt:
     cargo fmt --all

@@ -9,7 +9,7 @@ use longforge_judges::absolute::{mean_grades, rule_grade};
 use longforge_judges::pairwise::{self, matchups, Pairing};
 use longforge_judges::rank::{rank, Battle, RankSettings, Scale, Ties};
 use longforge_judges::{summarise, AnswerSheet, Scoring};
-use longforge_reports::{markdown, DatasetLine, Judging};
+use longforge_reports::{markdown, site, DatasetLine, Judging};
 use serde_json::json;
 
 use crate::generate::generate_into;
@@ -106,6 +106,7 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<()> {
     let mut all_judgments = Vec::new();
     let mut all_grades = Vec::new();
     let mut lines = Vec::new();
+    let mut manifests = Vec::new();
     let mut scoring = Scoring::default();
     for (family, name, mut params) in datasets {
         let family = registry.get(family)?;
@@ -160,6 +161,7 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<()> {
         all_grades.extend(grades);
         jsonl::write(&root.join("scores").join(format!("{name}.jsonl")), &scores)?;
         lines.push(DatasetLine::from_manifest(name, &dataset.manifest));
+        manifests.push((name.to_string(), dataset.manifest.clone()));
         all_samples.extend(dataset.samples);
         all_scores.extend(scores);
     }
@@ -204,6 +206,27 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<()> {
         }),
     )?;
     atomic::write(&root.join("report.md"), report.as_bytes())?;
+    // The same figures as a site (`longforge report`), in site/.
+    let site_files = site::build(&site::SiteInput {
+        title: "longforge demo: the built-in baselines".into(),
+        summary: summary.clone(),
+        ranking: Some(ranking.clone()),
+        judgments: vec![site::JudgmentFile {
+            name: "judgments/*.jsonl".into(),
+            judgments: all_judgments.clone(),
+            settings: Some(pairwise::rule::settings()),
+        }],
+        grades: all_grades.clone(),
+        datasets: manifests,
+        previous: None,
+    })?;
+    for f in &site_files {
+        let path = root.join("site").join(&f.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, &f.bytes)?;
+    }
     stage.commit()?;
     for line in report
         .lines()
@@ -216,12 +239,13 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<()> {
         println!("{line}");
     }
     println!(
-        "{} samples, {} scores, {} judgments in {:.1} s; report: {}",
+        "{} samples, {} scores, {} judgments in {:.1} s; report: {}; site: {}",
         all_samples.len(),
         all_scores.len(),
         all_judgments.len(),
         started.elapsed().as_secs_f64(),
-        args.out.join("report.md").display()
+        args.out.join("report.md").display(),
+        args.out.join("site").join("index.html").display()
     );
     Ok(())
 }

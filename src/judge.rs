@@ -98,6 +98,15 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     jsonl::write(&args.out, &judgments)?;
+    // How it judged, beside the judgments, for the leaderboard's methodology.
+    let settings = if rule {
+        pairwise::rule::settings()
+    } else {
+        evaluator_settings(&args)?
+    };
+    let mut text = serde_json::to_vec_pretty(&settings)?;
+    text.push(b'\n');
+    atomic::write(&args.out.with_extension("judge.json"), &text)?;
     let bias = position_bias(&judgments);
     let bias_path = args.out.with_extension("bias.json");
     let mut text = serde_json::to_vec_pretty(&bias)?;
@@ -126,6 +135,37 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
     } else {
         ExitCode::from(3)
     })
+}
+
+/// The evaluator's settings as `FILE.judge.json` records them: the judge's name (never its
+/// URL), the template (where it came from, its SHA-256 and its text), the verdict mode, whether
+/// the reference was shown, and the sampling.
+fn evaluator_settings(args: &Args) -> Result<serde_json::Value> {
+    let template = match &args.template {
+        Some(path) => Template::from_file(path, Purpose::Pairwise)?,
+        None => Template::pairwise(!args.no_reference),
+    };
+    let names: Vec<&str> = args
+        .judges
+        .iter()
+        .map(|j| j.split_once('=').map_or(j.as_str(), |(name, _)| name))
+        .collect();
+    let sampling = args.sampling.sampling();
+    Ok(serde_json::json!({
+        "judge": names.join(", "),
+        "template": template.origin(),
+        "template_sha256": longforge_datasets::sha256_hex(template.source().as_bytes()),
+        "template_text": template.source(),
+        "verdict_mode": match args.verdict_mode {
+            VerdictModeArg::Label => "label: the verdict read from the reply's text",
+            VerdictModeArg::Logprob => "logprob: the verdict's probabilities from the top log-probabilities",
+        },
+        "reference": !args.no_reference,
+        "sampling": format!(
+            "temperature {}, top_p {}, max_tokens {}, seed {}",
+            sampling.temperature, sampling.top_p, sampling.max_tokens, sampling.seed
+        ),
+    }))
 }
 
 /// Renders every showing (a template error stops the run before anything is sent), then asks

@@ -195,6 +195,20 @@ fn judges_both_orders_reads_verdicts_strictly_and_resumes() {
     assert_eq!(bias[0]["first_shown_win_rate"], 1.0);
     assert_eq!(bias[0]["pairs"], n - 1);
     assert!(String::from_utf8_lossy(&first.stdout).contains("| fake |"));
+    // How it judged, for the leaderboard's methodology: the judge's name but never its URL,
+    // and the template with its digest.
+    let settings_text = std::fs::read_to_string(tmp.path().join("j.judge.json")).unwrap();
+    let settings: Value = serde_json::from_str(&settings_text).unwrap();
+    assert_eq!(settings["judge"], "fake");
+    assert_eq!(settings["template"], "built-in pairwise template");
+    assert_eq!(settings["reference"], true);
+    let template = settings["template_text"].as_str().unwrap();
+    assert!(template.contains("answer_a"));
+    assert_eq!(
+        settings["template_sha256"].as_str().unwrap(),
+        longforge_datasets::sha256_hex(template.as_bytes())
+    );
+    assert!(!settings_text.contains("http://"), "{settings_text}");
 
     // A rerun sends nothing and writes the same bytes.
     ok(longforge(&args));

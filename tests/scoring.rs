@@ -9,35 +9,7 @@ mod support;
 use std::path::Path;
 
 use serde_json::Value;
-use support::cli::{fails, ok, read_lines, s, score};
-
-/// Compares `got` with the golden file `tests/golden/NAME`, or rewrites it when blessing.
-fn golden(name: &str, got: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name);
-    if std::env::var_os("LONGFORGE_BLESS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, got).unwrap();
-        return;
-    }
-    let want = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}; make it with `just bless`", path.display()));
-    if want != got {
-        let line = want
-            .lines()
-            .zip(got.lines())
-            .position(|(a, b)| a != b)
-            .unwrap_or_else(|| want.lines().count().min(got.lines().count()));
-        panic!(
-            "{} differs from the output at line {} (rewrite it with `just bless` if the change is meant):\n--- golden\n{}\n--- got\n{}",
-            path.display(),
-            line + 1,
-            want.lines().nth(line).unwrap_or("(end)"),
-            got.lines().nth(line).unwrap_or("(end)")
-        );
-    }
-}
+use support::cli::{fails, golden, ok, read_lines, s, score};
 
 /// A small single-needle dataset with two lengths and two depths, answered by the oracle, by
 /// `random`, and by a model that answered only some samples.

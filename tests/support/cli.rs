@@ -55,3 +55,31 @@ pub fn score(dataset: &Path, out: &Path, extra: &[&str], files: &[std::path::Pat
     args.extend(files.iter().map(|f| s(f)));
     ok(&args)
 }
+
+/// Compares `got` with the golden file `tests/golden/NAME`, or rewrites it when blessing.
+pub fn golden(name: &str, got: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("LONGFORGE_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, got).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}; make it with `just bless`", path.display()));
+    if want != got {
+        let line = want
+            .lines()
+            .zip(got.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or_else(|| want.lines().count().min(got.lines().count()));
+        panic!(
+            "{} differs from the output at line {} (rewrite it with `just bless` if the change is meant):\n--- golden\n{}\n--- got\n{}",
+            path.display(),
+            line + 1,
+            want.lines().nth(line).unwrap_or("(end)"),
+            got.lines().nth(line).unwrap_or("(end)")
+        );
+    }
+}

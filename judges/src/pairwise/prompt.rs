@@ -29,6 +29,8 @@ pub enum VerdictMode {
 pub struct Template {
     env: Environment<'static>,
     origin: String,
+    /// The template's text, for the record `judge` keeps of how it judged.
+    source: String,
 }
 
 /// What a template is for; a template is checked for its purpose once, when it is loaded.
@@ -80,7 +82,7 @@ impl Template {
         // A variable the template names but longforge does not supply is an error, not an
         // empty string silently left out of every prompt.
         env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.add_template_owned("prompt", source)
+        env.add_template_owned("prompt", source.clone())
             .map_err(|e| JudgeError::Template {
                 origin: origin.to_string(),
                 message: e.to_string(),
@@ -88,6 +90,7 @@ impl Template {
         let t = Template {
             env,
             origin: origin.to_string(),
+            source,
         };
         let refuse = |name: &str| JudgeError::Template {
             origin: origin.to_string(),
@@ -116,6 +119,16 @@ impl Template {
             }
         }
         Ok(t)
+    }
+
+    /// Where the template came from: a file's path, or the built-in template's name.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// The template's text as given.
+    pub fn source(&self) -> &str {
+        &self.source
     }
 
     /// The pairwise prompt and the id of its answer blocks.

@@ -12,6 +12,16 @@ use crate::{Answer, JudgeError};
 /// The judge name rule verdicts carry.
 pub const RULE_JUDGE: &str = "rule";
 
+/// How the rule judge judges, as `judge` records it beside its judgments (`FILE.judge.json`)
+/// for the leaderboard's methodology.
+pub fn settings() -> serde_json::Value {
+    serde_json::json!({
+        "judge": RULE_JUDGE,
+        "method": "the task's own scorer against the reference: the higher headline score wins (A>B), equal scores tie; never A>>B; symmetric, so both orders agree",
+        "template": "none: no model is asked",
+    })
+}
+
 pub fn judge(
     scoring: &Scoring,
     sample: &Sample,
