@@ -10,6 +10,7 @@ mod grade;
 mod import;
 mod judge;
 mod merge;
+mod paths;
 mod progress;
 mod rank;
 mod report;

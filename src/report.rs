@@ -8,6 +8,8 @@ use longforge_judges::rank::Ranking;
 use longforge_judges::SummaryRow;
 use longforge_reports::site::{build, JudgmentFile, SiteInput};
 
+use crate::paths::{canonical, refuse_overwriting_inputs};
+
 #[derive(clap::Args)]
 pub struct Args {
     /// Summary rows from `score --summary` (several files are joined: one per family, say).
@@ -42,6 +44,37 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
+    let mut inputs: Vec<PathBuf> = Vec::new();
+    inputs.extend(args.summary.iter().cloned());
+    inputs.extend(args.compare.iter().cloned());
+    inputs.extend(args.ratings.iter().cloned());
+    inputs.extend(args.judgments.iter().cloned());
+    inputs.extend(
+        args.judgments
+            .iter()
+            .map(|j| j.with_extension("judge.json")),
+    );
+    inputs.extend(args.grades.iter().cloned());
+    inputs.extend(args.dataset.iter().cloned());
+    refuse_twice(&inputs)?;
+    refuse_overwriting_inputs(&args.out, None, &inputs)?;
+    // --force replaces a site `report` made, never another folder.
+    if args.out.is_file() {
+        bail!(
+            "--out {} is a file; give a folder for the site",
+            args.out.display()
+        );
+    }
+    if args.force
+        && args.out.is_dir()
+        && !args.out.join("leaderboard.json").is_file()
+        && std::fs::read_dir(&args.out)?.next().is_some()
+    {
+        bail!(
+            "--out {} holds files but no site made by `longforge report` (no leaderboard.json); --force replaces only such a folder, so choose another --out",
+            args.out.display()
+        );
+    }
     let summary = read_summaries(&args.summary)?;
     let previous = if args.compare.is_empty() {
         None
@@ -83,7 +116,20 @@ pub fn run(args: Args) -> Result<()> {
     }
     let mut grades: Vec<Grade> = Vec::new();
     for path in &args.grades {
-        grades.extend(jsonl::read::<Grade>(path)?);
+        let file: Vec<Grade> = jsonl::read(path)?;
+        if let Some((i, g)) = file
+            .iter()
+            .enumerate()
+            .find(|(_, g)| g.grade.is_some_and(|v| !(1..=10).contains(&v)))
+        {
+            bail!(
+                "{} line {}: `grade` {} is outside the rubric's 1 to 10",
+                path.display(),
+                i + 1,
+                g.grade.unwrap_or_default()
+            );
+        }
+        grades.extend(file);
     }
     let mut datasets = Vec::new();
     for dir in &args.dataset {
@@ -120,6 +166,58 @@ pub fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
+/// A summary row the leaderboard can show: a named model, a value in [0, 1] (or none, with no
+/// samples behind it), an interval around it within [0, 1], at the level of the first row.
+fn check_row(r: &SummaryRow, here: &str, first: Option<&SummaryRow>) -> Result<()> {
+    let unit = |v: f64| (0.0..=1.0).contains(&v);
+    if r.model.trim().is_empty() {
+        bail!("{here}: `model` is empty");
+    }
+    match r.value {
+        Some(v) if !unit(v) => bail!("{here}: `value` {v} is outside [0, 1]"),
+        None if r.n > 0 => bail!(
+            "{here}: `value` is null but `n` is {}; a figure without a value has no samples behind it",
+            r.n
+        ),
+        _ => {}
+    }
+    for (field, bound) in [("ci_low", r.ci_low), ("ci_high", r.ci_high)] {
+        if let Some(b) = bound.filter(|b| !unit(*b)) {
+            bail!("{here}: `{field}` {b} is outside [0, 1]");
+        }
+    }
+    if let (Some(v), Some(lo), Some(hi)) = (r.value, r.ci_low, r.ci_high) {
+        if !(lo <= v + 1e-9 && v <= hi + 1e-9) {
+            bail!("{here}: the interval [{lo}, {hi}] does not hold `value` {v}");
+        }
+    }
+    if let Some(first) = first {
+        if (first.level - r.level).abs() > 1e-12 {
+            bail!(
+                "{here}: `level` {} differs from the first row's {}; score every model at one level",
+                r.level,
+                first.level
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a file given twice (under any spelling), which would count its rows twice.
+fn refuse_twice(inputs: &[PathBuf]) -> Result<()> {
+    let mut seen: BTreeMap<PathBuf, &PathBuf> = BTreeMap::new();
+    for p in inputs.iter().filter(|p| p.exists()) {
+        if let Some(first) = seen.insert(canonical(p), p) {
+            bail!(
+                "{} is given twice (also as {}); give each file once",
+                p.display(),
+                first.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -144,6 +242,7 @@ fn read_summaries(paths: &[PathBuf]) -> Result<Vec<SummaryRow>> {
                 serde_json::Value::Object(r.axes.clone())
             );
             let here = format!("{} line {}", path.display(), i + 1);
+            check_row(r, &here, rows.first().or(file.first()))?;
             if let Some(first) = seen.insert(key.clone(), here.clone()) {
                 bail!("{here}: the figure `{key}` is also given at {first}; give each model's summary once");
             }
@@ -152,7 +251,7 @@ fn read_summaries(paths: &[PathBuf]) -> Result<Vec<SummaryRow>> {
     }
     if rows.is_empty() {
         bail!(
-            "{} hold no summary rows; make them with `longforge score --summary FILE`",
+            "no summary rows in {}; make them with `longforge score --summary FILE`",
             paths
                 .iter()
                 .map(|p| p.display().to_string())

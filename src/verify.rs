@@ -195,6 +195,7 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
     }
     let card = check_card(
         &args.dir,
+        manifest.manifest_version,
         scratch.path(),
         family,
         &inputs.counter(&manifest.tokenizer)?,
@@ -212,14 +213,22 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
 /// `README.md` (made before cards existed) passes, and the returned note says so.
 fn check_card(
     dir: &Path,
+    manifest_version: u32,
     fresh: &Path,
     family: &dyn Family,
     counter: &TokenCounter,
 ) -> Result<String> {
     let readme = dir.join(CARD_FILE);
     if !readme.exists() {
+        // From manifest version 4 on, the card is part of the folder.
+        if manifest_version >= 4 {
+            bail!(
+                "{}: missing; a folder of manifest version {manifest_version} carries its dataset card",
+                readme.display()
+            );
+        }
         return Ok(format!(
-            "no {CARD_FILE} here (a folder made before dataset cards), so no card was checked"
+            "no {CARD_FILE} here (a folder of manifest version {manifest_version}, made before dataset cards), so no card was checked"
         ));
     }
     let card = Card::of(fresh, family, counter)?;

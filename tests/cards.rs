@@ -302,11 +302,11 @@ fn verify_regenerates_the_card_and_names_the_file_that_differs() {
         "{err}"
     );
 
-    // A folder made before cards verifies, and says the card was not checked.
+    // A folder of manifest version 4 needs its card; one made before cards (version 2 here)
+    // verifies, and says the card was not checked.
     std::fs::remove_file(a.join("README.md")).unwrap();
-    let out = ok(&["verify", s(&a)]);
-    let said = String::from_utf8_lossy(&out.stdout);
-    assert!(said.contains("no README.md here"), "{said}");
+    let err = fails(&["verify", s(&a)]);
+    assert!(err.contains("README.md: missing"), "{err}");
     let out = ok(&["verify", "tests/fixtures/needlebench-manifest-v2"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("no README.md here"));
 }
@@ -417,4 +417,43 @@ fn an_imported_folder_s_card_says_the_original_licence_applies() {
     assert!(!dir.join("evidence.svg").exists());
     let out = ok(&["verify", s(&dir), "--from", s(&claims), s(&books)]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("so does its card (README.md)"));
+}
+
+#[test]
+fn a_card_from_a_user_haystack_says_its_licence_applies_and_a_new_folder_needs_its_card() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A file name that would end a one-backtick code span and open an HTML tag.
+    let haystack = tmp.path().join("my`<i>hay.txt");
+    let paragraph = "The harbour was quiet that morning, and the gulls sat on the warm stones. ";
+    let text: String = (0..400)
+        .map(|i| format!("{paragraph}Line {i} of the keeper's log.\n\n"))
+        .collect();
+    std::fs::write(&haystack, text).unwrap();
+    let dir = tmp.path().join("d");
+    ok(&[
+        "generate",
+        "needlebench",
+        "--task",
+        "single",
+        "--lengths",
+        "1k",
+        "--depths",
+        "50",
+        "--haystack",
+        s(&haystack),
+        "--out",
+        s(&dir),
+    ]);
+    let readme = card(&dir);
+    let yaml = header(&readme);
+    assert_eq!(yaml["license"].as_str(), Some("other"), "{readme}");
+    assert!(readme.contains("`` my`<i>hay.txt ``"), "{readme}");
+    assert!(readme.contains("its own licence"), "{readme}");
+    // From manifest version 4 on, the card is part of the folder.
+    std::fs::remove_file(dir.join("README.md")).unwrap();
+    let err = fails(&["verify", s(&dir), "--haystack", s(&haystack)]);
+    assert!(
+        err.contains("README.md") && err.contains("missing"),
+        "{err}"
+    );
 }

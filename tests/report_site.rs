@@ -146,10 +146,72 @@ fn bad_input_is_named_and_nothing_is_written() {
         "--out",
         s(&dir),
     ]);
-    assert!(
-        err.contains("also given at") && err.contains("line 1"),
-        "{err}"
-    );
+    assert!(err.contains("given twice"), "{err}");
+    // Rows the leaderboard cannot show honestly are refused, naming file, line and field.
+    let bad = tmp.path().join("bad.jsonl");
+    let first = std::fs::read_to_string(&summary)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    for (edit, want) in [
+        (
+            ("\"value\": 0.45", "\"value\": 7.5"),
+            "`value` 7.5 is outside [0, 1]",
+        ),
+        (
+            ("\"ci_low\": 0.35", "\"ci_low\": 0.5"),
+            "does not hold `value`",
+        ),
+        (
+            ("\"value\": 0.45", "\"value\": null"),
+            "`value` is null but `n` is 40",
+        ),
+    ] {
+        assert!(first.contains(edit.0), "{first}");
+        let line = first.replacen(edit.0, edit.1, 1);
+        std::fs::write(&bad, format!("{line}\n")).unwrap();
+        let err = fails(&["report", "--summary", s(&bad), "--out", s(&dir)]);
+        assert!(
+            err.contains(want) && err.contains("bad.jsonl line 1"),
+            "{err}"
+        );
+    }
+    let mut two = first.replacen("\"level\": 0.95", "\"level\": 0.9", 1);
+    two.push('\n');
+    two.push_str(&first.replacen("needle_f1", "other", 1));
+    std::fs::write(&bad, two).unwrap();
+    let err = fails(&["report", "--summary", s(&bad), "--out", s(&dir)]);
+    assert!(err.contains("line 2: `level`"), "{err}");
+    // An output that holds an input, or a folder `report` did not make, is never replaced.
+    let inputs = tmp.path().join("inputs");
+    std::fs::create_dir(&inputs).unwrap();
+    let inside = inputs.join("summary.jsonl");
+    std::fs::copy(&summary, &inside).unwrap();
+    let err = fails(&[
+        "report",
+        "--summary",
+        s(&inside),
+        "--out",
+        s(&inputs),
+        "--force",
+    ]);
+    assert!(err.contains("holds the input file"), "{err}");
+    assert!(inside.exists());
+    let mine = tmp.path().join("mine");
+    std::fs::create_dir(&mine).unwrap();
+    std::fs::write(mine.join("important.txt"), "keep").unwrap();
+    let err = fails(&[
+        "report",
+        "--summary",
+        s(&summary),
+        "--out",
+        s(&mine),
+        "--force",
+    ]);
+    assert!(err.contains("no site made by `longforge report`"), "{err}");
+    assert!(mine.join("important.txt").exists());
     let ratings = fixture("judgments.jsonl");
     let err = fails(&[
         "report",

@@ -116,10 +116,12 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 impl Manifest {
+    /// 4: the folder carries its dataset card (`README.md`, with `evidence.svg` when samples
+    ///    have evidence), which `verify` then requires; the data files are written as in 3.
     /// 3: no min and max statistics on Parquet text columns ([`crate::ParquetLayout`]).
     /// 2: Parquet row groups cut by size ([`crate::RowGroups::Bytes`]), scoring specs, shards.
     /// 1: one Parquet row group per 65,536 samples.
-    pub const VERSION: u32 = 3;
+    pub const VERSION: u32 = 4;
 
     /// Pretty-printed with a trailing newline: people read manifests.
     pub fn to_bytes(&self) -> Vec<u8> {

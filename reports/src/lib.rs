@@ -140,12 +140,17 @@ pub fn markdown(
             .or_default()
             .insert(t, (c[0].value, c[0].missing));
     }
+    // The same overall figure as the site's: the mean of the families' figures, each family
+    // the mean of its tasks'.
+    let overall: BTreeMap<String, Option<f64>> = site::board(summary, None, None)
+        .rows
+        .into_iter()
+        .map(|r| (r.model, r.overall.value))
+        .collect();
     let mut leaderboard: Vec<(f64, LeaderRow)> = per_model
         .iter()
         .map(|(model, values)| {
-            let defined: Vec<f64> = values.values().filter_map(|v| v.0).collect();
-            let mean =
-                (!defined.is_empty()).then(|| defined.iter().sum::<f64>() / defined.len() as f64);
+            let mean = overall.get(*model).copied().flatten();
             let cells = (0..tasks.len())
                 .map(|t| match values.get(&t) {
                     None => "-".into(),

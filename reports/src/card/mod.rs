@@ -24,7 +24,7 @@ use longforge_datasets::{
     atomic, parquet_columns, sha256_file, DatasetError, Manifest, TokenCounter, TokenLength,
     CONTEXTS_PARQUET, MANIFEST_FILE, SAMPLES_PARQUET,
 };
-use longforge_generators::Family;
+use longforge_generators::{Family, ParamKind};
 use serde::Serialize;
 
 use crate::ReportError;
@@ -167,7 +167,7 @@ fn header_of(
     };
     Ok(Header {
         pretty_name: title(manifest, &tasks, imported),
-        license: if imported {
+        license: if imported || !input_files(manifest, family).is_empty() {
             "other".into()
         } else {
             workspace_license().to_lowercase()
@@ -208,6 +208,36 @@ fn info(dir: &Path, name: &str, file: &str, rows: u64) -> Result<Info, ReportErr
     })
 }
 
+/// The files a generation read (a user's haystack, a tokenizer file), by the names the manifest
+/// records: their text is the user's, under its own licence.
+fn input_files(manifest: &Manifest, family: &dyn Family) -> Vec<String> {
+    family
+        .params()
+        .iter()
+        .filter(|p| p.kind == ParamKind::File)
+        .filter_map(|p| manifest.params.get(p.name)?.get("file")?.as_str())
+        .map(str::to_string)
+        .collect()
+}
+
+/// `s` as a Markdown code span that holds it whatever it contains: fenced by one backtick more
+/// than its longest run of them, padded with spaces, so a file name cannot end its span and
+/// let the rest be read as Markdown or HTML.
+fn code_span(s: &str) -> String {
+    let mut longest = 0;
+    let mut run = 0;
+    for c in s.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    if longest == 0 {
+        format!("{fence}{s}{fence}")
+    } else {
+        format!("{fence} {s} {fence}")
+    }
+}
+
 /// The licence of the workspace that generates the data (`Apache-2.0`), as Cargo records it.
 fn workspace_license() -> &'static str {
     env!("CARGO_PKG_LICENSE")
@@ -240,7 +270,10 @@ struct Body {
     family: String,
     version: String,
     manifest_version: u32,
+    /// Code spans, ready to print.
     imported: Option<Vec<String>>,
+    /// The user's input files, as code spans.
+    inputs: Vec<String>,
     license: String,
     samples: u64,
     counts: Vec<(String, u64)>,
@@ -356,7 +389,12 @@ fn body_of(
         family: manifest.generator.name.clone(),
         version: manifest.generator.version.clone(),
         manifest_version: manifest.manifest_version,
-        imported: command::imported_files(manifest),
+        imported: command::imported_files(manifest)
+            .map(|files| files.iter().map(|f| code_span(f)).collect()),
+        inputs: input_files(manifest, family)
+            .iter()
+            .map(|f| code_span(f))
+            .collect(),
         license: workspace_license().into(),
         samples: manifest.counts.get("samples").copied().unwrap_or(0),
         counts: manifest

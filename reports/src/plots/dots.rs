@@ -1,6 +1,6 @@
 //! Series of values with intervals over a categorical axis: a figure by length per model
 //! (joined, as a line), or by claim kind or level (not joined). Each series has its own marker
-//! and is named in the legend and beside its last point.
+//! and is named in the legend (names beside the lines' ends overlapped where lines meet).
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
@@ -138,14 +138,6 @@ pub fn dots(
             }
             for &p in &drawn {
                 marker(&root, s, p).map_err(|e| fail(&e))?;
-            }
-            if let (true, Some(&last)) = (joined, drawn.last()) {
-                root.draw(&Text::new(
-                    clip(&line.name, 18),
-                    (last.0 + 8, last.1),
-                    text(10, HPos::Left, VPos::Center),
-                ))
-                .map_err(|e| fail(&e))?;
             }
             let ly = top + 18 * s as i32 + 6;
             marker(&root, s, (plot_right + 30, ly)).map_err(|e| fail(&e))?;

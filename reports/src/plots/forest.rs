@@ -30,7 +30,7 @@ pub fn forest(
     reference: Option<f64>,
 ) -> Result<String, PlotError> {
     let fail = |e: &dyn std::fmt::Display| PlotError::new(title, e);
-    let labels: Vec<String> = rows.iter().map(|r| clip(&r.label, 32)).collect();
+    let labels: Vec<String> = rows.iter().map(|r| clip(&r.label, 40)).collect();
     let left = 20 + 7 * labels.iter().map(|l| l.chars().count()).max().unwrap_or(6) as i32;
     let top = 44;
     let height = top + ROW_H * rows.len().max(1) as i32 + 50;

@@ -4,8 +4,8 @@
 //! categorical axes, written in the cell), a [`dots`] chart (series of values with intervals
 //! over a categorical axis, optionally joined), and a [`forest`] plot (one labelled row per
 //! item: a value and its interval). Every picture must read in grey scale: cells carry their
-//! number, series differ by marker shape and fill and are named at their last point, never by
-//! colour alone. Text is escaped by plotters' SVG backend, so a model named `</svg><script>`
+//! number, series differ by marker shape and fill and are named in a legend, never by colour
+//! alone. Text is escaped by plotters' SVG backend, so a model named `</svg><script>`
 //! is drawn as those characters.
 //!
 //! plotters is built without a font engine: the SVG backend writes text as `<text>` for the
@@ -111,7 +111,7 @@ fn marker<DB: DrawingBackend>(
 }
 
 /// Cuts `s` to `max` characters, marking the cut, so one long name cannot push a picture out.
-fn clip(s: &str, max: usize) -> String {
+pub(crate) fn clip(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()
     } else {

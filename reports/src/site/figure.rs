@@ -38,12 +38,13 @@ impl Figure {
 
 /// The weighted mean of `parts` (weight, figure), with an interval from their standard errors.
 ///
-/// Each part's standard error is read back from its interval as half its width over z (the
-/// normal quantile at `level`), the parts are taken as independent (they are different
-/// samples), so the mean's standard error is `sqrt(sum((w_i / W)^2 * se_i^2))`, and the
-/// interval is the mean plus or minus z standard errors, cut to `[0, 1]`. Parts without a value
-/// are left out; the interval is undefined if any part kept has none. `n` is the parts' sum.
-/// Wilson intervals are not symmetric, so this is an approximation, stated in the methodology.
+/// Each side of a part's interval is read back as a standard error, the distance from its
+/// value to the bound over z (the normal quantile at `level`), so the asymmetric Wilson
+/// intervals near 0 and 1 keep their shape; the parts are taken as independent (they are
+/// different samples), so each side of the mean's interval is `z * sqrt(sum((w_i / W)^2 *
+/// se_i^2))` over that side's errors, cut to `[0, 1]`. One part gives back its own interval.
+/// Parts without a value are left out; the interval is undefined if any part kept has none.
+/// `n` is the parts' sum. An approximation, stated in the methodology.
 pub fn pool(parts: &[(f64, Figure)], level: f64) -> Figure {
     let kept: Vec<&(f64, Figure)> = parts
         .iter()
@@ -65,22 +66,22 @@ pub fn pool(parts: &[(f64, Figure)], level: f64) -> Figure {
         .sum::<f64>()
         / total;
     let z = z_of(level);
-    let mut variance = 0.0;
+    let (mut below, mut above) = (0.0, 0.0);
     let mut bounded = true;
     for (w, f) in &kept {
-        match (f.ci_low, f.ci_high) {
-            (Some(lo), Some(hi)) => {
-                let se = (hi - lo) / (2.0 * z);
-                variance += (w / total).powi(2) * se * se;
+        match (f.value, f.ci_low, f.ci_high) {
+            (Some(v), Some(lo), Some(hi)) => {
+                let share = (w / total).powi(2);
+                below += share * ((v - lo).max(0.0) / z).powi(2);
+                above += share * ((hi - v).max(0.0) / z).powi(2);
             }
             _ => bounded = false,
         }
     }
     let (ci_low, ci_high) = if bounded {
-        let half = z * variance.sqrt();
         (
-            Some((value - half).clamp(0.0, 1.0)),
-            Some((value + half).clamp(0.0, 1.0)),
+            Some((value - z * below.sqrt()).clamp(0.0, 1.0)),
+            Some((value + z * above.sqrt()).clamp(0.0, 1.0)),
         )
     } else {
         (None, None)
@@ -144,8 +145,22 @@ mod tests {
         };
         let p = pool(&[(1.0, open), (1.0, f(0.5, 0.1, 10))], 0.95);
         assert_eq!((p.value, p.ci_low), (Some(0.5), None));
-        // Cut to [0, 1].
-        let p = pool(&[(1.0, f(0.98, 0.1, 10))], 0.95);
+        // One part gives back its own interval, however lopsided.
+        let wilson = Figure {
+            value: Some(1.0),
+            ci_low: Some(0.98),
+            ci_high: Some(1.0),
+            n: 192,
+        };
+        assert_eq!(pool(&[(1.0, wilson)], 0.95), wilson);
+        // Each side pooled on its own: two parts at 1 with lower bounds 0.98 and 0.96.
+        let other = Figure {
+            ci_low: Some(0.96),
+            ..wilson
+        };
+        let p = pool(&[(1.0, wilson), (1.0, other)], 0.95);
+        let below = (0.02f64.powi(2) + 0.04f64.powi(2)).sqrt() / 2.0;
+        assert!((p.ci_low.unwrap() - (1.0 - below)).abs() < 1e-12, "{p:?}");
         assert_eq!(p.ci_high, Some(1.0));
     }
 

@@ -364,7 +364,12 @@ fn ratings_picture(ranking: &Ranking) -> Result<Picture, SiteError> {
         .ratings
         .iter()
         .map(|r| ForestRow {
-            label: format!("{} (rank {}-{})", r.model, r.rank_low, r.rank_high),
+            label: format!(
+                "{} (rank {}-{})",
+                crate::plots::clip(&r.model, 24),
+                r.rank_low,
+                r.rank_high
+            ),
             value: r.rating,
             low: r.ci_low,
             high: r.ci_high,

@@ -27,10 +27,10 @@ pub fn csv(board: &Board) -> Result<Vec<u8>, SiteError> {
     header.extend(four("overall"));
     header.push("tasks_covered".into());
     for f in &board.families {
-        header.extend(four(&f.family));
+        header.extend(four(&inert_cell(&f.family)));
     }
     for t in board.tasks() {
-        header.extend(four(&format!("{}/{}", t.family, t.task)));
+        header.extend(four(&inert_cell(&format!("{}/{}", t.family, t.task))));
     }
     header.extend(
         [
@@ -65,7 +65,7 @@ fn csv_row(row: &Row, compared: bool) -> Vec<String> {
         ],
         None => Default::default(),
     };
-    let mut out = vec![row.rank.to_string(), row.model.clone()];
+    let mut out = vec![row.rank.to_string(), inert_cell(&row.model)];
     out.extend(four(Some(row.overall)));
     out.push(row.tasks_covered.to_string());
     for f in &row.families {
@@ -90,16 +90,29 @@ fn csv_row(row: &Row, compared: bool) -> Vec<String> {
                 c.previous_rank.map_or_else(String::new, |r| r.to_string()),
                 c.rank_change
                     .map_or_else(|| "new".into(), |r| r.to_string()),
-                c.moved
-                    .iter()
-                    .map(|m| format!("{} {}", m.figure, m.direction))
-                    .collect::<Vec<_>>()
-                    .join("; "),
+                inert_cell(
+                    &c.moved
+                        .iter()
+                        .map(|m| format!("{} {}", m.figure, m.direction))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
             ]),
             None => out.extend(std::iter::repeat_n(String::new(), 3)),
         }
     }
     out
+}
+
+/// A name as a CSV cell a spreadsheet will not run: one starting with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return (a formula to Excel, LibreOffice and Google Sheets) gets a leading `'`,
+/// as OWASP's advice on CSV injection has it.
+pub fn inert_cell(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    }
 }
 
 /// A figure as one table cell: `0.812 [0.781, 0.840] n=400`, `-` where there is none.
@@ -243,6 +256,13 @@ pub fn change_text(c: &super::leaderboard::Change) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_names_are_no_formulas() {
+        assert_eq!(inert_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(inert_cell("@SUM(1+1)"), "'@SUM(1+1)");
+        assert_eq!(inert_cell("gpt-4o"), "gpt-4o");
+    }
 
     #[test]
     fn markdown_cells_are_inert() {
