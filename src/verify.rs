@@ -200,10 +200,11 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
         family,
         &inputs.counter(&manifest.tokenizer)?,
     )?;
+    let samples = fresh.counts.get("samples").copied().unwrap_or(0);
     println!(
-        "ok: {} ({} samples) regenerates byte for byte; {card}",
+        "ok: {} ({samples} sample{}) regenerates byte for byte; {card}",
         args.dir.display(),
-        fresh.counts.get("samples").copied().unwrap_or(0)
+        if samples == 1 { "" } else { "s" }
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -232,21 +233,30 @@ fn check_card(
         ));
     }
     let card = Card::of(fresh, family, counter)?;
-    let differs = |path: &Path| {
+    let differs = |path: &Path, on_disk: &[u8], fresh: &str| {
+        // The first line that differs, counted from 1.
+        let disk = String::from_utf8_lossy(on_disk);
+        let line = disk
+            .lines()
+            .zip(fresh.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or_else(|| disk.lines().count().min(fresh.lines().count()))
+            + 1;
         anyhow::anyhow!(
-            "{}: differs from the dataset card the regenerated folder makes (edited after it was written, or written by another longforge)",
+            "{}: line {line} differs from the dataset card the regenerated folder makes (edited after it was written, or written by another longforge)",
             path.display()
         )
     };
     let on_disk = std::fs::read(&readme).with_context(|| readme.display().to_string())?;
     if on_disk != card.readme.as_bytes() {
-        return Err(differs(&readme));
+        return Err(differs(&readme, &on_disk, &card.readme));
     }
     let svg = dir.join(EVIDENCE_SVG);
     match (&card.evidence_svg, svg.exists()) {
         (Some(text), true) => {
-            if std::fs::read(&svg).with_context(|| svg.display().to_string())? != text.as_bytes() {
-                return Err(differs(&svg));
+            let on_disk = std::fs::read(&svg).with_context(|| svg.display().to_string())?;
+            if on_disk != text.as_bytes() {
+                return Err(differs(&svg, &on_disk, text));
             }
         }
         (Some(_), false) => bail!(

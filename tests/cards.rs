@@ -281,8 +281,14 @@ fn verify_regenerates_the_card_and_names_the_file_that_differs() {
     )
     .unwrap();
     let err = fails(&["verify", s(&a)]);
+    // The first line holding "long-context" is the one named.
+    let line = readme
+        .lines()
+        .position(|l| l.contains("long-context"))
+        .unwrap()
+        + 1;
     assert!(
-        err.contains("README.md") && err.contains("differs"),
+        err.contains(&format!("README.md: line {line} differs")),
         "{err}"
     );
     std::fs::write(a.join("README.md"), &readme).unwrap();

@@ -202,7 +202,30 @@ pub fn pictures(
         };
         if t.has_axis("length") {
             let lengths = t.values("length");
-            let series = series_by(&t.headline, "length", &lengths);
+            // A task asked in several languages (NeedleBench's English and Chinese) gets a line
+            // per model and language: pooling them would hide the gap between them.
+            let langs = t.values("lang");
+            let series = if t.has_axis("lang") && langs.len() > 1 {
+                models
+                    .iter()
+                    .flat_map(|m| {
+                        let by = t.by(m, &t.headline, &["lang", "length"], level);
+                        langs
+                            .iter()
+                            .map(|lang| Series {
+                                name: format!("{m} ({lang})"),
+                                points: lengths
+                                    .iter()
+                                    .map(|l| by.get(&vec![lang.clone(), l.clone()]).and_then(point))
+                                    .collect(),
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                    .filter(|s| s.points.iter().any(Option::is_some))
+                    .collect()
+            } else {
+                series_by(&t.headline, "length", &lengths)
+            };
             if !series.is_empty() {
                 let title = format!("{name}: {} by length", t.headline);
                 out.push(Picture {
@@ -521,4 +544,52 @@ fn bias_picture(judgments: &[Judgment]) -> Result<Picture, SiteError> {
         model: None,
         group: "position bias".into(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(lang: &str, length: &str, v: f64) -> SummaryRow {
+        let mut axes = Map::new();
+        axes.insert("lang".into(), Value::from(lang));
+        axes.insert("length".into(), Value::from(length));
+        SummaryRow {
+            model: "m".into(),
+            family: "needlebench".into(),
+            task: "atc".into(),
+            metric: "exact_match".into(),
+            value: Some(v),
+            n: 10,
+            ci_low: Some(v),
+            ci_high: Some(v),
+            level: 0.95,
+            axes,
+            missing: 0,
+            unanswered: 0,
+            truncated: 0,
+        }
+    }
+
+    #[test]
+    fn languages_get_lines_of_their_own_and_only_tasks_with_the_axes_get_pictures() {
+        let mut whole = row("en", "4k", 0.5);
+        whole.axes = Map::new();
+        let summary = vec![
+            whole,
+            row("en", "4k", 0.9),
+            row("zh", "4k", 0.1),
+            row("en", "8k", 0.8),
+            row("zh", "8k", 0.2),
+        ];
+        let pictures = pictures(&summary, None, &[]).unwrap();
+        assert_eq!(
+            pictures.len(),
+            1,
+            "no depth, placement, level or kind: one picture"
+        );
+        let svg = &pictures[0].svg;
+        assert!(svg.contains("m (en)") && svg.contains("m (zh)"), "{svg}");
+        assert_eq!(pictures[0].file, "img/needlebench-atc-by-length.svg");
+    }
 }
