@@ -16,11 +16,11 @@ test:
 
 # Peers in a venv of their own: samples.parquet read by pyarrow, polars and Hugging Face
 # datasets; the Bradley-Terry fit against choix and a logistic regression (scikit-learn), with
-# and without the length covariate.
+# and without the length covariate; BM25 scores and top k against rank_bm25's BM25Okapi.
 peers:
     #!/usr/bin/env bash
     set -euo pipefail
-    py=$(scripts/venv.sh peer-venv pyarrow==26.0.1 datasets==5.2.0 polars==2.1.0 choix==0.4.1 scikit-learn==1.7.2 | tail -n 1)
+    py=$(scripts/venv.sh peer-venv pyarrow==26.0.1 datasets==5.2.0 polars==2.1.0 choix==0.4.1 scikit-learn==1.7.2 rank_bm25==0.2.2 | tail -n 1)
     out=$(mktemp -d)
     trap 'rm -rf "$out"' EXIT
     cargo run --quiet -- generate needlebench --task atc --lang zh --lengths none,1k --count 3 --out "$out/atc-zh"
@@ -32,15 +32,18 @@ peers:
     "$py" tests/peers/length_control.py make "$out/judgments.jsonl"
     cargo run --quiet -- rank --battles "$out/judgments.jsonl" --scale logit --control length --bootstrap 20 --out "$out/length.json" >/dev/null
     "$py" tests/peers/length_control.py check "$out/judgments.jsonl" "$out/length.json"
+    "$py" tests/peers/bm25.py make "$out/bm25.json"
+    cargo run --quiet --example bm25_topk -- "$out/bm25.json" "$out/bm25-out.json"
+    "$py" tests/peers/bm25.py check "$out/bm25.json" "$out/bm25-out.json"
 
 # 1M-token samples beside the original's Python path (both counters, a large JSON Lines corpus);
 # the chat client beside AsyncOpenAI; rank beside choix and a logistic regression; HoloBench at
 # 64K; LongProc at 8K (generation and checking); a NoCha-style 128K book with 30 pairs; the
-# leaderboard site of 50 models x 6 families.
+# leaderboard site of 50 models x 6 families; BM25 retrieval over a 1M-token book beside rank_bm25.
 bench:
     #!/usr/bin/env bash
     set -euo pipefail
-    export LONGFORGE_BENCH_PYTHON=$(scripts/venv.sh bench-venv tiktoken==0.12.0 openai==3.51.0 | tail -n 1)
+    export LONGFORGE_BENCH_PYTHON=$(scripts/venv.sh bench-venv tiktoken==0.12.0 openai==3.51.0 rank_bm25==0.2.2 | tail -n 1)
     export TIKTOKEN_CACHE_DIR=$(scripts/tiktoken-cache.sh)
     export LONGFORGE_PEER_PYTHON=$(scripts/venv.sh peer-venv pyarrow==26.0.1 datasets==5.2.0 polars==2.1.0 choix==0.4.1 scikit-learn==1.7.2 | tail -n 1)
     cargo bench --bench needlebench_1m
@@ -50,6 +53,7 @@ bench:
     cargo bench --bench longproc_8k
     cargo bench --bench nocha_128k
     cargo bench --bench report_site
+    cargo bench --bench bm25_1m
 
 # Rewrite the golden files of the printed table, the Markdown report and the site's Markdown
 # and CSV leaderboards (review the diff).
