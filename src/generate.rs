@@ -281,6 +281,12 @@ pub fn generate_into(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<u64> {
     let resolved = resolve(family, params, inputs)?;
+    // The files read (a haystack, a tokenizer) must survive `--out ... --force`.
+    let mut read: Vec<PathBuf> = inputs.files.values().cloned().collect();
+    if let Some(longforge_datasets::TokenizerSpec::HuggingFace(path)) = &inputs.tokenizer {
+        read.push(path.clone());
+    }
+    crate::paths::refuse_overwriting_inputs(out, None, &read)?;
     let stage = StagedDir::new(out, force)?;
     // Ctrl-C or SIGTERM between two samples removes the staging folder: nothing half-written.
     watch_interrupts();

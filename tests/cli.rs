@@ -836,3 +836,34 @@ fn bad_inputs_are_refused_before_anything_is_written() {
     assert!(String::from_utf8_lossy(&nan.stderr).contains("not a finite number"));
     assert!(!out.exists());
 }
+
+/// `--out D --force` replaces D whole, so an input inside it (a user's haystack) would be lost:
+/// it is refused before anything is read or deleted.
+#[test]
+fn generate_never_replaces_a_folder_holding_its_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("d");
+    std::fs::create_dir(&dir).unwrap();
+    let haystack = dir.join("h.txt");
+    let text: String = (0..300)
+        .map(|i| format!("The tide came in over the flats, line {i} of the log.\n\n"))
+        .collect();
+    std::fs::write(&haystack, &text).unwrap();
+    let err = fails(&[
+        "generate",
+        "needlebench",
+        "--task",
+        "single",
+        "--lengths",
+        "1k",
+        "--depths",
+        "50",
+        "--haystack",
+        s(&haystack),
+        "--out",
+        s(&dir),
+        "--force",
+    ]);
+    assert!(err.contains("holds the input file"), "{err}");
+    assert_eq!(std::fs::read_to_string(&haystack).unwrap(), text);
+}
