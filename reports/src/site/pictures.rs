@@ -184,6 +184,19 @@ pub fn pictures(
         let name = format!("{}/{}", t.family, t.task);
         let base = format!("img/{}-{}", slug(t.family), slug(t.task));
         let models = t.models();
+        // Every picture of this task sits on its family's page, after the task's table.
+        let task_picture =
+            |file: String, svg: String, title: String, model: Option<String>, group: String| {
+                Picture {
+                    file,
+                    svg,
+                    title,
+                    family: Some(t.family.to_string()),
+                    task: Some(name.clone()),
+                    model,
+                    group,
+                }
+            };
         let series_by = |metric: &str, axis: &str, values: &[String]| -> Vec<Series> {
             models
                 .iter()
@@ -228,9 +241,9 @@ pub fn pictures(
             };
             if !series.is_empty() {
                 let title = format!("{name}: {} by length", t.headline);
-                out.push(Picture {
-                    file: format!("{base}-by-length.svg"),
-                    svg: plots::dots(
+                out.push(task_picture(
+                    format!("{base}-by-length.svg"),
+                    plots::dots(
                         &title,
                         "length",
                         &t.headline,
@@ -241,11 +254,9 @@ pub fn pictures(
                         None,
                     )?,
                     title,
-                    family: Some(t.family.to_string()),
-                    task: Some(name.clone()),
-                    model: None,
-                    group: format!("{name} by length"),
-                });
+                    None,
+                    format!("{name} by length"),
+                ));
             }
         }
         for (columns, rows) in GRIDS {
@@ -267,9 +278,9 @@ pub fn pictures(
                     })
                     .collect();
                 let title = format!("{name}: {} of {m} by {columns} and {rows}", t.headline);
-                out.push(Picture {
-                    file: format!("{base}-{}-{}-{}.svg", slug(columns), slug(rows), slug(m)),
-                    svg: plots::heatmap(&Heatmap {
+                out.push(task_picture(
+                    format!("{base}-{}-{}-{}.svg", slug(columns), slug(rows), slug(m)),
+                    plots::heatmap(&Heatmap {
                         title: &title,
                         column_axis: columns,
                         row_axis: rows,
@@ -278,11 +289,9 @@ pub fn pictures(
                         values,
                     })?,
                     title,
-                    family: Some(t.family.to_string()),
-                    task: Some(name.clone()),
-                    model: Some(m.to_string()),
-                    group: format!("{name} {columns} x {rows}"),
-                });
+                    Some(m.to_string()),
+                    format!("{name} {columns} x {rows}"),
+                ));
             }
         }
         if t.has_axis("level") && t.has_metric("prefix_credit") && t.has_metric("resync_credit") {
@@ -293,9 +302,9 @@ pub fn pictures(
                     continue;
                 }
                 let title = format!("{name}: {metric} by level");
-                out.push(Picture {
-                    file: format!("{base}-{}-by-level.svg", slug(metric)),
-                    svg: plots::dots(
+                out.push(task_picture(
+                    format!("{base}-{}-by-level.svg", slug(metric)),
+                    plots::dots(
                         &title,
                         "level",
                         metric,
@@ -306,11 +315,9 @@ pub fn pictures(
                         None,
                     )?,
                     title,
-                    family: Some(t.family.to_string()),
-                    task: Some(name.clone()),
-                    model: None,
-                    group: format!("{name} by level"),
-                });
+                    None,
+                    format!("{name} by level"),
+                ));
             }
         }
         if t.has_axis("kind") && t.has_metric("true_share") {
@@ -318,9 +325,9 @@ pub fn pictures(
             let series = series_by(&t.headline, "kind", &kinds);
             if !series.is_empty() {
                 let title = format!("{name}: {} by kind", t.headline);
-                out.push(Picture {
-                    file: format!("{base}-by-kind.svg"),
-                    svg: plots::dots(
+                out.push(task_picture(
+                    format!("{base}-by-kind.svg"),
+                    plots::dots(
                         &title,
                         "kind",
                         &t.headline,
@@ -331,11 +338,9 @@ pub fn pictures(
                         None,
                     )?,
                     title,
-                    family: Some(t.family.to_string()),
-                    task: Some(name.clone()),
-                    model: None,
-                    group: format!("{name} by kind"),
-                });
+                    None,
+                    format!("{name} by kind"),
+                ));
             }
             let rows: Vec<ForestRow> = models
                 .iter()
@@ -354,15 +359,13 @@ pub fn pictures(
                 .collect();
             if !rows.is_empty() {
                 let title = format!("{name}: share of TRUE answers (0.5 unbiased)");
-                out.push(Picture {
-                    file: format!("{base}-true-share.svg"),
-                    svg: plots::forest(&title, "true_share", &rows, (0.0, 1.0), Some(0.5))?,
+                out.push(task_picture(
+                    format!("{base}-true-share.svg"),
+                    plots::forest(&title, "true_share", &rows, (0.0, 1.0), Some(0.5))?,
                     title,
-                    family: Some(t.family.to_string()),
-                    task: Some(name.clone()),
-                    model: None,
-                    group: format!("{name} by kind"),
-                });
+                    None,
+                    format!("{name} by kind"),
+                ));
             }
         }
     }
