@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use super::figure::Figure;
 use super::leaderboard::Board;
 use super::pictures::Picture;
-use super::tables::{change_text, figure_text, rating_text};
+use super::tables::{change_text, figure_text, rating_interval_text, rating_text};
 use super::{slug, SiteError, SiteFile, SiteInput};
 
 const LAYOUT: &str = include_str!("../../templates/site/layout.html");
@@ -243,9 +243,7 @@ pub fn render(
                     Some(x) => {
                         let mut c =
                             Cell::text(format!("{:.1}", x.rating), &format!("{:.6}", x.rating));
-                        c.detail = rating_text(x)
-                            .split_once(' ')
-                            .map_or_else(String::new, |(_, rest)| rest.to_string());
+                        c.detail = rating_interval_text(x);
                         cells.push(c);
                         cells.push(Cell::text(
                             format!("{}-{}", x.rank_low, x.rank_high),

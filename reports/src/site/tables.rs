@@ -131,8 +131,13 @@ pub fn figure_text(f: Option<&Figure>) -> String {
 
 /// A rating as one table cell: `1150.4 [1138.6, 1161.9]`, unbounded sides named.
 pub fn rating_text(r: &super::leaderboard::RatingCell) -> String {
+    format!("{:.1} {}", r.rating, rating_interval_text(r))
+}
+
+/// A rating's interval alone: `[1138.6, 1161.9]`, unbounded sides named.
+pub fn rating_interval_text(r: &super::leaderboard::RatingCell) -> String {
     let side = |v: Option<f64>| v.map_or_else(|| "unbounded".to_string(), |v| format!("{v:.1}"));
-    format!("{:.1} [{}, {}]", r.rating, side(r.ci_low), side(r.ci_high))
+    format!("[{}, {}]", side(r.ci_low), side(r.ci_high))
 }
 
 /// Text made inert in a Markdown table cell.
