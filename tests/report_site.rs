@@ -184,6 +184,34 @@ fn bad_input_is_named_and_nothing_is_written() {
     std::fs::write(&bad, two).unwrap();
     let err = fails(&["report", "--summary", s(&bad), "--out", s(&dir)]);
     assert!(err.contains("line 2: `level`"), "{err}");
+    let mut nameless: Value = serde_json::from_str(&first).unwrap();
+    nameless["model"] = Value::from(" ");
+    std::fs::write(&bad, format!("{nameless}\n")).unwrap();
+    let err = fails(&["report", "--summary", s(&bad), "--out", s(&dir)]);
+    assert!(err.contains("line 1: `model` is empty"), "{err}");
+    let grades = tmp.path().join("grades.jsonl");
+    std::fs::write(
+        &grades,
+        "{\"question_id\":\"q\",\"model\":\"alpha\",\"judge\":\"j\",\"grade\":7,\"raw\":null}\n{\"question_id\":\"q\",\"model\":\"beta\",\"judge\":\"j\",\"grade\":11,\"raw\":null}\n",
+    )
+    .unwrap();
+    let err = fails(&[
+        "report",
+        "--summary",
+        s(&summary),
+        "--grades",
+        s(&grades),
+        "--out",
+        s(&dir),
+    ]);
+    assert!(
+        err.contains("grades.jsonl line 2: `grade` 11 is outside"),
+        "{err}"
+    );
+    let file_out = tmp.path().join("file-out");
+    std::fs::write(&file_out, "x").unwrap();
+    let err = fails(&["report", "--summary", s(&summary), "--out", s(&file_out)]);
+    assert!(err.contains("is a file"), "{err}");
     // An output that holds an input, or a folder `report` did not make, is never replaced.
     let inputs = tmp.path().join("inputs");
     std::fs::create_dir(&inputs).unwrap();
