@@ -16,8 +16,10 @@ pub mod atomic;
 mod dataset;
 mod error;
 pub mod jsonl;
+mod keyed;
 mod length;
 mod manifest;
+mod mention;
 mod merge;
 mod parquet;
 mod record;
@@ -28,10 +30,12 @@ mod writer;
 
 pub use dataset::{read_samples, Dataset};
 pub use error::DatasetError;
+pub use keyed::{KeyFact, KeyedAnswer, KEYED_ANSWER};
 pub use length::TokenLength;
 pub use manifest::{
     sha256_hex, FileDigest, GeneratorInfo, Manifest, ScoringSpec, Shard, MANIFEST_FILE,
 };
+pub use mention::{mention_offsets, mentions};
 pub use merge::merge;
 pub use parquet::{
     parquet_columns, read_sample_ids_parquet, ParquetColumn, CONTEXTS_PARQUET, SAMPLES_PARQUET,

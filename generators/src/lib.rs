@@ -11,6 +11,7 @@
 pub mod haystack;
 pub mod holobench;
 pub mod longproc;
+pub mod longspan;
 pub mod needlebench;
 pub mod nocha;
 

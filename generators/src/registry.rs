@@ -1,6 +1,6 @@
 //! The families a run of longforge knows.
 
-use crate::{holobench, longproc, needlebench, nocha, Family, GenerateError};
+use crate::{holobench, longproc, longspan, needlebench, nocha, Family, GenerateError};
 
 /// Every family longforge can generate. Adding one is a module and a line here.
 pub fn families() -> &'static [&'static dyn Family] {
@@ -9,6 +9,7 @@ pub fn families() -> &'static [&'static dyn Family] {
         &holobench::HoloBench,
         &longproc::LongProc,
         &nocha::NoCha,
+        &longspan::LongSpan,
     ]
 }
 

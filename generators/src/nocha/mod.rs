@@ -32,8 +32,8 @@
 //! the pair), `evidence` (the character spans of those events' paragraphs and of the
 //! introductions they rely on, shared by both claims of a pair), `prompt`, and the common keys.
 
-mod book;
-mod claims;
+pub(crate) mod book;
+pub(crate) mod claims;
 mod grammar;
 mod import;
 mod names;
@@ -42,10 +42,10 @@ mod pairs;
 mod params;
 mod prompt;
 mod scenery;
-mod world;
+pub(crate) mod world;
 
 pub use claims::{Claim, Kind};
-pub use params::Params;
+pub use params::{Params, MIN_TOKENS};
 pub use prompt::PromptStyle;
 
 use std::sync::{Arc, Mutex};
@@ -176,23 +176,7 @@ fn make_book(
     counter: &TokenCounter,
 ) -> Result<Made, GenerateError> {
     let length = TokenLength::Tokens(target as u64);
-    let world = world::World::simulate(
-        &mut SeededRng::new(derive_seed(seed, "world")),
-        world::Size::for_tokens(target),
-    );
-    let book = book::write(
-        &world,
-        &mut SeededRng::new(derive_seed(seed, "book")),
-        target,
-        counter,
-    )
-    .map_err(|e| match e {
-        GenerateError::TooShort { needed, .. } => GenerateError::param(
-            "lengths",
-            format!("{length}: the story's chapters, introductions and events alone take {needed} tokens; ask for a longer length"),
-        ),
-        other => other,
-    })?;
+    let (world, book) = write_story(seed, target, world::Size::for_tokens(target), counter)?;
     let mut rng = SeededRng::new(derive_seed(seed, "claims"));
     let made = pairs::make_pairs(&world, &mut rng, pairs).map_err(|e| {
         GenerateError::param(
@@ -213,6 +197,35 @@ fn make_book(
         evidence,
         seed,
     })
+}
+
+/// The story world of `seed` and `size`, and its book of `target` tokens (within the book's
+/// tolerance), for any family that asks questions about a generated novel.
+///
+/// # Errors
+/// `lengths` when the story's skeleton alone is longer than `target`; a counter's failure.
+pub(crate) fn write_story(
+    seed: u64,
+    target: usize,
+    size: world::Size,
+    counter: &TokenCounter,
+) -> Result<(world::World, book::Book), GenerateError> {
+    let length = TokenLength::Tokens(target as u64);
+    let world = world::World::simulate(&mut SeededRng::new(derive_seed(seed, "world")), size);
+    let book = book::write(
+        &world,
+        &mut SeededRng::new(derive_seed(seed, "book")),
+        target,
+        counter,
+    )
+    .map_err(|e| match e {
+        GenerateError::TooShort { needed, .. } => GenerateError::param(
+            "lengths",
+            format!("{length}: the story's chapters, introductions and events alone take {needed} tokens; ask for a longer length"),
+        ),
+        other => other,
+    })?;
+    Ok((world, book))
 }
 
 /// The paragraphs of the events deciding `pair`, and the introductions they rely on, in book
@@ -237,7 +250,7 @@ fn pair_evidence(book: &book::Book, pair: &pairs::ClaimPair) -> Vec<Evidence> {
 }
 
 /// `text[start..end]` in Unicode scalar values.
-fn char_slice(text: &str, start: usize, end: usize) -> String {
+pub(crate) fn char_slice(text: &str, start: usize, end: usize) -> String {
     if text.is_ascii() {
         return text[start..end].to_string();
     }

@@ -38,6 +38,9 @@
 //!   rules that record which fired (`claim_accuracy`, `extraction_rate`, `attempted`); a claim
 //!   skipped for context or refused by a guardrail is not attempted, which `pair_accuracy`
 //!   leaves out with its pair.
+//! - `key_facts` (`key_facts.rs`): long-span QA's open answers, the share of the reference's
+//!   key facts named (`key_recall`), all of them (`all_keys`), and in order where the question
+//!   asks for one (`order`); recall, not truth, so the evaluator judges the same answers.
 //! - `llm_rubric` (`rubric.rs`): asks an evaluator model to grade the answer against the
 //!   reference (`rubric`, `graded`); `score --judge NAME=URL` supplies the model.
 //!
@@ -51,6 +54,7 @@ mod claim_truth;
 mod countdown;
 mod cpp;
 mod exact;
+mod key_facts;
 mod latex;
 mod needles;
 pub mod procedure;
@@ -69,6 +73,7 @@ pub use claim_truth::{read_answer, ClaimAnswer, ClaimTruth, Rule as AnswerRule};
 pub use countdown::Countdown;
 pub use cpp::{Cpp, CppNoExec};
 pub use exact::BoxedExact;
+pub use key_facts::KeyFacts;
 pub use needles::Needles;
 pub use route::Route;
 pub use row_judge::RowJudge;
@@ -170,6 +175,7 @@ pub fn scorers() -> &'static [&'static dyn Scorer] {
         &Cpp::DEFAULT,
         &CppNoExec,
         &ClaimTruth,
+        &KeyFacts,
     ]
 }
 
