@@ -24,8 +24,8 @@ pub struct Args {
     seed: u64,
 }
 
-/// The whole flow offline: small NeedleBench, HoloBench, LongProc and NoCha-style datasets, the
-/// four baselines, scores, a report.
+/// The whole flow offline: small NeedleBench, HoloBench, LongProc, NoCha-style and long-span QA
+/// datasets, the four baselines, scores, a report.
 pub fn run(registry: &crate::Registry, args: Args) -> Result<()> {
     let started = Instant::now();
     let stage = StagedDir::new(&args.out, true)?;
@@ -93,6 +93,12 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<()> {
             "nocha",
             "nocha",
             json!({"lengths": ["6k", "12k"], "count": 2, "pairs": 6}),
+        ),
+        // One book of the story world, with questions that need its whole timeline.
+        (
+            "longspan",
+            "longspan",
+            json!({"lengths": ["16k"], "count": 1, "questions": 12}),
         ),
     ];
     let baselines = [
@@ -194,7 +200,7 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<()> {
     ranking_json.push(b'\n');
     atomic::write(&root.join("ranking.json"), &ranking_json)?;
     let report = markdown(
-        "longforge demo: NeedleBench, HoloBench, LongProc and NoCha-style claims with the built-in baselines",
+        "longforge demo: NeedleBench, HoloBench, LongProc, NoCha-style claims and long-span QA with the built-in baselines",
         &lines,
         &summary,
         Some(&Judging {

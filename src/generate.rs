@@ -331,7 +331,7 @@ fn listing(registry: &Registry) -> String {
         ));
         for t in f.tasks() {
             out.push_str(&format!(
-                "    {:<16} {} [grid: {}; scored by {}, {}]\n",
+                "    {:<16} {} [grid: {}; scored by {}; {}]\n",
                 t.name,
                 t.summary,
                 t.grid,

@@ -4,9 +4,10 @@ use std::sync::Arc;
 
 use anyhow::{bail, Result};
 use longforge_baselines::{answer_all, Baseline};
-use longforge_datasets::{jsonl, Prediction, Status};
-use longforge_llm::runner::{self, request_for, ModelRun};
-use longforge_llm::{Client, Sampling, ServerKind};
+use longforge_datasets::{jsonl, Dataset, Prediction, Status, TokenCounter, TokenizerSpec};
+use longforge_llm::runner::{self, ModelRun, Plan, Planned};
+use longforge_llm::{ChatRequest, Client, Sampling, ServerKind};
+use longforge_retrieval::{Planner, System};
 
 use crate::serving::{group_endpoints, until_interrupted, ServerArgs};
 
@@ -41,6 +42,18 @@ pub struct Args {
     /// Only the first N samples (by id).
     #[arg(long)]
     limit: Option<usize>,
+    /// Answer through an answering system, for datasets whose samples share a book
+    /// (longspan, nocha): no-context, retrieval, full or map-reduce; repeat it to run each
+    /// model with several. Each prediction's model is MODEL@SYSTEM (retrieval-k5-c512, ...).
+    #[arg(long = "system", id = "systems", conflicts_with = "baseline")]
+    systems: Vec<String>,
+    /// Retrieval: passages put in the prompt (default 5).
+    #[arg(long)]
+    top_k: Option<usize>,
+    /// Retrieval and map-reduce: chunk size in the dataset's tokens (default 512 for retrieval,
+    /// 4096 for map-reduce).
+    #[arg(long)]
+    chunk_tokens: Option<usize>,
     /// Print the first request that would be sent, and exit.
     #[arg(long)]
     dry_run: bool,
@@ -51,19 +64,19 @@ pub struct Args {
 pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
     crate::check_output(&args.out)?;
     let (mut dataset, scoring) = crate::scoring::open(registry, &args.dataset)?;
-    // A sample that reads a shared context is asked with the context in its prompt.
-    for i in 0..dataset.samples.len() {
-        if dataset.samples[i].context_id.is_some() {
-            let prompt = dataset.prompt(&dataset.samples[i])?.into_owned();
-            dataset.samples[i].prompt = prompt;
-        }
-    }
-    let mut samples = dataset.samples;
-    samples.sort_by(|a, b| a.id.cmp(&b.id));
+    dataset.samples.sort_by(|a, b| a.id.cmp(&b.id));
     if let Some(n) = args.limit {
-        samples.truncate(n);
+        dataset.samples.truncate(n);
     }
     if let Some(name) = &args.baseline {
+        // Baselines answer from each sample's meta; the prompt they record has its book in place.
+        for i in 0..dataset.samples.len() {
+            if dataset.samples[i].context_id.is_some() {
+                let prompt = dataset.prompt(&dataset.samples[i])?.into_owned();
+                dataset.samples[i].prompt = prompt;
+            }
+        }
+        let samples = dataset.samples;
         let baseline = Baseline::parse(name, args.error_rate)?;
         let predictions = answer_all(baseline, &samples, &scoring)?;
         jsonl::write(&args.out, &predictions)?;
@@ -75,6 +88,32 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
+    let systems = args
+        .systems
+        .iter()
+        .map(|name| System::parse(name, args.top_k, args.chunk_tokens))
+        .collect::<Result<Vec<_>, _>>()?;
+    if systems.is_empty() && (args.top_k.is_some() || args.chunk_tokens.is_some()) {
+        bail!("--top-k and --chunk-tokens set an answering system; give --system retrieval or map-reduce");
+    }
+    // What each (system, sample) asks, planned before any request so a bad sample stops the
+    // run before it starts.
+    let plans: Vec<(Option<System>, Arc<Vec<Planned>>)> = if systems.is_empty() {
+        vec![(None, Arc::new(plain_plans(&dataset)?))]
+    } else {
+        let counter = chunk_counter(&dataset.manifest.tokenizer)?;
+        let mut planner = Planner::new(&counter, &dataset.contexts);
+        let mut out = Vec::new();
+        for &system in &systems {
+            let planned = dataset
+                .samples
+                .iter()
+                .map(|s| planner.plan(system, s))
+                .collect::<Result<Vec<_>, _>>()?;
+            out.push((Some(system), Arc::new(planned)));
+        }
+        out
+    };
     if args.models.is_empty() {
         bail!("give --model NAME=BASE_URL (repeatable) or --baseline NAME");
     }
@@ -88,15 +127,22 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
     let server_kind = args.server.server_kind();
     if args.dry_run {
         let (name, endpoints) = groups.iter().next().expect("at least one model");
-        let Some(sample) = samples.first() else {
+        let (system, planned) = &plans[0];
+        let Some(first) = planned.first() else {
             bail!("the dataset has no samples")
         };
+        let prompt = match &first.plan {
+            Plan::Ask(prompt) => prompt.as_str(),
+            Plan::MapReduce { maps, .. } => maps.first().map_or("", String::as_str),
+        };
         let e = &endpoints[0];
-        let body = request_for(sample, sampling)
+        let body = ChatRequest::user(prompt, sampling)
             .body(&e.served_model, server_kind.unwrap_or(ServerKind::OpenAi));
         println!(
-            "POST {}/chat/completions  (model {name}, sample {})",
-            e.base_url, sample.id
+            "POST {}/chat/completions  (model {}, sample {})",
+            e.base_url,
+            model_name(name, *system),
+            first.sample_id
         );
         println!("{}", serde_json::to_string_pretty(&body)?);
         return Ok(ExitCode::SUCCESS);
@@ -104,25 +150,29 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
     let options = args.server.client_options();
     let store = args.server.open_store()?;
     let store = Arc::new(store);
-    let samples = Arc::new(samples);
     let runtime = tokio::runtime::Runtime::new()?;
     let mut predictions: Vec<Prediction> = Vec::new();
     for (name, endpoints) in groups {
-        let client = Client::new(endpoints, options.clone())?;
-        let model = Arc::new(ModelRun::new(name.clone(), client)?);
-        let done = until_interrupted(
-            &runtime,
-            &name,
-            samples.len(),
-            &store,
-            "answer",
-            |on_done| runner::answer_all(samples.clone(), model, store.clone(), sampling, on_done),
-        );
-        let Some(done) = done else {
-            return Ok(ExitCode::from(130));
-        };
-        report(&name, &done);
-        predictions.extend(done);
+        for (system, planned) in &plans {
+            let client = Client::new(endpoints.clone(), options.clone())?;
+            let name = model_name(&name, *system);
+            let model = Arc::new(ModelRun::new(name.clone(), client)?);
+            let done = until_interrupted(
+                &runtime,
+                &name,
+                planned.len(),
+                &store,
+                "answer",
+                |on_done| {
+                    runner::answer_planned(planned.clone(), model, store.clone(), sampling, on_done)
+                },
+            );
+            let Some(done) = done else {
+                return Ok(ExitCode::from(130));
+            };
+            report(&name, &done);
+            predictions.extend(done);
+        }
     }
     predictions.sort_by(|a, b| (&a.model, &a.sample_id).cmp(&(&b.model, &b.sample_id)));
     jsonl::write(&args.out, &predictions)?;
@@ -140,6 +190,42 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
     } else {
         ExitCode::from(3)
     })
+}
+
+/// Each sample's own prompt, with its shared book in place.
+fn plain_plans(dataset: &Dataset) -> Result<Vec<Planned>> {
+    dataset
+        .samples
+        .iter()
+        .map(|s| {
+            Ok(Planned {
+                sample_id: s.id.clone(),
+                plan: Plan::Ask(dataset.prompt(s)?.into_owned()),
+            })
+        })
+        .collect()
+}
+
+/// The model's name in predictions: `MODEL@SYSTEM` when it answers through a system.
+fn model_name(model: &str, system: Option<System>) -> String {
+    match system {
+        Some(s) => format!("{model}@{}", s.label()),
+        None => model.to_string(),
+    }
+}
+
+/// The counter chunks are measured with: the dataset's own tokenizer where it is built in; for
+/// a dataset counted with a tokenizer file, cl100k_base (a chunk's size only needs to be about
+/// right), said on stderr.
+fn chunk_counter(recorded: &str) -> Result<TokenCounter> {
+    let spec = match recorded {
+        "cl100k_base" | "o200k_base" => TokenizerSpec::parse(recorded),
+        other => {
+            eprintln!("chunks are measured with cl100k_base (the dataset was counted with {other}, a tokenizer file)");
+            TokenizerSpec::Cl100kBase
+        }
+    };
+    Ok(TokenCounter::load(&spec)?)
 }
 
 fn report(model: &str, predictions: &[Prediction]) {

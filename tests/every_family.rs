@@ -1,6 +1,7 @@
 //! What must hold for every registered family and task, whatever the seed: the oracle's answer
 //! scores 1.0 under the task's own scorer, `random` answers in the asked format (its answer is
-//! extracted), and every sample says which grid cell it is in.
+//! extracted), every task names a metric to report, and every sample says which grid cell it
+//! is in.
 
 use longforge_baselines::{Baseline, Candidates};
 use longforge_generators::{families, scoring_of, Inputs};
@@ -22,6 +23,12 @@ proptest! {
                     .unwrap()
                     .samples;
                 prop_assert!(!samples.is_empty());
+                prop_assert!(
+                    !task.metrics.is_empty(),
+                    "{} {} names no metric, so `score` would print an empty table",
+                    family.name(),
+                    task.name
+                );
                 let specs = scoring_of(*family, &samples).unwrap();
                 prop_assert_eq!(&specs[task.name], &task.scoring());
                 let scoring = Scoring::of(family.name(), &specs).unwrap();

@@ -1,6 +1,6 @@
 use longforge_datasets::DatasetError;
 
-/// Why a book could not be chunked or indexed.
+/// Why a book could not be chunked or indexed, or a sample planned for an answering system.
 #[derive(Debug, thiserror::Error)]
 pub enum RetrievalError {
     #[error("chunk size is 0 tokens: give a positive size, such as 256")]
@@ -13,6 +13,10 @@ pub enum RetrievalError {
     NoTerms,
     #[error("BM25 parameters out of range: {0}")]
     Params(String),
+    #[error("{0}")]
+    Setting(String),
+    #[error("sample `{sample_id}`: {message}")]
+    Sample { sample_id: String, message: String },
     #[error("counting tokens: {0}")]
     Count(#[from] DatasetError),
 }

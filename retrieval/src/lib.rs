@@ -1,4 +1,5 @@
-//! Retrieval for answering systems that read a book through a few passages: the book cut into
+//! Answering systems ([`systems`]: no context, retrieval, the whole book, map-reduce) and the
+//! retrieval they read through: the book cut into
 //! chunks of about `chunk_tokens` tokens ([`chunk_book`]), a BM25 index over the chunks
 //! ([`Bm25Index`]), and the top `k` chunks for a question ([`Retriever::search`]), each with its
 //! character span in the book (Unicode scalar values, as every longforge span) and its score.
@@ -23,10 +24,12 @@
 mod bm25;
 mod chunk;
 mod error;
+pub mod systems;
 
 pub use bm25::{tokenize, top_k_of, Bm25Index, Bm25Params, Scored};
 pub use chunk::{chunk_book, Chunk};
 pub use error::RetrievalError;
+pub use systems::{Planner, System};
 
 use longforge_datasets::TokenCounter;
 

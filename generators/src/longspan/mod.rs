@@ -50,7 +50,7 @@ const TASKS: &[TaskInfo] = &[TaskInfo {
     summary: "open questions over a generated novel whose answers need distant passages; reference answers with key facts",
     grid: "length x kind",
     scorer: "key_facts",
-    metrics: &[],
+    metrics: &["mean"],
 }];
 
 const PARAMS: &[ParamInfo] = &[
