@@ -86,7 +86,7 @@ fn table(r: &Reliability) -> String {
         ));
     }
     out.push_str(&format!(
-        "\nrho and tau-b rank-correlate the systems' scores on two random halves of the questions, over {} splits; Spearman-Brown projects the mean rho to all the questions (2r / (1 + r)). Separated pairs: pairs of systems whose {:.0}% intervals ({} bootstrap rounds over questions) do not overlap.\n",
+        "\nrho and tau-b rank-correlate the systems' scores on two random halves of the questions, over {} splits (a few splits far below the rest can pull the mean under the 2.5th percentile); Spearman-Brown projects the mean rho to all the questions (2r / (1 + r)). Separated pairs: pairs of systems whose {:.0}% intervals ({} bootstrap rounds over questions) do not overlap.\n",
         r.settings.splits,
         r.settings.level * 100.0,
         r.settings.bootstrap
