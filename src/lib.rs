@@ -13,6 +13,7 @@ mod merge;
 mod paths;
 mod progress;
 mod rank;
+mod reliability;
 mod report;
 mod run;
 mod score;
@@ -52,6 +53,8 @@ enum Command {
     Grade(grade::Args),
     /// Agreement between two judgment files: raw agreement, Cohen's kappa, flip rate.
     Agree(agree::Args),
+    /// Split-half reliability and separation of the relative (Bradley-Terry) and absolute (grade) methods on the same run.
+    Reliability(reliability::Args),
     /// Join the shards of one generation into the folder a single run writes.
     Merge(merge::Args),
     /// Rank models from battles with a Bradley-Terry fit and bootstrap intervals.
@@ -93,6 +96,7 @@ pub fn run_cli(registry: &Registry, args: impl IntoIterator<Item = OsString>) ->
         Command::Run(a) => run::run(registry, a),
         Command::Judge(a) => judge::run(registry, a),
         Command::Agree(a) => done(agree::run(a)),
+        Command::Reliability(a) => done(reliability::run(a)),
         Command::Grade(a) => grade::run(registry, a),
         Command::Score(a) => score::run(registry, a),
         Command::Demo(a) => done(demo::run(registry, a)),

@@ -1,5 +1,6 @@
 //! Judging model answers: rule-based scorers, the pairwise evaluator, rubric grades,
-//! Bradley-Terry ranking and agreement between judges.
+//! Bradley-Terry ranking, agreement between judges, and the reliability of the relative and
+//! absolute methods.
 //!
 //! Scorers grade one prediction against its sample's reference and give one
 //! [`longforge_datasets::Score`] row per value (`scorers`); metrics aggregate scores into the
@@ -14,6 +15,7 @@ mod error;
 pub mod metrics;
 pub mod pairwise;
 pub mod rank;
+pub mod reliability;
 pub mod scorers;
 
 pub use agreement::{agree, Agreement};

@@ -6,6 +6,8 @@
 //! answer are blanked out as for pairwise verdicts; anything else is no grade, never a guess.
 //! The offline grader maps the task's own score s in [0, 1] to 1 + 9 s, rounded.
 
+mod grade_set;
+
 use std::sync::Arc;
 
 use longforge_datasets::{Grade, Sample};
@@ -15,6 +17,8 @@ use crate::pairwise::verdict::blank_copies;
 use crate::pairwise::Template;
 use crate::scorers::Scoring;
 use crate::{Answer, JudgeError};
+
+pub use grade_set::GradeSet;
 
 /// The grader name rule grades carry.
 pub const RULE_GRADER: &str = "rule";

@@ -201,10 +201,7 @@ pub fn rank(
     // result is the same; each starts from the point fit, which saves most Newton steps.
     // `picks` is a buffer each thread reuses: a fresh 800 KB vector per round costs page faults.
     let round = |r: usize, picks: &mut Vec<usize>| {
-        let mut draw = Draw::new(derive_seed(settings.seed, &format!("bootstrap/{r}")));
-        let q = by_question.len();
-        picks.clear();
-        picks.extend((0..q).map(|_| draw.below(q)));
+        resample(settings.seed, r, by_question.len(), picks);
         let absent = |c: &Counts| (0..n).any(|i| c.record(i).0 == 0.0);
         match fit(picks, Some(&point_fit)) {
             Ok((c, f)) => (
@@ -404,7 +401,7 @@ fn rank_of(ratings: &[f64], i: usize) -> usize {
 }
 
 /// The `q` quantile by linear interpolation between order statistics (numpy's default).
-fn quantile(values: &mut [f64], q: f64) -> Option<f64> {
+pub(crate) fn quantile(values: &mut [f64], q: f64) -> Option<f64> {
     if values.is_empty() {
         return None;
     }
@@ -482,6 +479,15 @@ fn group_by_question(
         out.starts.push(out.battles.len());
     }
     out
+}
+
+/// Fills `picks` with the questions bootstrap round `round` draws: `questions` indices into the
+/// questions sorted by id, with repeats. Every resampling over questions draws through here, so
+/// two methods scored on the same questions with the same seed resample the very same questions.
+pub(crate) fn resample(seed: u64, round: usize, questions: usize, picks: &mut Vec<usize>) {
+    let mut draw = Draw::new(derive_seed(seed, &format!("bootstrap/{round}")));
+    picks.clear();
+    picks.extend((0..questions).map(|_| draw.below(questions)));
 }
 
 /// The bootstrap's question draws: SplitMix64 with Lemire's multiply-shift reduction. A round
