@@ -206,7 +206,204 @@ fn a_real_llama_cpp_server_answers_through_the_whole_pipeline() {
     assert!(parsed["colour"].is_string(), "{parsed}");
 
     judge_with_the_real_server(&server, &data, tmp.path());
+    longspan_systems_with_the_real_server(&server, &tmp.path().join("longspan"));
     drop(server);
+}
+
+/// Long-span QA end to end on the real server: a small book's questions answered by all four
+/// systems, a context too small for the whole book skipping `full` (and only it), a rerun that
+/// sends nothing, then the answers judged side by side with the references, graded, ranked and
+/// measured for reliability.
+fn longspan_systems_with_the_real_server(server: &Server, dir: &Path) {
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let file = |name: &str| s(&dir.join(name));
+    let gen = longforge(&[
+        "generate",
+        "longspan",
+        "--lengths",
+        "4k",
+        "--questions",
+        "2",
+        "--out",
+        &file("d"),
+    ]);
+    assert!(
+        gen.status.success(),
+        "{}",
+        String::from_utf8_lossy(&gen.stderr)
+    );
+    let run = |url: &str, max_context: usize, store: &str, out: &str| {
+        let model = format!("smol={url},model=smollm2-135m,max_context={max_context}");
+        let (data, store) = (file("d"), file(store));
+        let mut args = vec![
+            "run",
+            "--dataset",
+            &data,
+            "--model",
+            &model,
+            "--max-tokens",
+            "32",
+            "--top-k",
+            "2",
+            "--chunk-tokens",
+            "1000",
+            "--store",
+            &store,
+            "--out",
+            out,
+        ];
+        for system in ["no-context", "retrieval", "full", "map-reduce"] {
+            args.extend(["--system", system]);
+        }
+        longforge(&args)
+    };
+    let first = run(&server.url, 8192, "store", &file("p.jsonl"));
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let predictions = read_jsonl(&dir.join("p.jsonl"));
+    let models: std::collections::BTreeSet<&str> = predictions
+        .iter()
+        .map(|p| p["model"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        models.into_iter().collect::<Vec<_>>(),
+        [
+            "smol@full",
+            "smol@map-reduce-c1000",
+            "smol@no-context",
+            "smol@retrieval-k2-c1000"
+        ]
+    );
+    assert_eq!(predictions.len(), 8);
+    for p in &predictions {
+        assert_eq!(p["status"], "answered", "{p}");
+        let requests = p["usage"]["requests"].as_u64();
+        if p["model"] == "smol@map-reduce-c1000" {
+            // A 4k book in parts of 1,000 tokens: at least four maps and the reduce.
+            assert!(requests.unwrap() >= 5, "{p}");
+        } else {
+            assert_eq!(requests, None, "{p}");
+        }
+    }
+    // A context that holds a few passages but not the book: only `full` is skipped (asked
+    // afresh, as the store answers whatever it holds, fitting or not).
+    let small = run(&server.url, 3000, "small-store", &file("small.jsonl"));
+    assert_eq!(
+        small.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&small.stderr)
+    );
+    for p in read_jsonl(&dir.join("small.jsonl")) {
+        let skipped = p["status"] == "skipped";
+        assert_eq!(skipped, p["model"] == "smol@full", "{p}");
+    }
+    // The rerun with the server gone is answered from the store, byte for byte.
+    let again = run("http://127.0.0.1:9/v1", 8192, "store", &file("again.jsonl"));
+    assert_eq!(
+        again.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_eq!(
+        std::fs::read(dir.join("again.jsonl")).unwrap(),
+        std::fs::read(dir.join("p.jsonl")).unwrap()
+    );
+    // Side by side, with the references; then alone; then ranked and measured.
+    let evaluator = format!("smol={},model=smollm2-135m", server.url);
+    let judge = longforge(&[
+        "judge",
+        "--dataset",
+        &file("d"),
+        "--predictions",
+        &file("p.jsonl"),
+        "--judge",
+        &evaluator,
+        "--max-tokens",
+        "48",
+        "--store",
+        &file("judge-store"),
+        "--out",
+        &file("judgments.jsonl"),
+    ]);
+    assert_eq!(
+        judge.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&judge.stderr)
+    );
+    let judgments = read_jsonl(&dir.join("judgments.jsonl"));
+    // Four systems make six pairs, asked in both orders, on two questions.
+    assert_eq!(judgments.len(), 24);
+    let grade = longforge(&[
+        "grade",
+        "--dataset",
+        &file("d"),
+        "--predictions",
+        &file("p.jsonl"),
+        "--judge",
+        &evaluator,
+        "--max-tokens",
+        "48",
+        "--store",
+        &file("judge-store"),
+        "--out",
+        &file("grades.jsonl"),
+    ]);
+    assert_eq!(
+        grade.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&grade.stderr)
+    );
+    assert_eq!(read_jsonl(&dir.join("grades.jsonl")).len(), 8);
+    let rank = longforge(&[
+        "rank",
+        "--battles",
+        &file("judgments.jsonl"),
+        "--prior",
+        "1",
+        "--bootstrap",
+        "50",
+        "--out",
+        &file("ranking.json"),
+    ]);
+    assert!(
+        rank.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rank.stderr)
+    );
+    let reliability = longforge(&[
+        "reliability",
+        "--judgments",
+        &file("judgments.jsonl"),
+        "--grades",
+        &file("grades.jsonl"),
+        "--splits",
+        "20",
+        "--bootstrap",
+        "50",
+        "--out",
+        &file("reliability.json"),
+    ]);
+    // Two questions are too few to split usefully: whatever it concludes, it says so in
+    // words or figures, and never fails silently.
+    let text = String::from_utf8_lossy(&reliability.stderr).to_string()
+        + &String::from_utf8_lossy(&reliability.stdout);
+    assert!(!text.trim().is_empty());
+}
+
+fn read_jsonl(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 /// Two baselines' predictions judged by SmolLM2 in both orders, with labels and with logprob
