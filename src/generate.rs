@@ -70,11 +70,19 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
         .get_one::<PathBuf>("out")
         .cloned()
         .context("pass --out DIR, the folder to write the dataset to")?;
-    let (params, inputs) = params_from(
+    let (params, mut inputs) = params_from(
         family,
         COMMON_PARAMS.iter().chain(family.params()),
         &matches,
     )?;
+    if let Some(spec) = matches.get_one::<String>("generator") {
+        inputs.asker = Some(crate::asker::open(
+            spec,
+            matches.get_one::<PathBuf>("store").cloned(),
+        )?);
+    } else if matches.get_one::<PathBuf>("store").is_some() {
+        bail!("--store keeps a generator's replies; give --generator NAME=URL with it");
+    }
     let shard = matches
         .get_one::<String>("shard")
         .map(|s| parse_shard(s))
@@ -134,6 +142,18 @@ fn command(family: &dyn Family) -> clap::Command {
                 .long("shard")
                 .value_name("I/N")
                 .help("Only shard I of N (1 <= I <= N): the samples a single run places there; join shards with `longforge merge`"),
+        )
+        .arg(
+            Arg::new("generator")
+                .long("generator")
+                .value_name("NAME=URL")
+                .help("The model that writes the questions, for a task written by a model (longspan --book): NAME=BASE_URL[,model=SERVED_NAME][,key_env=VAR]"),
+        )
+        .arg(
+            Arg::new("store")
+                .long("store")
+                .value_parser(clap::value_parser!(PathBuf))
+                .help("The request store the generator's replies are kept in, so a rerun asks nothing (default: $XDG_CACHE_HOME/longforge/requests)"),
         )
         .arg(
             Arg::new("params")
@@ -281,6 +301,12 @@ pub fn generate_into(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<u64> {
     let resolved = resolve(family, params, inputs)?;
+    if inputs.asker.is_some() && resolved.get("generator").is_none() {
+        bail!(
+            "--generator is for a task a model writes (longspan --book FILE); {} asks no model",
+            family.name()
+        );
+    }
     // The files read (a haystack, a tokenizer) must survive `--out ... --force`.
     let mut read: Vec<PathBuf> = inputs.files.values().cloned().collect();
     if let Some(longforge_datasets::TokenizerSpec::HuggingFace(path)) = &inputs.tokenizer {
@@ -305,6 +331,16 @@ pub fn generate_into(
     )?;
     write_card(&staging, family, &inputs.counter(&manifest.tokenizer)?)?;
     stage.commit()?;
+    // Files a generation writes beside its samples say what it set aside (rejected questions).
+    for f in &manifest.files {
+        if !f.name.starts_with("samples.") && !f.name.starts_with("contexts.") {
+            let lines = std::fs::read_to_string(out.join(&f.name)).map_or(0, |t| t.lines().count());
+            eprintln!(
+                "{}: {lines} set aside, each with why",
+                out.join(&f.name).display()
+            );
+        }
+    }
     Ok(manifest.counts.get("samples").copied().unwrap_or(0))
 }
 

@@ -4,6 +4,7 @@
 //! of its own added to the registry ([`run_cli`]).
 
 mod agree;
+mod asker;
 mod demo;
 mod generate;
 mod grade;

@@ -21,6 +21,13 @@ pub struct Args {
     /// The tokenizer.json the dataset was counted with, when it was not a built-in one.
     #[arg(long)]
     tokenizer: Option<String>,
+    /// For a dataset a model wrote (longspan --book): the generator, as given to `generate`;
+    /// its replies come from the store, so nothing is asked again.
+    #[arg(long, value_name = "NAME=URL")]
+    generator: Option<String>,
+    /// The request store holding the generator's replies.
+    #[arg(long)]
+    store: Option<PathBuf>,
     /// The input files the dataset was made from, by the family's flag (`--haystack FILE`).
     #[arg(
         trailing_var_arg = true,
@@ -75,6 +82,9 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
         tokenizer: args.tokenizer.as_deref().map(TokenizerSpec::parse),
         ..Inputs::default()
     };
+    if let Some(spec) = &args.generator {
+        inputs.asker = Some(crate::asker::open(spec, args.store.clone())?);
+    }
     let fresh = if let Some(recorded) = manifest.params.get("imported") {
         let from: Vec<PathBuf> = given
             .get_many::<PathBuf>("from")

@@ -16,6 +16,11 @@ proptest! {
         for family in families() {
             for task in family.tasks() {
                 let mut params = family.example(task.name);
+                if params.is_null() {
+                    // Written by a model (longspan's book): tested with a scripted generator in
+                    // its module and against the real server in tests/judge_server.rs.
+                    continue;
+                }
                 params["seed"] = seed.into();
                 let resolved = family.resolve(params, &Inputs::default()).unwrap();
                 let samples = family

@@ -232,6 +232,7 @@ fn longspan_systems_with_the_real_server(server: &Server, dir: &Path) {
         "{}",
         String::from_utf8_lossy(&gen.stderr)
     );
+    book_questions_with_the_real_server(server, dir);
     let run = |url: &str, max_context: usize, store: &str, out: &str| {
         let model = format!("smol={url},model=smollm2-135m,max_context={max_context}");
         let (data, store) = (file("d"), file(store));
@@ -396,6 +397,95 @@ fn longspan_systems_with_the_real_server(server: &Server, dir: &Path) {
     let text = String::from_utf8_lossy(&reliability.stderr).to_string()
         + &String::from_utf8_lossy(&reliability.stdout);
     assert!(!text.trim().is_empty());
+}
+
+/// Questions about a book written by the real server: whatever the small model writes is kept
+/// with its quotes found in the book, or recorded with why; the rerun and `verify`, with the
+/// server gone, ask nothing and give the same bytes.
+fn book_questions_with_the_real_server(server: &Server, dir: &Path) {
+    let s = |p: &Path| p.to_str().unwrap().to_string();
+    let file = |name: &str| s(&dir.join(name));
+    // The story world's 4k book, written out as a plain-text book.
+    let context = &read_jsonl(&dir.join("d/contexts.jsonl"))[0];
+    std::fs::write(dir.join("book.txt"), context["text"].as_str().unwrap()).unwrap();
+    let generate = |url: &str, out: &str| {
+        longforge(&[
+            "generate",
+            "longspan",
+            "--book",
+            &file("book.txt"),
+            "--generator",
+            &format!("smol={url},model=smollm2-135m"),
+            "--store",
+            &file("book-store"),
+            "--questions",
+            "2",
+            "--entities",
+            "2",
+            "--passage-tokens",
+            "1200",
+            "--out",
+            &file(out),
+        ])
+    };
+    let first = generate(&server.url, "book");
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let book = std::fs::read_to_string(dir.join("book.txt")).unwrap();
+    let chars: Vec<char> = book.chars().collect();
+    let samples = read_jsonl(&dir.join("book/samples.jsonl"));
+    let rejected = read_jsonl(&dir.join("book/rejected.jsonl"));
+    assert!(
+        !samples.is_empty() || !rejected.is_empty(),
+        "the generator wrote nothing"
+    );
+    for r in &rejected {
+        assert!(r["reason"].as_str().is_some_and(|x| !x.is_empty()), "{r}");
+    }
+    for sample in &samples {
+        for e in sample["meta"]["evidence"].as_array().unwrap() {
+            let (a, b) = (
+                e["char_start"].as_u64().unwrap() as usize,
+                e["char_end"].as_u64().unwrap() as usize,
+            );
+            assert_eq!(
+                chars[a..b].iter().collect::<String>(),
+                e["text"].as_str().unwrap()
+            );
+        }
+    }
+    let gone = "http://127.0.0.1:9/v1";
+    let again = generate(gone, "book-again");
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    for name in ["samples.jsonl", "rejected.jsonl", "manifest.json"] {
+        assert_eq!(
+            std::fs::read(dir.join("book-again").join(name)).unwrap(),
+            std::fs::read(dir.join("book").join(name)).unwrap(),
+            "{name}"
+        );
+    }
+    let verify = longforge(&[
+        "verify",
+        &file("book"),
+        "--generator",
+        &format!("smol={gone},model=smollm2-135m"),
+        "--store",
+        &file("book-store"),
+        "--book",
+        &file("book.txt"),
+    ]);
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
 }
 
 fn read_jsonl(path: &Path) -> Vec<Value> {

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::parquet::ParquetTwin;
 use crate::{
     Context, DatasetError, FileDigest, GeneratorInfo, Manifest, Sample, ScoringSpec, Shard,
-    CONTEXTS_JSONL, CONTEXTS_PARQUET, SAMPLES_JSONL, SAMPLES_PARQUET,
+    CONTEXTS_JSONL, CONTEXTS_PARQUET, MANIFEST_FILE, SAMPLES_JSONL, SAMPLES_PARQUET,
 };
 
 /// How samples are cut into Parquet row groups. Part of the format (the manifest's version
@@ -79,6 +79,8 @@ pub struct DatasetWriter {
     /// not the constant, so tests can cut many groups from a few kilobytes.
     group_byte_limit: Option<usize>,
     min_max: bool,
+    /// Files written beside the tables, by name, recorded in the manifest.
+    extra: Vec<String>,
 }
 
 /// One record type's JSON Lines file and Parquet twin, and the row group being gathered.
@@ -165,6 +167,7 @@ impl DatasetWriter {
                 RowGroups::Bytes => Some(RowGroups::MAX_BYTES),
             },
             min_max: layout.min_max,
+            extra: Vec::new(),
         })
     }
 
@@ -207,11 +210,39 @@ impl DatasetWriter {
         table.push(&self.dir, context, self.group_byte_limit)
     }
 
+    /// Writes a file beside the tables (a generation's rejections), recorded in the manifest
+    /// with its digest. `name` must be a plain file name, not one of the dataset's own files.
+    pub fn add_file(&mut self, name: &str, bytes: &[u8]) -> Result<(), DatasetError> {
+        let reserved = [
+            SAMPLES_JSONL,
+            SAMPLES_PARQUET,
+            CONTEXTS_JSONL,
+            CONTEXTS_PARQUET,
+            MANIFEST_FILE,
+        ];
+        if name.is_empty()
+            || name.contains(['/', '\\'])
+            || name.starts_with('.')
+            || reserved.contains(&name)
+            || self.extra.iter().any(|n| n == name)
+        {
+            return Err(DatasetError::Invalid {
+                path: self.dir.join(name),
+                message: "not a name a file beside the dataset can take".into(),
+            });
+        }
+        let path = self.dir.join(name);
+        std::fs::write(&path, bytes).map_err(|e| DatasetError::io(&path, e))?;
+        self.extra.push(name.to_string());
+        Ok(())
+    }
+
     /// Closes the files, writes `manifest.json` and returns it.
     pub fn finish(self, provenance: Provenance) -> Result<Manifest, DatasetError> {
         let mut counts = BTreeMap::new();
         counts.insert("samples".to_string(), self.samples.finish(&self.dir)?);
         let mut names = vec![SAMPLES_JSONL, SAMPLES_PARQUET];
+        names.extend(self.extra.iter().map(String::as_str));
         if let Some(contexts) = self.contexts {
             counts.insert("contexts".to_string(), contexts.finish(&self.dir)?);
             names.extend([CONTEXTS_JSONL, CONTEXTS_PARQUET]);

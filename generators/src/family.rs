@@ -114,6 +114,29 @@ pub struct EarlierVersion {
 pub struct Inputs {
     pub files: BTreeMap<String, PathBuf>,
     pub tokenizer: Option<TokenizerSpec>,
+    /// The model a family that writes with an LLM asks (long-span QA over a real book); the
+    /// caller wires it to a server and a request store, so a rerun asks nothing.
+    pub asker: Option<AskerRef>,
+}
+
+/// A model a generator asks: one prompt in, one reply out. Blocking, so a family needs no async
+/// runtime; the caller keeps every request in its store.
+pub trait Asker: Send + Sync {
+    /// The name recorded in the manifest (the `NAME` of `--generator NAME=URL`).
+    fn name(&self) -> &str;
+    /// The reply to `prompt`, constrained to JSON matching `schema` where the server can; the
+    /// error is the cause, in words.
+    fn ask(&self, prompt: &str, schema: &Value) -> Result<String, String>;
+}
+
+/// A shared [`Asker`], printable for [`Inputs`]' `Debug`.
+#[derive(Clone)]
+pub struct AskerRef(pub std::sync::Arc<dyn Asker>);
+
+impl std::fmt::Debug for AskerRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Asker({})", self.0.name())
+    }
 }
 
 impl Inputs {
@@ -164,7 +187,8 @@ pub trait Family: Sync {
         &["text-generation"]
     }
     /// Small parameters for one of its tasks, quick to generate: what `--list` suggests and what
-    /// the tests that run over every family generate.
+    /// the tests that run over every family generate. `Null` for a task that cannot be made
+    /// offline (it needs a model to write it); such a task must be tested on its own.
     fn example(&self, task: &str) -> Value;
     /// The family's reader of its original benchmark's published files, if it has one.
     fn importer(&self) -> Option<&dyn Importer> {
@@ -297,6 +321,12 @@ pub trait SampleSource {
     fn seed(&self) -> u64;
     /// The tokenizer's stable name.
     fn tokenizer(&self) -> String;
+    /// Files written beside the samples (`name`, bytes), recorded in the manifest with their
+    /// digests: what a generation decided not to keep, and why (long-span QA's rejected
+    /// questions). None by default.
+    fn extra_files(&self) -> Vec<(String, Vec<u8>)> {
+        Vec::new()
+    }
 }
 
 /// Samples made in advance serve as a source too (a family that builds all at once).

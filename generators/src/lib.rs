@@ -23,8 +23,8 @@ mod write;
 
 pub use error::GenerateError;
 pub use family::{
-    Companion, EarlierVersion, Family, Generated, Imported, Importer, Inputs, ParamInfo, ParamKind,
-    SampleSource, TaskInfo, COMMON_PARAMS,
+    Asker, AskerRef, Companion, EarlierVersion, Family, Generated, Imported, Importer, Inputs,
+    ParamInfo, ParamKind, SampleSource, TaskInfo, COMMON_PARAMS,
 };
 pub use inputs::{import_params, resolve, InputRef};
 pub use registry::{families, family, Registry};

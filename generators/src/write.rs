@@ -83,6 +83,13 @@ pub fn write_source(
         writer.push(sample)?;
         progress(done + 1, n);
     }
+    // A shard writes the samples of its range only; what the whole generation set aside is
+    // written by the shard that holds the first sample, so a merge has it once.
+    if shard.is_none_or(|s| s.first == 0) {
+        for (name, bytes) in source.extra_files() {
+            writer.add_file(&name, &bytes)?;
+        }
+    }
     Ok(writer.finish(Provenance {
         generator: GeneratorInfo {
             name: family.name().into(),

@@ -263,7 +263,7 @@ fn counts_stay_exact_when_paragraphs_do_not_start_with_letters() {
     std::fs::write(&corpus, text).unwrap();
     let inputs = Inputs {
         files: [("haystack".to_string(), corpus)].into(),
-        tokenizer: None,
+        ..Inputs::default()
     };
     let nb = family("needlebench").unwrap();
     let counter = TokenCounter::load(&TokenizerSpec::Cl100kBase).unwrap();
@@ -343,7 +343,7 @@ fn odd_haystacks_fill_any_length_and_needles_sit_near_their_depth() {
         std::fs::write(&path, text).unwrap();
         let inputs = Inputs {
             files: [("haystack".to_string(), path)].into(),
-            tokenizer: None,
+            ..Inputs::default()
         };
         for len in ["512", "2k"] {
             let params = longforge_generators::resolve(

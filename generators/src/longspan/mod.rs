@@ -12,12 +12,16 @@
 //! and last at least `min_spread` of the book apart (a fifth by default), so no single passage
 //! answers it.
 //!
+//! Task `book` asks a generator model for questions about a real book instead (`book/`), as the
+//! paper does, and keeps only those whose quotes are in the book word for word and far apart.
+//!
 //! A grid cell is length x kind. `--count` is books per length and `--questions` questions per
 //! book, drawn in turn from each kind so every kind is asked where the world holds it. The book
 //! is stored once in `contexts.jsonl`. A sample's `question` is the question, its reference a
 //! [`KeyedAnswer`] (`keyed_answer`), and its `meta` holds `kind`, `evidence`, `facts` (the
 //! events the answer rests on, in words), `book`, and the common keys.
 
+mod book;
 mod params;
 mod prompt;
 mod questions;
@@ -45,13 +49,22 @@ pub struct LongSpan;
 
 const FAMILY: &str = "longspan";
 
-const TASKS: &[TaskInfo] = &[TaskInfo {
-    name: "world",
-    summary: "open questions over a generated novel whose answers need distant passages; reference answers with key facts",
-    grid: "length x kind",
-    scorer: "key_facts",
-    metrics: &["mean"],
-}];
+const TASKS: &[TaskInfo] = &[
+    TaskInfo {
+        name: "world",
+        summary: "open questions over a generated novel whose answers need distant passages; reference answers with key facts",
+        grid: "length x kind",
+        scorer: "key_facts",
+        metrics: &["mean"],
+    },
+    TaskInfo {
+        name: "book",
+        summary: "open questions over a real book (--book), written by a generator model (--generator) with quotes checked word for word",
+        grid: "entity",
+        scorer: "key_facts",
+        metrics: &["mean"],
+    },
+];
 
 const PARAMS: &[ParamInfo] = &[
     ParamInfo {
@@ -65,6 +78,24 @@ const PARAMS: &[ParamInfo] = &[
         kind: ParamKind::Float,
         default: "0.2",
         help: "least distance between a question's first and last evidence, as a share of the book",
+    },
+    ParamInfo {
+        name: "book",
+        kind: ParamKind::File,
+        default: "(none: the story world)",
+        help: "a plain-text book to ask about (task book); needs --generator NAME=URL",
+    },
+    ParamInfo {
+        name: "entities",
+        kind: ParamKind::Int,
+        default: "8",
+        help: "task book: the most salient names the generator is asked about",
+    },
+    ParamInfo {
+        name: "passage_tokens",
+        kind: ParamKind::Int,
+        default: "2500",
+        help: "task book: tokens of passages shown to the generator per name",
     },
 ];
 
@@ -90,13 +121,36 @@ impl Family for LongSpan {
         PARAMS
     }
 
-    fn example(&self, _task: &str) -> Value {
-        json!({"lengths": ["16k"], "count": 1, "questions": 6})
+    /// `book` needs a book and a generator model, so it has no offline example: it is checked
+    /// with a scripted generator and against the real server instead.
+    fn example(&self, task: &str) -> Value {
+        match task {
+            "book" => Value::Null,
+            _ => json!({"lengths": ["16k"], "count": 1, "questions": 6}),
+        }
     }
 
     fn resolve(&self, params: Value, inputs: &Inputs) -> Result<Value, GenerateError> {
         let named = params.get("tokenizer").is_some();
         let mut p = params::with_defaults(params)?;
+        if p.task == "book" {
+            let Some(asker) = &inputs.asker else {
+                return Err(GenerateError::param(
+                    "generator",
+                    "questions about a book are written by a model: give --generator NAME=URL (and --store DIR to keep its replies)",
+                ));
+            };
+            let name = asker.0.name().to_string();
+            match &p.generator {
+                Some(recorded) if *recorded != name => {
+                    return Err(GenerateError::param(
+                        "generator",
+                        format!("the dataset's questions were written by `{recorded}`, but the generator given is `{name}`"),
+                    ))
+                }
+                _ => p.generator = Some(name),
+            }
+        }
         if inputs.tokenizer.is_some() && !named {
             p.tokenizer.clear();
         }
@@ -114,6 +168,21 @@ impl Family for LongSpan {
             GenerateError::param("(all)", format!("not resolved longspan parameters: {e}"))
         })?;
         let counter = inputs.counter(&p.tokenizer)?;
+        if p.task == "book" {
+            let path = inputs
+                .file("book")
+                .ok_or_else(|| GenerateError::param("book", "give --book FILE"))?;
+            let asker = inputs
+                .asker
+                .as_ref()
+                .ok_or_else(|| GenerateError::param("generator", "give --generator NAME=URL"))?;
+            return Ok(Box::new(book::generate(
+                &p,
+                path,
+                &counter,
+                asker.0.as_ref(),
+            )?));
+        }
         Ok(Box::new(Books::new(p, counter)))
     }
 }

@@ -1,0 +1,70 @@
+//! The generator model a family asks while it writes a dataset (`--generator NAME=URL`): the
+//! llm crate's client behind the generators' blocking [`Asker`], every reply kept in the request
+//! store, so a rerun, a resumed generation or `verify` asks nothing it has asked before.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::{bail, Result};
+use longforge_generators::{Asker, AskerRef};
+use longforge_llm::{
+    ask, ChatRequest, Client, ClientOptions, Constraint, Message, Sampling, Store,
+};
+use serde_json::Value;
+
+use crate::serving::group_endpoints;
+
+/// Tokens a generator may write per reply: room for a few questions with their quotes.
+const MAX_TOKENS: u32 = 1_500;
+
+struct StoreAsker {
+    name: String,
+    client: Client,
+    store: Store,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl Asker for StoreAsker {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn ask(&self, prompt: &str, schema: &Value) -> Result<String, String> {
+        let request = ChatRequest {
+            messages: vec![Message::user(prompt)],
+            // Greedy and seeded: the same prompt gets the same reply where the server allows.
+            sampling: Sampling {
+                temperature: 0.0,
+                top_p: 1.0,
+                max_tokens: MAX_TOKENS,
+                seed: 0,
+            },
+            top_logprobs: None,
+            constraint: Some(Constraint::JsonSchema(schema.clone())),
+        };
+        self.runtime
+            .block_on(ask(&self.client, &self.store, &request))
+            .map(|asked| asked.response.text)
+            .map_err(|(_, failure)| failure.cause)
+    }
+}
+
+/// The asker for `--generator NAME=URL[,model=...]` with the store at `store` (the default
+/// store when `None`).
+pub fn open(spec: &str, store: Option<PathBuf>) -> Result<AskerRef> {
+    let groups = group_endpoints(&[spec.to_string()])?;
+    let Some((name, endpoints)) = groups.into_iter().next() else {
+        bail!("--generator {spec}: give NAME=BASE_URL");
+    };
+    let dir = store.unwrap_or_else(longforge_llm::default_store_path);
+    let (store, warnings) = Store::open(&dir)?;
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(AskerRef(Arc::new(StoreAsker {
+        name,
+        client: Client::new(endpoints, ClientOptions::default())?,
+        store,
+        runtime: tokio::runtime::Runtime::new()?,
+    })))
+}
