@@ -8,7 +8,7 @@ mod support;
 use std::path::Path;
 
 use serde_json::Value;
-use support::cli::{fails, longforge, ok, read_lines, s, score};
+use support::cli::{fails, ok, read_lines, s, score};
 
 fn generate(dir: &Path) {
     ok(&[

@@ -172,6 +172,23 @@ impl Inputs {
         }
         Ok(counter)
     }
+
+    /// Settles the tokenizer a generation records in `recorded` (its parameters' `tokenizer`):
+    /// the file given with `--tokenizer`, unless the parameters `named` one (then the two must
+    /// agree), else the built-in encoding named; writes the counter's stable name back.
+    pub fn settle_tokenizer(
+        &self,
+        named: bool,
+        recorded: &mut String,
+    ) -> Result<TokenCounter, GenerateError> {
+        if self.tokenizer.is_some() && !named {
+            // The file given is the tokenizer; the default name does not apply.
+            recorded.clear();
+        }
+        let counter = self.counter(recorded)?;
+        *recorded = counter.name().to_string();
+        Ok(counter)
+    }
 }
 
 pub trait Family: Sync {

@@ -19,6 +19,7 @@ mod error;
 mod family;
 mod inputs;
 mod registry;
+mod shelf;
 mod write;
 
 pub use error::GenerateError;

@@ -254,11 +254,7 @@ impl Family for LongProc {
     fn resolve(&self, params: Value, inputs: &Inputs) -> Result<Value, GenerateError> {
         let named = params.get("tokenizer").is_some();
         let mut p = params::with_defaults(params)?;
-        if inputs.tokenizer.is_some() && !named {
-            p.tokenizer.clear();
-        }
-        let counter = inputs.counter(&p.tokenizer)?;
-        p.tokenizer = counter.name().to_string();
+        let counter = inputs.settle_tokenizer(named, &mut p.tokenizer)?;
         // A level the dial cannot reach fails now, before anything is written: the first
         // sample of each cell is made (and thrown away).
         let samples = Samples::new(p.clone(), counter);

@@ -29,7 +29,7 @@ mod questions;
 pub use params::Params;
 pub use questions::Kind;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use longforge_datasets::{
     derive_seed, Context, Evidence, KeyedAnswer, Reference, Sample, SeededRng, TokenCounter,
@@ -41,6 +41,7 @@ use crate::nocha::book::{Book, Span};
 use crate::nocha::claims::describe;
 use crate::nocha::world::{Size, World};
 use crate::nocha::{char_slice, write_story};
+use crate::shelf::{BookCell, Shelf};
 use crate::{Family, GenerateError, Inputs, ParamInfo, ParamKind, SampleSource, TaskInfo};
 use questions::Question;
 
@@ -151,11 +152,7 @@ impl Family for LongSpan {
                 _ => p.generator = Some(name),
             }
         }
-        if inputs.tokenizer.is_some() && !named {
-            p.tokenizer.clear();
-        }
-        let counter = inputs.counter(&p.tokenizer)?;
-        p.tokenizer = counter.name().to_string();
+        inputs.settle_tokenizer(named, &mut p.tokenizer)?;
         Ok(serde_json::to_value(&p).expect("params serialise"))
     }
 
@@ -184,19 +181,6 @@ impl Family for LongSpan {
             )?));
         }
         Ok(Box::new(Books::new(p, counter)))
-    }
-}
-
-/// One book of the grid: its length and its index among the books of that length.
-#[derive(Debug, Clone, Copy)]
-struct BookCell {
-    length: TokenLength,
-    index: usize,
-}
-
-impl BookCell {
-    fn context_id(&self) -> String {
-        format!("{FAMILY}/{}/b{}", self.length, self.index)
     }
 }
 
@@ -328,45 +312,28 @@ fn spread_enough(spans: &[Span], chars: usize, share: f64) -> bool {
 struct Books {
     p: Params,
     counter: TokenCounter,
-    cells: Vec<BookCell>,
-    /// The last book made: samples are asked for in order, so one is enough.
-    cache: Mutex<Option<(usize, Arc<Made>)>>,
+    shelf: Shelf<Made>,
 }
 
 impl Books {
     fn new(p: Params, counter: TokenCounter) -> Self {
-        let cells = p
-            .lengths
-            .iter()
-            .flat_map(|&length| (0..p.count).map(move |index| BookCell { length, index }))
-            .collect();
-        Books {
-            p,
-            counter,
-            cells,
-            cache: Mutex::new(None),
-        }
+        let shelf = Shelf::new(FAMILY, &p.lengths, p.count);
+        Books { p, counter, shelf }
     }
 
     fn book(&self, cell: usize) -> Result<Arc<Made>, GenerateError> {
-        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((at, made)) = cache.as_ref() {
-            if *at == cell {
-                return Ok(made.clone());
-            }
-        }
-        let c = self.cells[cell];
-        let seed = derive_seed(self.p.seed, &format!("{FAMILY}/world/{}", c.context_id()));
-        let target = c.length.tokens().unwrap_or(0) as usize;
-        let made = Arc::new(make_book(
-            seed,
-            target,
-            self.p.questions,
-            self.p.min_spread,
-            &self.counter,
-        )?);
-        *cache = Some((cell, made.clone()));
-        Ok(made)
+        self.shelf.book(cell, |c| {
+            let id = self.shelf.context_id(c);
+            let seed = derive_seed(self.p.seed, &format!("{FAMILY}/world/{id}"));
+            let target = c.length.tokens().unwrap_or(0) as usize;
+            make_book(
+                seed,
+                target,
+                self.p.questions,
+                self.p.min_spread,
+                &self.counter,
+            )
+        })
     }
 
     fn assemble(&self, cell: BookCell, made: &Made, q: usize) -> Result<Sample, GenerateError> {
@@ -386,7 +353,7 @@ impl Books {
         meta.insert("context_tokens".into(), json!(made.book.tokens));
         meta.insert("tokenizer".into(), json!(self.counter.name()));
         meta.insert("seed".into(), json!(derive_seed(made.seed, &id)));
-        meta.insert("book".into(), json!(cell.context_id()));
+        meta.insert("book".into(), json!(self.shelf.context_id(cell)));
         meta.insert("kind".into(), json!(question.kind.name()));
         meta.insert("events".into(), json!(question.events));
         meta.insert("facts".into(), json!(facts));
@@ -399,7 +366,7 @@ impl Books {
             task: "world".into(),
             lang: "en".into(),
             context: None,
-            context_id: Some(cell.context_id()),
+            context_id: Some(self.shelf.context_id(cell)),
             prompt: prompt::render(CONTEXT_SLOT, &question.text)?,
             question: question.text.clone(),
             reference: Reference::keyed(&question.answer),
@@ -437,7 +404,7 @@ fn baseline(world: &World, answer: &KeyedAnswer) -> Value {
 
 impl SampleSource for Books {
     fn len(&self) -> usize {
-        self.cells.len() * self.p.questions
+        self.shelf.cells.len() * self.p.questions
     }
 
     fn sample(&self, index: usize) -> Result<Sample, GenerateError> {
@@ -446,15 +413,11 @@ impl SampleSource for Books {
         }
         let cell = index / self.p.questions;
         let made = self.book(cell)?;
-        self.assemble(self.cells[cell], &made, index % self.p.questions)
+        self.assemble(self.shelf.cells[cell], &made, index % self.p.questions)
     }
 
     fn context(&self, id: &str) -> Result<Context, GenerateError> {
-        let cell = self
-            .cells
-            .iter()
-            .position(|c| c.context_id() == id)
-            .ok_or_else(|| GenerateError::param("(all)", format!("no book `{id}`")))?;
+        let cell = self.shelf.cell_of(id)?;
         let made = self.book(cell)?;
         Ok(Context {
             id: id.to_string(),

@@ -166,12 +166,7 @@ impl Family for NeedleBench {
     fn resolve(&self, params: Value, inputs: &Inputs) -> Result<Value, GenerateError> {
         let named = params.get("tokenizer").is_some();
         let mut p = params::with_defaults(params)?;
-        if inputs.tokenizer.is_some() && !named {
-            // The file given is the tokenizer; the default name does not apply.
-            p.tokenizer.clear();
-        }
-        let counter = inputs.counter(&p.tokenizer)?;
-        p.tokenizer = counter.name().to_string();
+        inputs.settle_tokenizer(named, &mut p.tokenizer)?;
         // `resolve` recorded the haystack file and checked its digest; `prepare` indexes it, and
         // refuses a file that is not a corpus before anything is written (indexing it here too
         // would read a large corpus twice).

@@ -48,7 +48,7 @@ pub use claims::{Claim, Kind};
 pub use params::{Params, MIN_TOKENS};
 pub use prompt::PromptStyle;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use longforge_datasets::{
     derive_seed, Context, Evidence, Reference, Sample, SeededRng, TokenCounter, TokenLength,
@@ -56,6 +56,7 @@ use longforge_datasets::{
 };
 use serde_json::{json, Map, Value};
 
+use crate::shelf::{BookCell, Shelf};
 use crate::{
     Family, GenerateError, Importer, Inputs, ParamInfo, ParamKind, SampleSource, TaskInfo,
 };
@@ -122,11 +123,7 @@ impl Family for NoCha {
     fn resolve(&self, params: Value, inputs: &Inputs) -> Result<Value, GenerateError> {
         let named = params.get("tokenizer").is_some();
         let mut p = params::with_defaults(params)?;
-        if inputs.tokenizer.is_some() && !named {
-            p.tokenizer.clear();
-        }
-        let counter = inputs.counter(&p.tokenizer)?;
-        p.tokenizer = counter.name().to_string();
+        inputs.settle_tokenizer(named, &mut p.tokenizer)?;
         Ok(serde_json::to_value(&p).expect("params serialise"))
     }
 
@@ -140,19 +137,6 @@ impl Family for NoCha {
         })?;
         let counter = inputs.counter(&p.tokenizer)?;
         Ok(Box::new(Books::new(p, counter)))
-    }
-}
-
-/// One book of the grid: its length and its index among the books of that length.
-#[derive(Debug, Clone, Copy)]
-struct BookCell {
-    length: TokenLength,
-    index: usize,
-}
-
-impl BookCell {
-    fn context_id(&self) -> String {
-        format!("{FAMILY}/{}/b{}", self.length, self.index)
     }
 }
 
@@ -260,40 +244,22 @@ pub(crate) fn char_slice(text: &str, start: usize, end: usize) -> String {
 struct Books {
     p: Params,
     counter: TokenCounter,
-    cells: Vec<BookCell>,
-    /// The last book made: samples are asked for in order, so one is enough.
-    cache: Mutex<Option<(usize, Arc<Made>)>>,
+    shelf: Shelf<Made>,
 }
 
 impl Books {
     fn new(p: Params, counter: TokenCounter) -> Self {
-        let mut cells = Vec::new();
-        for &length in &p.lengths {
-            for index in 0..p.count {
-                cells.push(BookCell { length, index });
-            }
-        }
-        Books {
-            p,
-            counter,
-            cells,
-            cache: Mutex::new(None),
-        }
+        let shelf = Shelf::new(FAMILY, &p.lengths, p.count);
+        Books { p, counter, shelf }
     }
 
     fn book(&self, cell: usize) -> Result<Arc<Made>, GenerateError> {
-        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((at, made)) = cache.as_ref() {
-            if *at == cell {
-                return Ok(made.clone());
-            }
-        }
-        let c = self.cells[cell];
-        let seed = derive_seed(self.p.seed, &format!("{FAMILY}/claims/{}", c.context_id()));
-        let target = c.length.tokens().unwrap_or(0) as usize;
-        let made = Arc::new(make_book(seed, target, self.p.pairs, &self.counter)?);
-        *cache = Some((cell, made.clone()));
-        Ok(made)
+        self.shelf.book(cell, |c| {
+            let id = self.shelf.context_id(c);
+            let seed = derive_seed(self.p.seed, &format!("{FAMILY}/claims/{id}"));
+            let target = c.length.tokens().unwrap_or(0) as usize;
+            make_book(seed, target, self.p.pairs, &self.counter)
+        })
     }
 
     fn assemble(
@@ -317,7 +283,7 @@ impl Books {
         meta.insert("context_tokens".into(), json!(made.book.tokens));
         meta.insert("tokenizer".into(), json!(self.counter.name()));
         meta.insert("seed".into(), json!(derive_seed(made.seed, &id)));
-        meta.insert("book".into(), json!(cell.context_id()));
+        meta.insert("book".into(), json!(self.shelf.context_id(cell)));
         meta.insert("pair_id".into(), json!(pair_id));
         meta.insert("kind".into(), json!(p.kind.name()));
         meta.insert("truth".into(), json!(truth));
@@ -340,7 +306,7 @@ impl Books {
             task: "claims".into(),
             lang: "en".into(),
             context: None,
-            context_id: Some(cell.context_id()),
+            context_id: Some(self.shelf.context_id(cell)),
             prompt: prompt::render(self.p.prompt, CONTEXT_SLOT, &text)?,
             question: text,
             reference: Reference {
@@ -354,7 +320,7 @@ impl Books {
 
 impl SampleSource for Books {
     fn len(&self) -> usize {
-        self.cells.len() * self.p.pairs * 2
+        self.shelf.cells.len() * self.p.pairs * 2
     }
 
     fn sample(&self, index: usize) -> Result<Sample, GenerateError> {
@@ -365,15 +331,11 @@ impl SampleSource for Books {
         let cell = index / per_book;
         let made = self.book(cell)?;
         let within = index % per_book;
-        self.assemble(self.cells[cell], &made, within / 2, within % 2)
+        self.assemble(self.shelf.cells[cell], &made, within / 2, within % 2)
     }
 
     fn context(&self, id: &str) -> Result<Context, GenerateError> {
-        let cell = self
-            .cells
-            .iter()
-            .position(|c| c.context_id() == id)
-            .ok_or_else(|| GenerateError::param("(all)", format!("no book `{id}`")))?;
+        let cell = self.shelf.cell_of(id)?;
         let made = self.book(cell)?;
         Ok(Context {
             id: id.to_string(),
@@ -405,11 +367,7 @@ pub fn book_of(
     })?;
     let counter = inputs.counter(&p.tokenizer)?;
     let books = Books::new(p, counter);
-    let cell = books
-        .cells
-        .iter()
-        .position(|c| c.length.to_string() == length && c.index == index)
-        .ok_or_else(|| GenerateError::param("lengths", format!("no book {length}/{index}")))?;
+    let cell = books.shelf.find(length, index)?;
     books.book(cell)
 }
 
