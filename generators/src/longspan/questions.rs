@@ -204,8 +204,8 @@ fn the(world: &World, thing: ThingId) -> String {
     format!("the {}", world.things[thing].name)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn question(
+/// A question before its keys are checked: what each kind writes.
+struct Draft {
     kind: Kind,
     subject: Subject,
     text: String,
@@ -214,23 +214,29 @@ fn question(
     ordered: bool,
     events: Vec<EventId>,
     intros: Vec<PersonId>,
-) -> Option<Question> {
-    let keys = keys_not_in(&text, keys);
-    if keys.is_empty() {
-        return None;
+}
+
+impl Draft {
+    /// The question, with its key facts rid of repeats and of any its text names; `None` when
+    /// no key is left to score.
+    fn finish(self) -> Option<Question> {
+        let keys = keys_not_in(&self.text, self.keys);
+        if keys.is_empty() {
+            return None;
+        }
+        Some(Question {
+            kind: self.kind,
+            answer: KeyedAnswer {
+                text: self.answer,
+                keys,
+                ordered: self.ordered,
+            },
+            text: self.text,
+            events: self.events,
+            intros: self.intros,
+            subject: self.subject,
+        })
     }
-    Some(Question {
-        kind,
-        answer: KeyedAnswer {
-            text: answer,
-            keys,
-            ordered,
-        },
-        text,
-        events,
-        intros,
-        subject,
-    })
 }
 
 /// The holders of `thing` in order, from its first holder: `None` unless it changed hands at
@@ -266,16 +272,17 @@ fn last_holder(world: &World, thing: ThingId) -> Option<Question> {
         name(first),
         told(world, &moves)
     );
-    question(
-        Kind::LastHolder,
-        Subject::Thing(thing),
+    Draft {
+        kind: Kind::LastHolder,
+        subject: Subject::Thing(thing),
         text,
         answer,
-        vec![person_key(world, last)],
-        false,
-        moves,
-        vec![first],
-    )
+        keys: vec![person_key(world, last)],
+        ordered: false,
+        events: moves,
+        intros: vec![first],
+    }
+    .finish()
 }
 
 fn trail(world: &World, thing: ThingId) -> Option<Question> {
@@ -297,16 +304,17 @@ fn trail(world: &World, thing: ThingId) -> Option<Question> {
         told(world, &moves)
     );
     let keys = holders.iter().map(|&p| person_key(world, p)).collect();
-    question(
-        Kind::Trail,
-        Subject::Thing(thing),
+    Draft {
+        kind: Kind::Trail,
+        subject: Subject::Thing(thing),
         text,
         answer,
         keys,
-        true,
-        moves,
-        vec![first],
-    )
+        ordered: true,
+        events: moves,
+        intros: vec![first],
+    }
+    .finish()
 }
 
 fn relation(world: &World, a: PersonId, b: PersonId) -> Option<Question> {
@@ -341,16 +349,17 @@ fn relation(world: &World, a: PersonId, b: PersonId) -> Option<Question> {
         world.people[b].full_name()
     );
     let answer = told(world, &shared);
-    question(
-        Kind::Relation,
-        Subject::Pair(a, b),
+    Draft {
+        kind: Kind::Relation,
+        subject: Subject::Pair(a, b),
         text,
         answer,
         keys,
-        true,
-        shared,
-        Vec::new(),
-    )
+        ordered: true,
+        events: shared,
+        intros: Vec::new(),
+    }
+    .finish()
 }
 
 fn aftermath(world: &World, e: EventId) -> Option<Question> {
@@ -399,16 +408,17 @@ fn aftermath(world: &World, e: EventId) -> Option<Question> {
                 name(holder),
                 world.things[thing].it()
             );
-            question(
-                Kind::Aftermath,
-                Subject::Thing(thing),
+            Draft {
+                kind: Kind::Aftermath,
+                subject: Subject::Thing(thing),
                 text,
                 answer,
                 keys,
-                false,
+                ordered: false,
                 events,
-                Vec::new(),
-            )
+                intros: Vec::new(),
+            }
+            .finish()
         }
         Happening::Death { who } => {
             let mut events = vec![e];
@@ -438,16 +448,17 @@ fn aftermath(world: &World, e: EventId) -> Option<Question> {
             events.sort_unstable();
             events.dedup();
             let text = format!("What followed from the death of {}?", name(who));
-            question(
-                Kind::Aftermath,
-                Subject::Death(who),
+            Draft {
+                kind: Kind::Aftermath,
+                subject: Subject::Death(who),
                 text,
-                told(world, &events),
+                answer: told(world, &events),
                 keys,
-                false,
+                ordered: false,
                 events,
-                Vec::new(),
-            )
+                intros: Vec::new(),
+            }
+            .finish()
         }
         _ => None,
     }
@@ -471,16 +482,17 @@ fn travels(world: &World, who: PersonId) -> Option<Question> {
         "Where did {} travel over the course of the story, and in what order?",
         world.people[who].full_name()
     );
-    question(
-        Kind::Travels,
-        Subject::Travels(who),
+    Draft {
+        kind: Kind::Travels,
+        subject: Subject::Travels(who),
         text,
-        told(world, &journeys),
+        answer: told(world, &journeys),
         keys,
-        true,
-        journeys,
-        Vec::new(),
-    )
+        ordered: true,
+        events: journeys,
+        intros: Vec::new(),
+    }
+    .finish()
 }
 
 fn encounters(world: &World, who: PersonId) -> Option<Question> {
@@ -503,16 +515,17 @@ fn encounters(world: &World, who: PersonId) -> Option<Question> {
         "Whom did {} meet over the course of the story, where, and in what order?",
         world.people[who].full_name()
     );
-    question(
-        Kind::Encounters,
-        Subject::Encounters(who),
+    Draft {
+        kind: Kind::Encounters,
+        subject: Subject::Encounters(who),
         text,
-        told(world, &meetings),
+        answer: told(world, &meetings),
         keys,
-        true,
-        meetings,
-        Vec::new(),
-    )
+        ordered: true,
+        events: meetings,
+        intros: Vec::new(),
+    }
+    .finish()
 }
 
 fn capitalised(text: &str) -> String {
