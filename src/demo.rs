@@ -8,6 +8,7 @@ use longforge_generators::Inputs;
 use longforge_judges::absolute::{mean_grades, rule_grade};
 use longforge_judges::pairwise::{self, matchups, Pairing};
 use longforge_judges::rank::{rank, Battle, RankSettings, Scale, Ties};
+use longforge_judges::reliability::{read_grades, read_judgments, reliability, Settings};
 use longforge_judges::{summarise, AnswerSheet, Scoring};
 use longforge_reports::{markdown, site, DatasetLine, Judging};
 use serde_json::json;
@@ -111,6 +112,7 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<()> {
     let mut all_scores = Vec::new();
     let mut all_judgments = Vec::new();
     let mut all_grades = Vec::new();
+    let (mut judgment_files, mut grade_files) = (Vec::new(), Vec::new());
     let mut lines = Vec::new();
     let mut manifests = Vec::new();
     let mut scoring = Scoring::default();
@@ -152,10 +154,9 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<()> {
             &sheet,
             &matchups(&sheet, &Pairing::All)?,
         )?;
-        jsonl::write(
-            &root.join("judgments").join(format!("{name}.jsonl")),
-            &judgments,
-        )?;
+        let judgment_file = root.join("judgments").join(format!("{name}.jsonl"));
+        jsonl::write(&judgment_file, &judgments)?;
+        judgment_files.push(judgment_file);
         all_judgments.extend(judgments);
         // The same answers graded one at a time, for the absolute side of the comparison.
         let grades: Vec<Grade> = sheet
@@ -163,7 +164,9 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<()> {
             .into_iter()
             .map(|(s, a)| rule_grade(&scoring, s, a))
             .collect::<Result<_, _>>()?;
-        jsonl::write(&root.join("grades").join(format!("{name}.jsonl")), &grades)?;
+        let grade_file = root.join("grades").join(format!("{name}.jsonl"));
+        jsonl::write(&grade_file, &grades)?;
+        grade_files.push(grade_file);
         all_grades.extend(grades);
         jsonl::write(&root.join("scores").join(format!("{name}.jsonl")), &scores)?;
         lines.push(DatasetLine::from_manifest(name, &dataset.manifest));
@@ -196,6 +199,20 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<()> {
             control_length: false,
         },
     )?;
+    // Which of the two methods ranks the baselines more consistently (`longforge reliability`).
+    let reliability = reliability(
+        Some(&read_judgments(&judgment_files)?),
+        Some(&read_grades(&grade_files)?),
+        Settings {
+            splits: 200,
+            bootstrap: 200,
+            seed: args.seed,
+            level: 0.95,
+        },
+    )?;
+    let mut reliability_json = serde_json::to_vec_pretty(&reliability)?;
+    reliability_json.push(b'\n');
+    atomic::write(&root.join("reliability.json"), &reliability_json)?;
     let mut ranking_json = serde_json::to_vec_pretty(&ranking)?;
     ranking_json.push(b'\n');
     atomic::write(&root.join("ranking.json"), &ranking_json)?;
@@ -244,6 +261,10 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<()> {
     {
         println!("{line}");
     }
+    println!(
+        "\n## Relative or absolute\n\n{}",
+        crate::reliability::table(&reliability)
+    );
     println!(
         "{} samples, {} scores, {} judgments in {:.1} s; report: {}; site: {}",
         all_samples.len(),

@@ -62,7 +62,8 @@ pub fn run(args: Args) -> Result<()> {
     Ok(())
 }
 
-fn table(r: &Reliability) -> String {
+/// The figures of both methods as a Markdown table, with a note on how to read them.
+pub(crate) fn table(r: &Reliability) -> String {
     let mut out = String::from(
         "| method | systems | questions | split-half rho, mean [2.5%, 97.5%] | tau-b, mean | Spearman-Brown (all questions) | separated pairs |\n|---|---:|---:|---|---:|---:|---|\n",
     );

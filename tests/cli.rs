@@ -645,6 +645,7 @@ fn the_demo_runs_offline_and_reports() {
         "tom-tracking",
         "travel-planning",
         "nocha",
+        "longspan",
     ] {
         ok(&["verify", s(&out.join("datasets").join(d))]);
         assert!(out.join("judgments").join(format!("{d}.jsonl")).exists());
@@ -660,10 +661,24 @@ fn the_demo_runs_offline_and_reports() {
         report.contains("| 1 | oracle |") && report.contains("| 10.0 |"),
         "{report}"
     );
+    // Both methods measured on the same answers, printed and written.
+    let reliability: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("reliability.json")).unwrap())
+            .unwrap();
+    assert_eq!(reliability["methods"].as_array().unwrap().len(), 2);
+    assert!(
+        stdout.contains("| relative (Bradley-Terry) | 4 |"),
+        "{stdout}"
+    );
     // Running it again replaces its own folder, byte for byte.
     let first = std::fs::read(out.join("ranking.json")).unwrap();
+    let first_reliability = std::fs::read(out.join("reliability.json")).unwrap();
     ok(&["demo", "--out", s(&out)]);
     assert_eq!(std::fs::read(out.join("ranking.json")).unwrap(), first);
+    assert_eq!(
+        std::fs::read(out.join("reliability.json")).unwrap(),
+        first_reliability
+    );
 }
 
 #[test]
