@@ -61,6 +61,13 @@ pub fn write_source(
         }
         None => None,
     };
+    // What a generation sets aside belongs to the whole of it, which no shard holds.
+    if let (Some(_), Some((name, _))) = (shard, source.extra_files().first()) {
+        return Err(GenerateError::param(
+            "shard",
+            format!("this generation writes {name} beside its samples, so it is made whole, not in shards"),
+        ));
+    }
     let range = shard.map_or(0..total, |s| s.first..s.end);
     let mut writer =
         DatasetWriter::create(dir, ParquetLayout::of_manifest_version(manifest_version))?;
@@ -83,12 +90,8 @@ pub fn write_source(
         writer.push(sample)?;
         progress(done + 1, n);
     }
-    // A shard writes the samples of its range only; what the whole generation set aside is
-    // written by the shard that holds the first sample, so a merge has it once.
-    if shard.is_none_or(|s| s.first == 0) {
-        for (name, bytes) in source.extra_files() {
-            writer.add_file(&name, &bytes)?;
-        }
+    for (name, bytes) in source.extra_files() {
+        writer.add_file(&name, &bytes)?;
     }
     Ok(writer.finish(Provenance {
         generator: GeneratorInfo {

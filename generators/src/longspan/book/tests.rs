@@ -212,3 +212,37 @@ fn the_same_replies_make_the_same_dataset() {
     assert_eq!(a.generated.samples, b.generated.samples);
     assert_eq!(a.extra_files(), b.extra_files());
 }
+
+#[test]
+fn rejections_are_written_and_recorded_and_the_whole_is_never_sharded() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_book(dir.path());
+    let counter = TokenCounter::load(&TokenizerSpec::Cl100kBase).unwrap();
+    let made = generate(&params(2), &path, &counter, &scripted()).unwrap();
+    let params = serde_json::to_value(params(2)).unwrap();
+    let out = dir.path().join("d");
+    std::fs::create_dir(&out).unwrap();
+    let write = |shard| {
+        crate::write_source(
+            &super::super::LongSpan,
+            &made,
+            &params,
+            &out,
+            shard,
+            None,
+            &mut |_, _| {},
+        )
+    };
+    let err = write(Some((1, 2)))
+        .expect_err("a shard is refused")
+        .to_string();
+    assert!(
+        err.starts_with("--shard") && err.contains("rejected.jsonl"),
+        "{err}"
+    );
+    let manifest = write(None).unwrap();
+    let listed: Vec<&str> = manifest.files.iter().map(|f| f.name.as_str()).collect();
+    assert!(listed.contains(&"rejected.jsonl"), "{listed:?}");
+    let text = std::fs::read_to_string(out.join("rejected.jsonl")).unwrap();
+    assert_eq!(text.lines().count(), made.rejected.len());
+}
