@@ -3,7 +3,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use longforge_datasets::atomic::StagedDir;
-use longforge_datasets::{jsonl, Grade, Judgment, Manifest};
+use longforge_datasets::{jsonl, Judgment, Manifest};
+use longforge_judges::absolute::GradeSet;
 use longforge_judges::rank::Ranking;
 use longforge_judges::SummaryRow;
 use longforge_reports::site::{build, JudgmentFile, SiteInput};
@@ -114,23 +115,13 @@ pub fn run(args: Args) -> Result<()> {
             settings,
         });
     }
-    let mut grades: Vec<Grade> = Vec::new();
+    // Read as `reliability` reads them: a grade outside 1 to 10, or an answer graded twice by
+    // one grader, is refused with its file and line.
+    let mut grade_set = GradeSet::default();
     for path in &args.grades {
-        let file: Vec<Grade> = jsonl::read(path)?;
-        if let Some((i, g)) = file
-            .iter()
-            .enumerate()
-            .find(|(_, g)| g.grade.is_some_and(|v| !(1..=10).contains(&v)))
-        {
-            bail!(
-                "{} line {}: `grade` {} is outside the rubric's 1 to 10",
-                path.display(),
-                i + 1,
-                g.grade.unwrap_or_default()
-            );
-        }
-        grades.extend(file);
+        grade_set.read(path)?;
     }
+    let grades = grade_set.grades;
     let mut datasets = Vec::new();
     for dir in &args.dataset {
         datasets.push((file_name(dir), Manifest::read(dir)?));

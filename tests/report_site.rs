@@ -205,7 +205,7 @@ fn bad_input_is_named_and_nothing_is_written() {
         s(&dir),
     ]);
     assert!(
-        err.contains("grades.jsonl line 2: `grade` 11 is outside"),
+        err.contains("grades.jsonl:2: field `grade`: 11 is outside"),
         "{err}"
     );
     let file_out = tmp.path().join("file-out");
