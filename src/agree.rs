@@ -17,6 +17,12 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<()> {
+    if let Some(out) = &args.out {
+        crate::paths::refuse_clobbering(
+            &[("--out", out.as_path())],
+            &[args.first.as_path(), args.second.as_path()],
+        )?;
+    }
     let first: Vec<Judgment> = jsonl::read(&args.first)?;
     let second: Vec<Judgment> = jsonl::read(&args.second)?;
     let r = agree(

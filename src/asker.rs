@@ -8,19 +8,31 @@ use std::sync::Arc;
 use anyhow::{bail, Result};
 use longforge_generators::{Asker, AskerRef};
 use longforge_llm::{
-    ask, ChatRequest, Client, ClientOptions, Constraint, Message, Sampling, Store,
+    ask, fingerprint_for, ChatRequest, Client, ClientOptions, Constraint, Message, Sampling, Store,
 };
 use serde_json::Value;
 
+use crate::progress::interrupted;
 use crate::serving::group_endpoints;
 
 /// Tokens a generator may write per reply: room for a few questions with their quotes.
 const MAX_TOKENS: u32 = 1_500;
 
+/// Whether an asker may reach its server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Ask what the store does not hold (`generate`).
+    Server,
+    /// Only read the store (`verify`): a reply it does not hold means the generator or store
+    /// given is not the one the dataset was made with, which asking again would hide.
+    StoreOnly,
+}
+
 struct StoreAsker {
     name: String,
     client: Client,
     store: Store,
+    reach: Reach,
     runtime: tokio::runtime::Runtime,
 }
 
@@ -42,16 +54,41 @@ impl Asker for StoreAsker {
             top_logprobs: None,
             constraint: Some(Constraint::JsonSchema(schema.clone())),
         };
-        self.runtime
-            .block_on(ask(&self.client, &self.store, &request))
-            .map(|asked| asked.response.text)
-            .map_err(|(_, failure)| failure.cause)
+        if self.reach == Reach::StoreOnly {
+            return match self.store.get(&fingerprint_for(&self.client, &request)) {
+                Some(stored) => Ok(stored.response.text),
+                None => Err(
+                    "the store holds no reply to this request: give the --generator (with its model=) and the --store the dataset was generated with"
+                        .into(),
+                ),
+            };
+        }
+        if interrupted() {
+            return Err("interrupted".into());
+        }
+        // A request may take minutes: Ctrl-C ends the wait (the reply, if it comes, is lost;
+        // those already stored are kept).
+        self.runtime.block_on(async {
+            tokio::select! {
+                asked = ask(&self.client, &self.store, &request) => {
+                    asked.map(|a| a.response.text).map_err(|(_, failure)| failure.cause)
+                }
+                () = until_interrupted() => Err("interrupted".into()),
+            }
+        })
+    }
+}
+
+/// Resolves when Ctrl-C or SIGTERM has raised the flag `watch_interrupts` set up.
+async fn until_interrupted() {
+    while !interrupted() {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
 
 /// The asker for `--generator NAME=URL[,model=...]` with the store at `store` (the default
 /// store when `None`).
-pub fn open(spec: &str, store: Option<PathBuf>) -> Result<AskerRef> {
+pub fn open(spec: &str, store: Option<PathBuf>, reach: Reach) -> Result<AskerRef> {
     let groups = group_endpoints(&[spec.to_string()])?;
     let Some((name, endpoints)) = groups.into_iter().next() else {
         bail!("--generator {spec}: give NAME=BASE_URL");
@@ -65,6 +102,7 @@ pub fn open(spec: &str, store: Option<PathBuf>) -> Result<AskerRef> {
         name,
         client: Client::new(endpoints, ClientOptions::default())?,
         store,
+        reach,
         runtime: tokio::runtime::Runtime::new()?,
     })))
 }

@@ -79,6 +79,7 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
         inputs.asker = Some(crate::asker::open(
             spec,
             matches.get_one::<PathBuf>("store").cloned(),
+            crate::asker::Reach::Server,
         )?);
     } else if matches.get_one::<PathBuf>("store").is_some() {
         bail!("--store keeps a generator's replies; give --generator NAME=URL with it");
@@ -317,7 +318,7 @@ pub fn generate_into(
     // Ctrl-C or SIGTERM between two samples removes the staging folder: nothing half-written.
     watch_interrupts();
     let staging = stage.path().to_path_buf();
-    let manifest = write_dataset(
+    let written = write_dataset(
         family,
         &resolved,
         inputs,
@@ -328,7 +329,11 @@ pub fn generate_into(
             stop_if_interrupted(&staging);
             progress(d, t)
         },
-    )?;
+    );
+    // A family that asks a model before its first sample (longspan --book) stops at Ctrl-C
+    // with an error; it ends as any interrupted generation does.
+    stop_if_interrupted(&staging);
+    let manifest = written?;
     write_card(&staging, family, &inputs.counter(&manifest.tokenizer)?)?;
     stage.commit()?;
     // Files a generation writes beside its samples say what it set aside (rejected questions).

@@ -41,7 +41,10 @@ pub struct Args {
 
 /// Exit status as for `judge`: 3 when some requests failed.
 pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
-    crate::check_output(&args.out)?;
+    let mut inputs = vec![args.dataset.as_path()];
+    inputs.extend(args.predictions.iter().map(PathBuf::as_path));
+    inputs.extend(args.template.as_deref());
+    crate::paths::refuse_clobbering(&[("--out", args.out.as_path())], &inputs)?;
     let (dataset, scoring) = crate::scoring::open(registry, &args.dataset)?;
     let samples = &dataset.samples;
     let sheet = AnswerSheet::read(samples, &args.predictions)?;

@@ -65,7 +65,21 @@ enum VerdictModeArg {
 /// Exit status: 0 when every showing was judged (valid or invalid), 3 when some requests failed,
 /// 1 on a usage or input error, 130 when interrupted.
 pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
-    crate::check_output(&args.out)?;
+    let (bias, settings) = (
+        args.out.with_extension("bias.json"),
+        args.out.with_extension("judge.json"),
+    );
+    let mut inputs = vec![args.dataset.as_path()];
+    inputs.extend(args.predictions.iter().map(PathBuf::as_path));
+    inputs.extend(args.template.as_deref());
+    crate::paths::refuse_clobbering(
+        &[
+            ("--out", args.out.as_path()),
+            ("the position bias beside --out", bias.as_path()),
+            ("the judge's settings beside --out", settings.as_path()),
+        ],
+        &inputs,
+    )?;
     let (dataset, scoring) = crate::scoring::open(registry, &args.dataset)?;
     let samples = &dataset.samples;
     let sheet = AnswerSheet::read(samples, &args.predictions)?;

@@ -88,3 +88,41 @@ pub(crate) fn refuse_overwriting_inputs(
     }
     Ok(())
 }
+
+/// Refuses, before anything is read or asked, outputs that would overwrite an input or each
+/// other: an output that is an input file, or lies in an input folder (a dataset), or names
+/// the same file as another output. `outputs` are (what the user calls it, path), such as
+/// `("--out", ...)` or `("the CSV beside --out", ...)`. An output that is an existing folder
+/// is refused as well (see [`crate::check_output`]).
+pub(crate) fn refuse_clobbering(outputs: &[(&str, &Path)], inputs: &[&Path]) -> Result<()> {
+    let resolved: Vec<PathBuf> = outputs.iter().map(|(_, p)| canonical(p)).collect();
+    for (i, (what, path)) in outputs.iter().enumerate() {
+        crate::check_output(path)?;
+        for (j, (other, _)) in outputs.iter().enumerate().take(i) {
+            if resolved[i] == resolved[j] {
+                bail!(
+                    "{other} and {what} are one file ({}); give them different paths",
+                    path.display()
+                );
+            }
+        }
+        for input in inputs.iter().filter(|i| i.exists()) {
+            let ic = canonical(input);
+            if resolved[i] == ic {
+                bail!(
+                    "{what} {} is the input {}; writing it would overwrite the input, so give another path",
+                    path.display(),
+                    input.display()
+                );
+            }
+            if input.is_dir() && resolved[i].starts_with(&ic) {
+                bail!(
+                    "{what} {} lies in the input folder {}; writing there would change it, so give a path outside it",
+                    path.display(),
+                    input.display()
+                );
+            }
+        }
+    }
+    Ok(())
+}

@@ -43,6 +43,11 @@ pub fn watch_interrupts() {
     let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst));
 }
 
+/// Whether Ctrl-C or SIGTERM has come since [`watch_interrupts`].
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 /// Called between two pieces of work: after an interrupt, removes `staging` (the folder being
 /// written, never the target) and ends the process with status 130.
 pub fn stop_if_interrupted(staging: &std::path::Path) {

@@ -1,4 +1,4 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 use longforge_datasets::atomic;
@@ -62,13 +62,19 @@ enum ScaleArg {
 }
 
 pub fn run(args: Args) -> Result<()> {
-    for path in [
-        args.out.clone(),
+    let (csv_path, md_path) = (
         args.out.with_extension("csv"),
         args.out.with_extension("md"),
-    ] {
-        crate::check_output(&path)?;
-    }
+    );
+    let inputs: Vec<&Path> = args.battles.iter().map(PathBuf::as_path).collect();
+    crate::paths::refuse_clobbering(
+        &[
+            ("--out", args.out.as_path()),
+            ("the CSV beside --out", csv_path.as_path()),
+            ("the Markdown beside --out", md_path.as_path()),
+        ],
+        &inputs,
+    )?;
     if !(0.0..1.0).contains(&args.level) || args.level <= 0.0 {
         bail!("--level {} must be between 0 and 1 (e.g. 0.95)", args.level);
     }

@@ -1,4 +1,4 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 use longforge_datasets::atomic;
@@ -36,6 +36,13 @@ pub fn run(args: Args) -> Result<()> {
         bail!("nothing to measure: give --judgments FILE... (from `longforge judge`), --grades FILE... (from `longforge grade`), or both");
     }
     if let Some(out) = &args.out {
+        let inputs: Vec<&Path> = args
+            .judgments
+            .iter()
+            .chain(&args.grades)
+            .map(PathBuf::as_path)
+            .collect();
+        crate::paths::refuse_clobbering(&[("--out", out.as_path())], &inputs)?;
         atomic::check_writable(out)?;
     }
     let settings = Settings {

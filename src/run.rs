@@ -62,7 +62,7 @@ pub struct Args {
 /// Exit status: 0 when every sample was answered, 3 when the run finished with recorded failures
 /// or skips, 1 on a usage or input error, 130 when interrupted.
 pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
-    crate::check_output(&args.out)?;
+    crate::paths::refuse_clobbering(&[("--out", args.out.as_path())], &[args.dataset.as_path()])?;
     let (mut dataset, scoring) = crate::scoring::open(registry, &args.dataset)?;
     dataset.samples.sort_by(|a, b| a.id.cmp(&b.id));
     if let Some(n) = args.limit {

@@ -57,12 +57,12 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
     if !(args.level > 0.0 && args.level < 1.0) {
         bail!("--level {} must lie strictly between 0 and 1", args.level);
     }
-    for path in std::iter::once(&args.out)
-        .chain(&args.summary)
-        .chain(&args.report)
-    {
-        crate::check_output(path)?;
-    }
+    let mut outputs = vec![("--out", args.out.as_path())];
+    outputs.extend(args.summary.as_deref().map(|p| ("--summary", p)));
+    outputs.extend(args.report.as_deref().map(|p| ("--report", p)));
+    let mut inputs = vec![args.dataset.as_path()];
+    inputs.extend(args.predictions.iter().map(PathBuf::as_path));
+    crate::paths::refuse_clobbering(&outputs, &inputs)?;
     let dataset = longforge_datasets::Dataset::open(&args.dataset)?;
     let scoring =
         crate::scoring::with_scorer(registry, &dataset, args.scorer.as_deref(), args.no_exec)?;

@@ -21,14 +21,9 @@ pub struct Args {
     /// The tokenizer.json the dataset was counted with, when it was not a built-in one.
     #[arg(long)]
     tokenizer: Option<String>,
-    /// For a dataset a model wrote (longspan --book): the generator, as given to `generate`;
-    /// its replies come from the store, so nothing is asked again.
-    #[arg(long, value_name = "NAME=URL")]
-    generator: Option<String>,
-    /// The request store holding the generator's replies.
-    #[arg(long)]
-    store: Option<PathBuf>,
-    /// The input files the dataset was made from, by the family's flag (`--haystack FILE`).
+    /// The input files the dataset was made from, by the family's flag (`--haystack FILE`); for
+    /// a dataset a model wrote (longspan --book), also `--generator NAME=URL --store STORE`: the
+    /// generator's replies come from the store, and nothing is asked of any server.
     #[arg(
         trailing_var_arg = true,
         allow_hyphen_values = true,
@@ -51,12 +46,23 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
     as_version(family, &manifest.generator.version, &mut [])
         .with_context(|| args.dir.display().to_string())?;
     // The family's file flags (and --from for an imported folder), nothing else, may follow.
-    let mut files = clap::Command::new("verify").no_binary_name(true).arg(
+    let files = clap::Command::new("verify").no_binary_name(true).arg(
         Arg::new("from")
             .long("from")
             .num_args(1..)
             .value_parser(clap::value_parser!(PathBuf)),
     );
+    let mut files = files
+        .arg(
+            Arg::new("generator")
+                .long("generator")
+                .value_name("NAME=URL"),
+        )
+        .arg(
+            Arg::new("store")
+                .long("store")
+                .value_parser(clap::value_parser!(PathBuf)),
+        );
     for p in family.params().iter().filter(|p| p.kind == ParamKind::File) {
         files = files.arg(
             Arg::new(p.name)
@@ -82,8 +88,12 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
         tokenizer: args.tokenizer.as_deref().map(TokenizerSpec::parse),
         ..Inputs::default()
     };
-    if let Some(spec) = &args.generator {
-        inputs.asker = Some(crate::asker::open(spec, args.store.clone())?);
+    if let Some(spec) = given.get_one::<String>("generator") {
+        inputs.asker = Some(crate::asker::open(
+            spec,
+            given.get_one::<PathBuf>("store").cloned(),
+            crate::asker::Reach::StoreOnly,
+        )?);
     }
     let fresh = if let Some(recorded) = manifest.params.get("imported") {
         let from: Vec<PathBuf> = given

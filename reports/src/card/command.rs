@@ -70,6 +70,21 @@ pub(crate) fn commands(manifest: &Manifest, family: &dyn Family) -> Commands {
             }
             continue;
         }
+        // A dataset a model wrote: the generator's replies are in a store, which both
+        // commands read (`verify` asks nothing), and its address is the user's own.
+        if name == "generator" {
+            if let Some(g) = value.as_str() {
+                let args = [
+                    "--generator".to_string(),
+                    format!("{g}=URL"),
+                    "--store".into(),
+                    "STORE".into(),
+                ];
+                make.extend(args.iter().cloned());
+                verify.extend(args);
+            }
+            continue;
+        }
         let declared = COMMON_PARAMS
             .iter()
             .chain(family.params())
@@ -102,6 +117,8 @@ fn flag_args(p: &ParamInfo, value: &Value) -> Vec<String> {
     let flag = format!("--{}", p.flag());
     let text = match (p.kind, value) {
         (_, Value::Null) | (ParamKind::Bool, Value::Bool(false)) => return Vec::new(),
+        // An empty list is what the family fills in when the flag is not given.
+        (_, Value::Array(items)) if items.is_empty() => return Vec::new(),
         (ParamKind::Bool, Value::Bool(true)) => return vec![flag],
         (ParamKind::File, v) => input_name(v),
         (_, Value::Array(items)) => items.iter().map(scalar).collect::<Vec<_>>().join(","),
