@@ -103,6 +103,12 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
         if written == 1 { "" } else { "s" },
         out.display()
     );
+    // A generation whose every candidate was set aside (a generator model too weak to quote its
+    // book) leaves the folder, with why, but does not pass for a dataset.
+    if written == 0 {
+        eprintln!("no sample was kept: the folder holds only what was set aside, and why");
+        return Ok(ExitCode::from(3));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -176,12 +182,17 @@ pub(crate) fn flag(p: &ParamInfo) -> Arg {
         .help(format!("{} [default: {}]", p.help, p.default));
     match p.kind {
         ParamKind::Bool => arg.action(ArgAction::SetTrue),
-        ParamKind::Int => arg.value_parser(clap::value_parser!(u64)),
+        // Negative numbers reach the parser, which names the flag, rather than being taken for
+        // flags of their own ("unexpected argument '-1'").
+        ParamKind::Int => arg
+            .value_parser(clap::value_parser!(u64))
+            .allow_negative_numbers(true),
         ParamKind::Float => arg.value_parser(finite).allow_negative_numbers(true),
         ParamKind::Text => arg,
         ParamKind::Ints => arg
             .value_parser(clap::value_parser!(u64))
-            .value_delimiter(','),
+            .value_delimiter(',')
+            .allow_negative_numbers(true),
         ParamKind::Floats => arg
             .value_parser(finite)
             .value_delimiter(',')

@@ -93,6 +93,16 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
         .iter()
         .map(|name| System::parse(name, args.top_k, args.chunk_tokens))
         .collect::<Result<Vec<_>, _>>()?;
+    if let Some(twice) = systems
+        .iter()
+        .enumerate()
+        .find_map(|(i, s)| systems[..i].contains(s).then_some(s))
+    {
+        bail!(
+            "--system {} is given twice; give each system once",
+            twice.label()
+        );
+    }
     if systems.is_empty() && (args.top_k.is_some() || args.chunk_tokens.is_some()) {
         bail!("--top-k and --chunk-tokens set an answering system; give --system retrieval or map-reduce");
     }

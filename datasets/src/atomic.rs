@@ -173,6 +173,21 @@ impl StagedDir {
     /// Refuses a `target` that already holds files unless `replace` is set, so a typo cannot
     /// overwrite a published dataset.
     pub fn new(target: &Path, replace: bool) -> Result<Self, DatasetError> {
+        if target.is_file() {
+            return Err(DatasetError::Invalid {
+                path: target.to_path_buf(),
+                message: "is a file; give the path of a folder to write".into(),
+            });
+        }
+        // The folder this process runs in (or one holding it) cannot be renamed over.
+        if let (Ok(here), Ok(t)) = (std::env::current_dir(), std::fs::canonicalize(target)) {
+            if here.starts_with(&t) {
+                return Err(DatasetError::Invalid {
+                    path: target.to_path_buf(),
+                    message: "is the folder longforge runs in (or holds it), which cannot be replaced; give another folder, or run from elsewhere".into(),
+                });
+            }
+        }
         if !replace && target.exists() {
             let has_files = std::fs::read_dir(target)
                 .map_err(|e| DatasetError::io(target, e))?

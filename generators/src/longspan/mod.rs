@@ -289,10 +289,15 @@ fn world_size(tokens: usize) -> Size {
     }
 }
 
-/// The passages a question rests on, in book order, without repeats.
+/// The passages a question rests on, in book order, without repeats: its events' paragraphs,
+/// the introductions it names, and the introduction of everyone an event's paragraph calls only
+/// by nickname, trade or pronoun (without it a reader cannot tell who did what).
 fn spans_of(book: &Book, q: &Question) -> Vec<Span> {
     let mut spans: Vec<Span> = q.events.iter().map(|&e| book.events[e]).collect();
     spans.extend(q.intros.iter().map(|&p| book.intros[p]));
+    for &e in &q.events {
+        spans.extend(book.indirect[e].iter().map(|&p| book.intros[p]));
+    }
     spans.sort_by_key(|s| (s.start, s.end));
     spans.dedup();
     spans

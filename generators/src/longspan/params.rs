@@ -76,8 +76,14 @@ pub fn with_defaults(given: Value) -> Result<Params, GenerateError> {
             ));
         }
     }
-    let book =
-        given.contains_key("book") || given.get("task").and_then(Value::as_str) == Some("book");
+    let task = given.get("task").and_then(Value::as_str);
+    if task == Some("world") && given.contains_key("book") {
+        return Err(GenerateError::param(
+            "book",
+            "asks about a book (task book); task world writes its own books",
+        ));
+    }
+    let book = given.contains_key("book") || task == Some("book");
     let mut full = Map::new();
     if book {
         // The manifest records `lengths: []` and `count: 1`; anything else was asked for.
@@ -206,6 +212,7 @@ mod tests {
         assert!(err(json!({"entities": 3})).starts_with("--entities"));
         let book = json!({"file": "b.txt", "sha256": "00"});
         assert!(err(json!({"book": book, "lengths": ["16k"]})).starts_with("--lengths"));
+        assert!(err(json!({"book": book, "task": "world"})).starts_with("--book"));
         let p = with_defaults(json!({"book": book})).unwrap();
         assert_eq!((p.task.as_str(), p.entities), ("book", Some(ENTITIES)));
     }

@@ -113,23 +113,13 @@ fn place_key(world: &World, place: PlaceId) -> KeyFact {
     }
 }
 
-/// A thing by its name, and by its last word where no other thing of the world ends so.
+/// A thing by its whole name: its last word alone ("box", "ring") would be credited wherever an
+/// answer used the common noun.
 fn thing_key(world: &World, thing: ThingId) -> KeyFact {
     let name = world.things[thing].name;
-    let mut aliases = vec![name.to_string()];
-    if let Some(head) = name.rsplit(' ').next().filter(|h| *h != name) {
-        let shared = world
-            .things
-            .iter()
-            .filter(|t| t.name.rsplit(' ').next() == Some(head))
-            .count();
-        if shared == 1 {
-            aliases.push(head.to_string());
-        }
-    }
     KeyFact {
         fact: name.to_string(),
-        aliases,
+        aliases: vec![name.to_string()],
     }
 }
 
@@ -288,18 +278,21 @@ fn last_holder(world: &World, thing: ThingId) -> Option<Question> {
 fn trail(world: &World, thing: ThingId) -> Option<Question> {
     let (holders, moves) = holders(world, thing)?;
     let first = holders[0];
-    let it = world.things[thing].it();
+    let t = &world.things[thing];
     let text = format!(
-        "Trace {} through the story: who held {it}, in order, from the opening to the end, and how did {it} pass from each to the next?",
-        the(world, thing)
+        "Trace {} through the story: who held {}, in order, from the opening to the end, and how did {} pass from each to the next?",
+        the(world, thing),
+        t.it(),
+        t.it_subject()
     );
     let names: Vec<String> = holders
         .iter()
         .map(|&p| world.people[p].full_name())
         .collect();
     let answer = format!(
-        "{} was held in turn by {}. {}",
+        "{} {} held in turn by {}. {}",
         capitalised(&the(world, thing)),
+        t.was(),
         names.join(", then "),
         told(world, &moves)
     );
@@ -386,7 +379,10 @@ fn aftermath(world: &World, e: EventId) -> Option<Question> {
                     }
                 }
             }
-            for later in transfers_of(world, thing).into_iter().filter(|&t| t > e) {
+            // Where the thing went next, not its whole later trail (that is `trail`'s
+            // question): the answer stays a few sentences.
+            let next = transfers_of(world, thing).into_iter().find(|&t| t > e);
+            if let Some(later) = next {
                 events.push(later);
                 if let Some((_, _, to)) = transfer(&world.events[later].what) {
                     keys.push(person_key(world, to));
@@ -401,13 +397,15 @@ fn aftermath(world: &World, e: EventId) -> Option<Question> {
                 the(world, thing),
                 name(victim)
             );
-            let holder = world.final_state().holder[thing];
-            let answer = format!(
-                "{} At the end of the story {} has {}.",
-                told(world, &events),
-                name(holder),
-                world.things[thing].it()
-            );
+            let answer = match next {
+                Some(_) => told(world, &events),
+                None => format!(
+                    "{} {} kept {} to the end of the story.",
+                    told(world, &events),
+                    name(thief),
+                    world.things[thing].it()
+                ),
+            };
             Draft {
                 kind: Kind::Aftermath,
                 subject: Subject::Thing(thing),
@@ -434,8 +432,9 @@ fn aftermath(world: &World, e: EventId) -> Option<Question> {
                     }
                 }
             }
+            // Where each inherited thing went next, not its whole later trail.
             for &(at, thing) in &inherited {
-                for later in transfers_of(world, thing).into_iter().filter(|&t| t > at) {
+                if let Some(later) = transfers_of(world, thing).into_iter().find(|&t| t > at) {
                     events.push(later);
                     if let Some((_, _, to)) = transfer(&world.events[later].what) {
                         keys.push(person_key(world, to));

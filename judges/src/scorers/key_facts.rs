@@ -3,14 +3,17 @@
 //! Long-span answers are prose, and the paper behind them (Bohnet et al., 2024) judges them only
 //! side by side with an evaluator. A rule cannot judge prose, but it can tell whether an answer
 //! names the people, places and things the reference rests on: `key_recall` is the share of key
-//! facts named (any alias, as whole words, by [`longforge_datasets::mentions`]), `all_keys` is 1 when every one is,
-//! and `order` is, for a question that asks for an order, the share of the key facts named that
-//! can be read in the reference's order: the longest run of them, in that order, at increasing
-//! places in the answer (any mention counts, so "from the mill to the quay" does not put the mill
-//! out of order), over those named; 1 when fewer than two are named, and for unordered
-//! questions. It is recall, not truth: an answer that names the right people in a
-//! wrong story scores as well as the right story, which is why the evaluator judges the same
-//! answers and `longforge reliability` compares the two.
+//! facts named (any alias, as whole words, by [`longforge_datasets::mentions`]), and `all_keys`
+//! is 1 when every one is. For a question that asks for an order, `details.order` is the share
+//! of the facts named that can be read in the reference's order: the longest run of them, in
+//! that order, at increasing places in the answer (any mention counts, so "from the mill to the
+//! quay" does not put the mill out of order), over those named. It is null where the question
+//! asks for no order or fewer than two facts are named: a detail, not a value, since there is
+//! nothing to average where there is no order.
+//!
+//! It is recall, not truth: an answer that names the right people in a wrong story scores as
+//! well as the right story, which is why the evaluator judges the same answers and
+//! `longforge reliability` compares the two.
 
 use longforge_datasets::{mention_offsets, KeyedAnswer, Sample, KEYED_ANSWER};
 use serde_json::json;
@@ -26,7 +29,7 @@ impl Scorer for KeyFacts {
     }
 
     fn summary(&self) -> &'static str {
-        "the share of the reference's key facts an open answer names (key_recall), all of them (all_keys), in order (order)"
+        "the share of the reference's key facts an open answer names (key_recall), all of them (all_keys); their order in details"
     }
 
     fn reads(&self) -> &'static [&'static str] {
@@ -34,7 +37,7 @@ impl Scorer for KeyFacts {
     }
 
     fn values(&self) -> &'static [&'static str] {
-        &["key_recall", "all_keys", "order"]
+        &["key_recall", "all_keys"]
     }
 
     fn score(&self, sample: &Sample, output: &str) -> Result<Scored, JudgeError> {
@@ -52,11 +55,10 @@ impl Scorer for KeyFacts {
         named_at.sort_unstable();
         let named = found.iter().filter(|&&f| f).count();
         let recall = named as f64 / reference.keys.len() as f64;
-        let order = if reference.ordered && named >= 2 {
-            in_order(&named_at) as f64 / named as f64
-        } else {
-            1.0
-        };
+        // Only where the question asks for an order and two facts are named is there an order
+        // to read; elsewhere there is none, rather than a perfect one.
+        let order =
+            (reference.ordered && named >= 2).then(|| in_order(&named_at) as f64 / named as f64);
         let missing: Vec<&str> = reference
             .keys
             .iter()
@@ -68,10 +70,9 @@ impl Scorer for KeyFacts {
             values: vec![
                 ("key_recall", recall),
                 ("all_keys", if missing.is_empty() { 1.0 } else { 0.0 }),
-                ("order", order),
             ],
             answer: (!output.trim().is_empty()).then(|| output.trim().to_string()),
-            details: json!({"named": named, "keys": reference.keys.len(), "missing": missing}),
+            details: json!({"named": named, "keys": reference.keys.len(), "missing": missing, "order": order}),
         })
     }
 
@@ -141,42 +142,50 @@ mod tests {
         .unwrap()
     }
 
+    /// `key_recall`, `all_keys`, and `details.order` (NaN for null).
     fn values(ordered: bool, output: &str) -> Vec<f64> {
-        KeyFacts
-            .score(&sample(ordered), output)
-            .unwrap()
-            .values
-            .iter()
-            .map(|v| v.1)
-            .collect()
+        let scored = KeyFacts.score(&sample(ordered), output).unwrap();
+        let mut v: Vec<f64> = scored.values.iter().map(|v| v.1).collect();
+        v.push(scored.details["order"].as_f64().unwrap_or(f64::NAN));
+        v
+    }
+
+    fn same(got: Vec<f64>, want: [f64; 3]) {
+        let eq = |a: f64, b: f64| (a.is_nan() && b.is_nan()) || a == b;
+        assert!(
+            got.iter().zip(want).all(|(&a, b)| eq(a, b)),
+            "{got:?} != {want:?}"
+        );
     }
 
     #[test]
     fn recall_counts_any_alias_as_whole_words() {
-        assert_eq!(values(true, "Nora, then Tom, then Ilse."), [1.0, 1.0, 1.0]);
-        assert_eq!(
+        same(values(true, "Nora, then Tom, then Ilse."), [1.0, 1.0, 1.0]);
+        same(
             values(true, "nora marrow gave it to TOM."),
-            [2.0 / 3.0, 0.0, 1.0]
+            [2.0 / 3.0, 0.0, 1.0],
         );
-        assert_eq!(values(true, "Tomas and Ilsebeth."), [0.0, 0.0, 1.0]);
-        assert_eq!(values(true, ""), [0.0, 0.0, 1.0]);
+        same(values(true, "Tomas and Ilsebeth."), [0.0, 0.0, f64::NAN]);
+        same(values(true, ""), [0.0, 0.0, f64::NAN]);
     }
 
     #[test]
     fn order_is_the_longest_run_read_in_order_only_when_asked() {
         // Reversed, only one fact can be read in order.
-        assert_eq!(values(true, "Ilse, Tom, Nora."), [1.0, 1.0, 1.0 / 3.0]);
-        assert_eq!(values(true, "Nora, Ilse, Tom."), [1.0, 1.0, 2.0 / 3.0]);
+        same(values(true, "Ilse, Tom, Nora."), [1.0, 1.0, 1.0 / 3.0]);
+        same(values(true, "Nora, Ilse, Tom."), [1.0, 1.0, 2.0 / 3.0]);
         // Named out of order first, then in order: the order is there to be read.
-        assert_eq!(
+        same(
             values(true, "From Ilse's house: Nora, Tom, Ilse."),
-            [1.0, 1.0, 1.0]
+            [1.0, 1.0, 1.0],
         );
-        assert_eq!(values(false, "Ilse, Tom, Nora."), [1.0, 1.0, 1.0]);
+        // No order asked, none read; one fact named, none to read.
+        same(values(false, "Ilse, Tom, Nora."), [1.0, 1.0, f64::NAN]);
+        same(values(true, "Only Tom."), [1.0 / 3.0, 0.0, f64::NAN]);
         // A fact named early by its given name and late in full counts where it is first named.
-        assert_eq!(
+        same(
             values(true, "Nora. Tom. Ilse. Then Nora Marrow."),
-            [1.0, 1.0, 1.0]
+            [1.0, 1.0, 1.0],
         );
     }
 

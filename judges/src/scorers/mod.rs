@@ -39,8 +39,9 @@
 //!   skipped for context or refused by a guardrail is not attempted, which `pair_accuracy`
 //!   leaves out with its pair.
 //! - `key_facts` (`key_facts.rs`): long-span QA's open answers, the share of the reference's
-//!   key facts named (`key_recall`), all of them (`all_keys`), and in order where the question
-//!   asks for one (`order`); recall, not truth, so the evaluator judges the same answers.
+//!   key facts named (`key_recall`), all of them (`all_keys`), and in its details their order
+//!   where the question asks for one; recall, not truth, so the evaluator judges the same
+//!   answers.
 //! - `llm_rubric` (`rubric.rs`): asks an evaluator model to grade the answer against the
 //!   reference (`rubric`, `graded`); `score --judge NAME=URL` supplies the model.
 //!

@@ -148,7 +148,7 @@ pub fn generate(
         return Err(GenerateError::param(
             "book",
             format!(
-                "{}: no name appears in two of its {} chapters, so there is no one to ask about",
+                "{}: no name appears in two of its chapters ({} found: heading lines, else up to ten parts cut at blank lines), so there is no one to ask about",
                 path.display(),
                 chapters.len()
             ),
@@ -372,8 +372,8 @@ fn ask_prompt(entity: &Entity, shown: &[(usize, &str)], chapters: &[Chapter]) ->
         "Below are passages from a book, in the order the book tells them, each marked with its \
 chapter. Every passage mentions {name}.\n\n{passages}\n\nWrite up to {n} questions about \
 {name} that a reader could answer only by putting together passages far apart in the book: how \
-{name} or their relations changed, what followed from an early event, how a thread begun early \
-ended. For each, give a short answer that names the people, places and things involved, and at \
+what the book tells of {name} changed from early to late, what followed from an early event, how \
+a thread begun early ended. For each, give a short answer that names the people, places and things involved, and at \
 least two evidence quotes copied word for word from different passages above, one from early and \
 one from late. Reply with JSON only, in this shape: {{\"questions\": [{{\"question\": \"...\", \
 \"answer\": \"...\", \"evidence\": [\"...\", \"...\"]}}]}}\n",

@@ -1,5 +1,5 @@
 //! Evidence quotes found in the book word for word: whitespace may differ (a model rewraps
-//! lines), nothing else may. A quote too short to place, or found nowhere, is not evidence.
+//! lines), and curly quotation marks match straight ones; nothing else may. A quote too short to place, or found nowhere, is not evidence.
 
 use super::chapters::CharIndex;
 
@@ -31,7 +31,7 @@ impl Folded {
             }
             space = false;
             let before = text.len();
-            text.push(c);
+            text.push(straight(c));
             origin.extend(std::iter::repeat_n(i, text.len() - before));
         }
         let len = CharIndex::new(book).len();
@@ -47,7 +47,10 @@ impl Folded {
             .trim_matches(['"', '\'', '\u{201c}', '\u{201d}', '\u{2018}', '\u{2019}'])
             .split_whitespace()
             .collect::<Vec<_>>()
-            .join(" ");
+            .join(" ")
+            .chars()
+            .map(straight)
+            .collect();
         if q.chars().count() < MIN_QUOTE_CHARS {
             return Err("shorter than 24 characters, too short to place in the book");
         }
@@ -55,6 +58,16 @@ impl Folded {
         let start = self.origin[at];
         let last = self.origin[at + q.len() - 1];
         Ok((start, (last + 1).min(self.len)))
+    }
+}
+
+/// Curly quotation marks as straight ones: a model quoting "Nora's" for the book's "Nora’s"
+/// quotes the book.
+fn straight(c: char) -> char {
+    match c {
+        '\u{2018}' | '\u{2019}' => '\'',
+        '\u{201c}' | '\u{201d}' => '"',
+        c => c,
     }
 }
 
@@ -78,6 +91,11 @@ mod tests {
             "Later, é Ilse found it under the bed."
         );
         assert!(f.find("Tom Hale stole the red ledger").is_err());
+        let (s, e) = f.find("ledger from Nora Marrow's desk").unwrap();
+        assert_eq!(
+            chars[s..e].iter().collect::<String>(),
+            "ledger from Nora Marrow’s desk"
+        );
         assert!(f.find("stole the").unwrap_err().contains("too short"));
     }
 }
