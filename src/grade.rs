@@ -48,6 +48,7 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
     let (dataset, scoring) = crate::scoring::open(registry, &args.dataset)?;
     let samples = &dataset.samples;
     let sheet = AnswerSheet::read(samples, &args.predictions)?;
+    sheet.check_dataset(&args.dataset, dataset.manifest.samples_sha256())?;
     let answers = sheet.with_samples(samples);
     if answers.is_empty() {
         bail!("no answers to grade");

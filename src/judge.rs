@@ -83,6 +83,7 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
     let (dataset, scoring) = crate::scoring::open(registry, &args.dataset)?;
     let samples = &dataset.samples;
     let sheet = AnswerSheet::read(samples, &args.predictions)?;
+    sheet.check_dataset(&args.dataset, dataset.manifest.samples_sha256())?;
     let pairing = match (&args.baseline, args.pairs_per_question) {
         (Some(b), _) => Pairing::Baseline(b.clone()),
         (None, Some(0)) => bail!("--pairs-per-question must be at least 1"),

@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use anyhow::{bail, Result};
 use longforge_baselines::{answer_all, Baseline};
-use longforge_datasets::{jsonl, Dataset, Prediction, Status, TokenCounter, TokenizerSpec};
+use longforge_datasets::{
+    jsonl, Dataset, Manifest, Prediction, Status, TokenCounter, TokenizerSpec,
+};
 use longforge_llm::runner::{self, ModelRun, Plan, Planned};
 use longforge_llm::{ChatRequest, Client, Sampling, ServerKind};
 use longforge_retrieval::{Planner, System};
@@ -78,7 +80,8 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
         }
         let samples = dataset.samples;
         let baseline = Baseline::parse(name, args.error_rate)?;
-        let predictions = answer_all(baseline, &samples, &scoring)?;
+        let mut predictions = answer_all(baseline, &samples, &scoring)?;
+        stamp(&mut predictions, &dataset.manifest);
         jsonl::write(&args.out, &predictions)?;
         eprintln!(
             "{}: answered {} samples -> {}",
@@ -185,6 +188,7 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
         }
     }
     predictions.sort_by(|a, b| (&a.model, &a.sample_id).cmp(&(&b.model, &b.sample_id)));
+    stamp(&mut predictions, &dataset.manifest);
     jsonl::write(&args.out, &predictions)?;
     let failed = predictions
         .iter()
@@ -200,6 +204,15 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
     } else {
         ExitCode::from(3)
     })
+}
+
+/// Names the dataset each prediction answers (its samples' SHA-256), so `score`, `judge` and
+/// `grade` refuse it against another dataset whose sample ids happen to match.
+fn stamp(predictions: &mut [Prediction], manifest: &Manifest) {
+    let digest = manifest.samples_sha256().map(str::to_string);
+    for p in predictions {
+        p.dataset.clone_from(&digest);
+    }
 }
 
 /// Each sample's own prompt, with its shared book in place.

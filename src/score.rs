@@ -67,6 +67,7 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
     let scoring =
         crate::scoring::with_scorer(registry, &dataset, args.scorer.as_deref(), args.no_exec)?;
     let sheet = AnswerSheet::read(&dataset.samples, &args.predictions)?;
+    sheet.check_dataset(&args.dataset, dataset.manifest.samples_sha256())?;
     let mut scores = Vec::new();
     let mut asks = Vec::new();
     for (sample, answer) in sheet.with_samples(&dataset.samples) {

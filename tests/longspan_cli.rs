@@ -305,3 +305,53 @@ fn bad_flags_are_refused_with_the_flag_named() {
     );
     assert!(!tmp.path().join("x").exists());
 }
+
+#[test]
+fn predictions_made_on_another_seed_are_refused_though_their_ids_match() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    generate(&a);
+    ok(&[
+        "generate",
+        "longspan",
+        "--lengths",
+        "16k",
+        "--questions",
+        "12",
+        "--seed",
+        "6",
+        "--out",
+        s(&b),
+    ]);
+    let on_b = tmp.path().join("b.jsonl");
+    ok(&[
+        "run",
+        "--dataset",
+        s(&b),
+        "--baseline",
+        "oracle",
+        "--out",
+        s(&on_b),
+    ]);
+    let out = tmp.path().join("x.jsonl");
+    for command in ["score", "judge", "grade"] {
+        let mut args = vec![
+            command,
+            "--dataset",
+            s(&a),
+            "--out",
+            s(&out),
+            "--predictions",
+            s(&on_b),
+        ];
+        if command != "score" {
+            args.extend(["--judge", "rule"]);
+        }
+        let err = fails(&args);
+        assert!(err.contains("answers another dataset"), "{command}: {err}");
+        assert!(err.contains("b.jsonl:1"), "{command}: {err}");
+    }
+    assert!(!out.exists());
+    // On their own dataset they score.
+    score(&b, &out, &[], &[on_b]);
+}

@@ -116,6 +116,15 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 impl Manifest {
+    /// The SHA-256 of the folder's `samples.jsonl`, as recorded: what a prediction names as the
+    /// dataset it answers.
+    pub fn samples_sha256(&self) -> Option<&str> {
+        self.files
+            .iter()
+            .find(|f| f.name == crate::SAMPLES_JSONL)
+            .map(|f| f.sha256.as_str())
+    }
+
     /// 4: the folder carries its dataset card (`README.md`, with `evidence.svg` when samples
     ///    have evidence), which `verify` then requires; the data files are written as in 3.
     /// 3: no min and max statistics on Parquet text columns ([`crate::ParquetLayout`]).

@@ -126,6 +126,11 @@ pub struct Prediction {
     /// Hash of the exact request, for caching and resume; null for offline baselines.
     #[serde(default)]
     pub fingerprint: Option<String>,
+    /// The SHA-256 of the `samples.jsonl` answered (from its dataset's manifest): every seed of
+    /// a family uses the same sample ids, so without it predictions made on one dataset would
+    /// score against another. Absent in files written before it existed, which are not checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
 }
 
 /// What became of a request for one answer.
@@ -161,6 +166,8 @@ struct PredictionOnDisk {
     error: Option<String>,
     #[serde(default)]
     fingerprint: Option<String>,
+    #[serde(default)]
+    dataset: Option<String>,
 }
 
 impl From<PredictionOnDisk> for Prediction {
@@ -181,6 +188,7 @@ impl From<PredictionOnDisk> for Prediction {
             latency_ms: p.latency_ms,
             error: p.error,
             fingerprint: p.fingerprint,
+            dataset: p.dataset,
         }
     }
 }
@@ -199,6 +207,7 @@ impl Prediction {
             latency_ms: None,
             error: None,
             fingerprint: None,
+            dataset: None,
         }
     }
 

@@ -51,6 +51,27 @@ impl AnswerSheet {
         Ok(sheet)
     }
 
+    /// Refuses answers made on another dataset: a prediction that names the SHA-256 of the
+    /// `samples.jsonl` it answered must name `dataset`'s (the folder at `dir`). Sample ids alone
+    /// cannot tell: every seed of a family uses the same ids. Predictions that name none (files
+    /// written before they did, or by other tools) are taken as they are.
+    pub fn check_dataset(&self, dir: &Path, dataset: Option<&str>) -> Result<(), JudgeError> {
+        let Some(want) = dataset else {
+            return Ok(());
+        };
+        for answer in self.by_question.values().flat_map(BTreeMap::values) {
+            if let Some(got) = answer.prediction.dataset.as_deref().filter(|g| *g != want) {
+                return Err(JudgeError::OtherDataset {
+                    origin: answer.origin.clone(),
+                    got: got.chars().take(12).collect(),
+                    dir: dir.display().to_string(),
+                    want: want.chars().take(12).collect(),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Adds predictions read from `file` (named in errors), with the same checks as [`Self::read`].
     pub fn add(
         &mut self,

@@ -17,6 +17,13 @@ pub enum JudgeError {
         sample_id: String,
         model: String,
     },
+    #[error("{origin}: this prediction answers another dataset (its samples.jsonl has SHA-256 {got}..., {dir}'s has {want}...): were the predictions made on another seed or version? Score them against the dataset they answer")]
+    OtherDataset {
+        origin: String,
+        got: String,
+        dir: String,
+        want: String,
+    },
     #[error("sample `{sample_id}`: scorer `{scorer}`: {message}")]
     Reference {
         sample_id: String,
