@@ -103,9 +103,10 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
         if written == 1 { "" } else { "s" },
         out.display()
     );
-    // A generation whose every candidate was set aside (a generator model too weak to quote its
-    // book) leaves the folder, with why, but does not pass for a dataset.
-    if written == 0 {
+    // A whole generation whose every candidate was set aside (a generator model too weak to
+    // quote its book) leaves the folder, with why, but does not pass for a dataset. A shard may
+    // rightly hold nothing.
+    if written == 0 && shard.is_none() {
         eprintln!("no sample was kept: the folder holds only what was set aside, and why");
         return Ok(ExitCode::from(3));
     }
