@@ -181,6 +181,35 @@ mod tests {
     }
 
     #[test]
+    fn a_dataset_a_model_wrote_names_its_generator_and_store_and_no_empty_list() {
+        let manifest: Manifest = serde_json::from_value(serde_json::json!({
+            "manifest_version": 4,
+            "generator": {"name": "longspan", "version": "0.1.0"},
+            "params": {
+                "task": "book", "lengths": [], "count": 1, "questions": 5, "min_spread": 0.2,
+                "book": {"file": "novel.txt", "sha256": "00"}, "generator": "gen",
+                "entities": 8, "passage_tokens": 2500, "seed": 42, "tokenizer": "cl100k_base"
+            },
+            "seed": 42, "tokenizer": "cl100k_base", "counts": {}, "files": []
+        }))
+        .unwrap();
+        let family = longforge_generators::family("longspan").unwrap();
+        let c = commands(&manifest, family);
+        assert!(c.without_flag.is_empty(), "{:?}", c.without_flag);
+        assert!(!c.make.contains("--lengths"), "{}", c.make);
+        assert!(
+            c.make
+                .contains("--book novel.txt --generator gen=URL --store STORE"),
+            "{}",
+            c.make
+        );
+        assert_eq!(
+            c.verify,
+            "longforge verify DIR --book novel.txt --generator gen=URL --store STORE"
+        );
+    }
+
+    #[test]
     fn tokenizer_files_are_named_by_file() {
         assert_eq!(
             tokenizer_file("hf:tokenizer.json#0123456789abcdef"),
