@@ -137,7 +137,7 @@ fn main() {
         });
         let o = median(&ours);
         println!(
-            "| {} | {o:.3} | {:.3} | {:.3} | {:.3} | {:.2}x | {ours_process:.3}, {ours_mb:.0} | {python_process:.3}, {python_mb:.0} | {:.2}x |",
+            "| {} | {o:.3} | {:.3} | {:.3} | {:.3} | {:.2}x | {ours_process:.3}, {ours_mb:.1} | {python_process:.3}, {python_mb:.1} | {:.2}x |",
             case.name,
             median(&python_in_process),
             median(&reference),
@@ -292,35 +292,44 @@ fn python_path(python: &str, filler: &Path, needles: &Path, rounds: usize) -> Ve
 }
 
 /// The median wall time over [`ROUNDS`] runs of a command, and the largest peak resident set
-/// (MB) among them, read from the kernel's accounting of that child alone (wait4).
-// Each child is reaped by wait4, which std's `wait` cannot replace: it alone reports that
-// child's own peak memory.
-#[allow(clippy::zombie_processes)]
+/// (MB) among them.
+///
+/// The peak is read by GNU time (`/usr/bin/time -f %M`), which forks the command from its own
+/// small process. A child spawned straight from this bench would not do: Linux carries the
+/// spawning process's peak resident set into the child's accounting across exec (the child
+/// starts as a copy, or a vfork, of this bench, which holds a 1M-token sample), so wait4 would
+/// report this bench's own size, the same for every command measured. Without GNU time the
+/// peak is reported as NaN rather than a figure that cannot be trusted.
 fn median_process(mut make: impl FnMut() -> Command) -> (f64, f64) {
+    let time = Path::new("/usr/bin/time");
     let mut seconds = Vec::new();
-    let mut peak_kb = 0i64;
+    let mut peak_kb: Option<f64> = None;
+    let report = tempfile::NamedTempFile::new().expect("a temporary file");
     for _ in 0..ROUNDS {
-        let mut cmd = make();
+        let inner = make();
+        let mut cmd = if time.exists() {
+            let mut c = Command::new(time);
+            c.args(["-f", "%M", "-o"]).arg(report.path());
+            c.arg(inner.get_program()).args(inner.get_args());
+            c
+        } else {
+            make()
+        };
         cmd.stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null());
         let start = Instant::now();
-        let child = cmd.spawn().expect("starts");
-        let pid = child.id() as libc::pid_t;
-        let mut status = 0;
-        // SAFETY: an all-zero rusage is a valid value for wait4 to fill.
-        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-        // SAFETY: `pid` is our own child, not yet reaped; both pointers are valid for the call.
-        let reaped = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+        let status = cmd.status().expect("starts");
         seconds.push(start.elapsed().as_secs_f64());
-        assert_eq!(reaped, pid, "wait4 reaps the child");
-        assert!(
-            libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-            "{:?} failed",
-            make().get_program()
-        );
-        peak_kb = peak_kb.max(usage.ru_maxrss);
+        assert!(status.success(), "{:?} failed", inner.get_program());
+        if time.exists() {
+            let kb: f64 = std::fs::read_to_string(report.path())
+                .ok()
+                .and_then(|t| t.lines().last().and_then(|l| l.trim().parse().ok()))
+                .expect("GNU time wrote the peak in KB");
+            peak_kb = Some(peak_kb.map_or(kb, |p| p.max(kb)));
+        }
     }
-    (median(&seconds), peak_kb as f64 / 1024.0)
+    (median(&seconds), peak_kb.map_or(f64::NAN, |kb| kb / 1024.0))
 }
 
 fn median(xs: &[f64]) -> f64 {
