@@ -46,6 +46,14 @@ bench:
     export LONGFORGE_BENCH_PYTHON=$(scripts/venv.sh bench-venv tiktoken==0.12.0 openai==3.51.0 rank_bm25==0.2.2 | tail -n 1)
     export TIKTOKEN_CACHE_DIR=$(scripts/tiktoken-cache.sh)
     export LONGFORGE_PEER_PYTHON=$(scripts/venv.sh peer-venv pyarrow==26.0.1 datasets==5.2.0 polars==2.1.0 choix==0.4.1 scikit-learn==1.7.2 | tail -n 1)
+    # GNU time reads each process's peak memory for needlebench_1m (Debian's package `time`).
+    if [ ! -x /usr/bin/time ]; then
+        if command -v apt-get >/dev/null; then
+            $(command -v sudo || true) apt-get install -y time
+        else
+            echo "warning: no /usr/bin/time: needlebench_1m reports peak memory as NaN" >&2
+        fi
+    fi
     cargo bench --bench needlebench_1m
     cargo bench --bench client_overhead
     cargo bench --bench rank_100k
