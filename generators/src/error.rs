@@ -54,6 +54,21 @@ impl GenerateError {
     }
 }
 
+/// Parameters filled with their defaults (`full`) read as a family's `T`; a value of the wrong
+/// shape is named by its flag (`--depths`, never `--depths[2]`).
+pub(crate) fn read_params<T: serde::de::DeserializeOwned>(
+    full: serde_json::Map<String, serde_json::Value>,
+) -> Result<T, GenerateError> {
+    serde_path_to_error::deserialize(serde_json::Value::Object(full)).map_err(|e| {
+        let path = e.path().to_string();
+        let field = path.split(['[', '.']).next().unwrap_or("(all)");
+        GenerateError::param(
+            if field.is_empty() || field == "?" { "(all)" } else { field },
+            e.into_inner().to_string(),
+        )
+    })
+}
+
 /// Refuses a list parameter that names an item twice (a grid cell made twice would repeat its
 /// samples under one id).
 pub(crate) fn unique(

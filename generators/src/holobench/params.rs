@@ -4,7 +4,7 @@ use longforge_datasets::TokenLength;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::error::unique;
+use crate::error::{read_params, unique};
 use crate::GenerateError;
 
 /// Where the relevant rows' token mass sits in the context.
@@ -160,10 +160,7 @@ pub fn with_defaults(given: Value, names: &[&str]) -> Result<Params, GenerateErr
             "give either --relevant-tokens or --density, not both",
         ));
     }
-    let params: Params = serde_path_to_error::deserialize(Value::Object(full)).map_err(|e| {
-        let field = e.path().to_string();
-        GenerateError::param(&field, e.into_inner().to_string())
-    })?;
+    let params: Params = read_params(full)?;
     check(&params, names)?;
     Ok(params)
 }

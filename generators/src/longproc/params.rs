@@ -6,7 +6,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use crate::error::unique;
+use crate::error::{read_params, unique};
 use crate::GenerateError;
 
 /// A LongProc task. Adding one (html-to-tsv, pseudo-to-code, tom-tracking) is:
@@ -336,15 +336,7 @@ pub fn with_defaults(given: Value) -> Result<Params, GenerateError> {
     for (k, v) in given {
         full.insert(k, v);
     }
-    let params: Params = serde_path_to_error::deserialize(Value::Object(full)).map_err(|e| {
-        let field = e.path().to_string();
-        let field = field
-            .split(['[', '.'])
-            .next()
-            .unwrap_or("(all)")
-            .to_string();
-        GenerateError::param(&field, e.into_inner().to_string())
-    })?;
+    let params: Params = read_params(full)?;
     check(&params)?;
     Ok(params)
 }

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::kinship::{people_needed, QuestionType};
 use super::names::max_people;
-use crate::error::unique;
+use crate::error::{read_params, unique};
 use crate::haystack::Lang;
 use crate::GenerateError;
 
@@ -149,11 +149,7 @@ pub fn with_defaults(given: Value) -> Result<Params, GenerateError> {
     for (k, v) in given {
         full.insert(k, v);
     }
-    let de = Value::Object(full);
-    let params: Params = serde_path_to_error::deserialize(de).map_err(|e| {
-        let field = e.path().to_string();
-        GenerateError::param(&field, e.into_inner().to_string())
-    })?;
+    let params: Params = read_params(full)?;
     check(&params)?;
     Ok(params)
 }

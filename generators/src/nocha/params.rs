@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::prompt::PromptStyle;
-use crate::error::unique;
+use crate::error::{read_params, unique};
 use crate::GenerateError;
 
 /// The shortest book a world's skeleton fits in.
@@ -65,15 +65,7 @@ pub fn with_defaults(given: Value) -> Result<Params, GenerateError> {
     for (k, v) in given {
         full.insert(k, v);
     }
-    let params: Params = serde_path_to_error::deserialize(Value::Object(full)).map_err(|e| {
-        let field = e.path().to_string();
-        let field = field
-            .split(['[', '.'])
-            .next()
-            .unwrap_or("(all)")
-            .to_string();
-        GenerateError::param(&field, e.into_inner().to_string())
-    })?;
+    let params: Params = read_params(full)?;
     check(&params)?;
     Ok(params)
 }
