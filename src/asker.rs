@@ -94,6 +94,12 @@ pub fn open(spec: &str, store: Option<PathBuf>, reach: Reach) -> Result<AskerRef
         bail!("--generator {spec}: give NAME=BASE_URL");
     };
     let dir = store.unwrap_or_else(longforge_llm::default_store_path);
+    if reach == Reach::StoreOnly && !dir.is_dir() {
+        bail!(
+            "--store {}: no request store there; give the store the dataset was generated with",
+            dir.display()
+        );
+    }
     let (store, warnings) = Store::open(&dir)?;
     for w in warnings {
         eprintln!("warning: {w}");

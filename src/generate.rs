@@ -76,9 +76,15 @@ pub fn run(registry: &Registry, args: Args) -> Result<ExitCode> {
         &matches,
     )?;
     if let Some(spec) = matches.get_one::<String>("generator") {
+        let store = matches
+            .get_one::<PathBuf>("store")
+            .cloned()
+            .unwrap_or_else(longforge_llm::default_store_path);
+        // The store holds the generator's replies, which `verify` reads: --out must spare it.
+        crate::paths::refuse_overwriting_inputs(&out, None, std::slice::from_ref(&store))?;
         inputs.asker = Some(crate::asker::open(
             spec,
-            matches.get_one::<PathBuf>("store").cloned(),
+            Some(store),
             crate::asker::Reach::Server,
         )?);
     } else if matches.get_one::<PathBuf>("store").is_some() {

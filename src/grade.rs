@@ -41,10 +41,13 @@ pub struct Args {
 
 /// Exit status as for `judge`: 3 when some requests failed.
 pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
+    crate::serving::check_sampling(&args.sampling.sampling())?;
     let mut inputs = vec![args.dataset.as_path()];
     inputs.extend(args.predictions.iter().map(PathBuf::as_path));
     inputs.extend(args.template.as_deref());
-    crate::paths::refuse_clobbering(&[("--out", args.out.as_path())], &inputs)?;
+    let outputs = [("--out", args.out.as_path())];
+    crate::paths::refuse_clobbering(&outputs, &inputs)?;
+    crate::paths::refuse_store_clashes(&args.server.store_dir(), &outputs, &inputs)?;
     let (dataset, scoring) = crate::scoring::open(registry, &args.dataset)?;
     let samples = &dataset.samples;
     let sheet = AnswerSheet::read(samples, &args.predictions)?;

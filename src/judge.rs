@@ -65,6 +65,7 @@ enum VerdictModeArg {
 /// Exit status: 0 when every showing was judged (valid or invalid), 3 when some requests failed,
 /// 1 on a usage or input error, 130 when interrupted.
 pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
+    crate::serving::check_sampling(&args.sampling.sampling())?;
     let (bias, settings) = (
         args.out.with_extension("bias.json"),
         args.out.with_extension("judge.json"),
@@ -72,14 +73,13 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
     let mut inputs = vec![args.dataset.as_path()];
     inputs.extend(args.predictions.iter().map(PathBuf::as_path));
     inputs.extend(args.template.as_deref());
-    crate::paths::refuse_clobbering(
-        &[
-            ("--out", args.out.as_path()),
-            ("the position bias beside --out", bias.as_path()),
-            ("the judge's settings beside --out", settings.as_path()),
-        ],
-        &inputs,
-    )?;
+    let outputs = [
+        ("--out", args.out.as_path()),
+        ("the position bias beside --out", bias.as_path()),
+        ("the judge's settings beside --out", settings.as_path()),
+    ];
+    crate::paths::refuse_clobbering(&outputs, &inputs)?;
+    crate::paths::refuse_store_clashes(&args.server.store_dir(), &outputs, &inputs)?;
     let (dataset, scoring) = crate::scoring::open(registry, &args.dataset)?;
     let samples = &dataset.samples;
     let sheet = AnswerSheet::read(samples, &args.predictions)?;

@@ -23,6 +23,7 @@ pub struct Args {
 }
 
 pub fn run(registry: &Registry, args: Args) -> Result<()> {
+    crate::paths::refuse_overwriting_inputs(&args.out, None, &args.shards)?;
     let stage = StagedDir::new(&args.out, args.force)?;
     let manifest = longforge_datasets::merge(&args.shards, stage.path())?;
     let family = registry.get(&manifest.generator.name)?;

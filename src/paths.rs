@@ -126,3 +126,34 @@ pub(crate) fn refuse_clobbering(outputs: &[(&str, &Path)], inputs: &[&Path]) -> 
     }
     Ok(())
 }
+
+/// Refuses a request store that would clash with a command's files: an output written inside
+/// the store (its `answers.jsonl` holds every reply), or a store that is an input file or lies
+/// in an input folder (the dataset, which must stay as generated).
+pub(crate) fn refuse_store_clashes(
+    store: &Path,
+    outputs: &[(&str, &Path)],
+    inputs: &[&Path],
+) -> Result<()> {
+    let sc = canonical(store);
+    for (what, path) in outputs {
+        if canonical(path).starts_with(&sc) {
+            bail!(
+                "{what} {} lies in the request store {}; writing there could overwrite its replies, so give a path outside it",
+                path.display(),
+                store.display()
+            );
+        }
+    }
+    for input in inputs.iter().filter(|i| i.exists()) {
+        let ic = canonical(input);
+        if sc == ic || (input.is_dir() && sc.starts_with(&ic)) {
+            bail!(
+                "--store {} is or lies in the input {}; keep the request store apart from what a command reads",
+                store.display(),
+                input.display()
+            );
+        }
+    }
+    Ok(())
+}

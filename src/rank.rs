@@ -61,6 +61,9 @@ enum ScaleArg {
     Logit,
 }
 
+/// Bootstrap rounds beyond which intervals no longer change and memory runs out first.
+const MAX_BOOTSTRAP: usize = 100_000;
+
 pub fn run(args: Args) -> Result<()> {
     let (csv_path, md_path) = (
         args.out.with_extension("csv"),
@@ -78,9 +81,26 @@ pub fn run(args: Args) -> Result<()> {
     if !(0.0..1.0).contains(&args.level) || args.level <= 0.0 {
         bail!("--level {} must be between 0 and 1 (e.g. 0.95)", args.level);
     }
-    if args.strong_win_weight.is_nan() || args.strong_win_weight < 1.0 {
+    if !args.prior.is_finite() || args.prior < 0.0 {
         bail!(
-            "--strong-win-weight {} must be at least 1 (a strong win counts at least as one win)",
+            "--prior {} must be a number of virtual ties, 0 or more",
+            args.prior
+        );
+    }
+    if args.bootstrap > MAX_BOOTSTRAP {
+        bail!(
+            "--bootstrap {} is more rounds than any interval needs; give at most {MAX_BOOTSTRAP}",
+            args.bootstrap
+        );
+    }
+    if let Some(rating) = args.anchor.as_ref().and_then(|a| a.get(1)) {
+        if !rating.parse::<f64>().is_ok_and(f64::is_finite) {
+            bail!("--anchor {rating}: the anchored rating must be a finite number");
+        }
+    }
+    if !args.strong_win_weight.is_finite() || args.strong_win_weight < 1.0 {
+        bail!(
+            "--strong-win-weight {} must be a finite number, at least 1 (a strong win counts at least as one win)",
             args.strong_win_weight
         );
     }

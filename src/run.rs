@@ -64,7 +64,9 @@ pub struct Args {
 /// Exit status: 0 when every sample was answered, 3 when the run finished with recorded failures
 /// or skips, 1 on a usage or input error, 130 when interrupted.
 pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
-    crate::paths::refuse_clobbering(&[("--out", args.out.as_path())], &[args.dataset.as_path()])?;
+    let (outputs, inputs) = ([("--out", args.out.as_path())], [args.dataset.as_path()]);
+    crate::paths::refuse_clobbering(&outputs, &inputs)?;
+    crate::paths::refuse_store_clashes(&args.server.store_dir(), &outputs, &inputs)?;
     let (mut dataset, scoring) = crate::scoring::open(registry, &args.dataset)?;
     dataset.samples.sort_by(|a, b| a.id.cmp(&b.id));
     if let Some(n) = args.limit {
@@ -137,6 +139,7 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
         max_tokens: args.max_tokens,
         seed: args.seed,
     };
+    crate::serving::check_sampling(&sampling)?;
     let server_kind = args.server.server_kind();
     if args.dry_run {
         let (name, endpoints) = groups.iter().next().expect("at least one model");

@@ -54,6 +54,7 @@ pub struct Args {
 /// Exit status: 0, or 3 when some answers could not be scored because the evaluator failed
 /// (they are left out, counted as missing, and asked again on the next run).
 pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
+    crate::serving::check_sampling(&args.sampling.sampling())?;
     if !(args.level > 0.0 && args.level < 1.0) {
         bail!("--level {} must lie strictly between 0 and 1", args.level);
     }
@@ -63,6 +64,7 @@ pub fn run(registry: &crate::Registry, args: Args) -> Result<ExitCode> {
     let mut inputs = vec![args.dataset.as_path()];
     inputs.extend(args.predictions.iter().map(PathBuf::as_path));
     crate::paths::refuse_clobbering(&outputs, &inputs)?;
+    crate::paths::refuse_store_clashes(&args.server.store_dir(), &outputs, &inputs)?;
     let dataset = longforge_datasets::Dataset::open(&args.dataset)?;
     let scoring =
         crate::scoring::with_scorer(registry, &dataset, args.scorer.as_deref(), args.no_exec)?;

@@ -59,6 +59,11 @@ impl ServerArgs {
         }
     }
 
+    /// The store's folder: `--store`, or the default.
+    pub fn store_dir(&self) -> PathBuf {
+        self.store.clone().unwrap_or_else(default_store_path)
+    }
+
     /// Opens the store, printing what was repaired in it.
     pub fn open_store(&self) -> Result<Store> {
         let dir = self.store.clone().unwrap_or_else(default_store_path);
@@ -80,6 +85,25 @@ pub struct EvaluatorSampling {
     /// Seeds the evaluator's sampling (and, for `judge`, the draw of --pairs-per-question).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+}
+
+/// Refuses sampling a server would not read as meant: a temperature that is not a number from 0
+/// to 2 (OpenAI's range; NaN would be sent as null, and the server's default used), a top_p
+/// outside (0, 1], or no tokens to write.
+pub fn check_sampling(s: &Sampling) -> Result<()> {
+    if !(0.0..=2.0).contains(&s.temperature) {
+        anyhow::bail!(
+            "--temperature {} must be a number from 0 to 2",
+            s.temperature
+        );
+    }
+    if !(s.top_p > 0.0 && s.top_p <= 1.0) {
+        anyhow::bail!("--top-p {} must be above 0 and at most 1", s.top_p);
+    }
+    if s.max_tokens == 0 {
+        anyhow::bail!("--max-tokens must be at least 1");
+    }
+    Ok(())
 }
 
 impl EvaluatorSampling {

@@ -202,3 +202,111 @@ fn no_output_may_be_an_input_or_another_output() {
     }
     assert!(!x.exists() && !md.exists());
 }
+
+#[test]
+fn the_request_store_shards_and_numbers_are_guarded_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = |name: &str| tmp.path().join(name);
+    let data = t("d");
+    ok(&[
+        "generate",
+        "longspan",
+        "--lengths",
+        "4k",
+        "--questions",
+        "3",
+        "--out",
+        s(&data),
+    ]);
+    let model = "m=http://127.0.0.1:9/v1";
+    let store = t("store");
+    std::fs::create_dir(&store).unwrap();
+    let answers = store.join("answers.jsonl");
+    let err = fails(&[
+        "run",
+        "--dataset",
+        s(&data),
+        "--model",
+        model,
+        "--store",
+        s(&store),
+        "--out",
+        s(&answers),
+    ]);
+    assert!(err.contains("lies in the request store"), "{err}");
+    let err = fails(&[
+        "run",
+        "--dataset",
+        s(&data),
+        "--model",
+        model,
+        "--store",
+        s(&data),
+        "--out",
+        s(&t("p.jsonl")),
+    ]);
+    assert!(err.contains("--store") && err.contains("input"), "{err}");
+    assert!(!data.join("answers.jsonl").exists());
+    let err = fails(&[
+        "run",
+        "--dataset",
+        s(&data),
+        "--model",
+        model,
+        "--temperature",
+        "NaN",
+        "--out",
+        s(&t("p.jsonl")),
+    ]);
+    assert!(err.contains("--temperature"), "{err}");
+    let err = fails(&[
+        "run",
+        "--dataset",
+        s(&data),
+        "--model",
+        model,
+        "--top-p",
+        "2",
+        "--out",
+        s(&t("p.jsonl")),
+    ]);
+    assert!(err.contains("--top-p"), "{err}");
+    // Shards are inputs of merge, even with --force.
+    let (one, two) = (t("s1"), t("s2"));
+    for (dir, shard) in [(&one, "1/2"), (&two, "2/2")] {
+        ok(&[
+            "generate",
+            "longspan",
+            "--lengths",
+            "4k",
+            "--questions",
+            "3",
+            "--shard",
+            shard,
+            "--out",
+            s(dir),
+        ]);
+    }
+    let before = std::fs::read(one.join("samples.jsonl")).unwrap();
+    let err = fails(&["merge", s(&one), s(&two), "--out", s(&one), "--force"]);
+    assert!(err.contains("input"), "{err}");
+    assert_eq!(std::fs::read(one.join("samples.jsonl")).unwrap(), before);
+    let err = fails(&["merge", s(&one), s(&two), "--out", s(tmp.path()), "--force"]);
+    assert!(err.contains("holds the input"), "{err}");
+    assert!(two.exists());
+    let err = fails(&[
+        "generate",
+        "longspan",
+        "--lengths",
+        "4k",
+        "--count",
+        "100000000000",
+        "--out",
+        s(&t("x")),
+    ]);
+    assert!(
+        err.starts_with("error: --count") || err.contains("--count"),
+        "{err}"
+    );
+    assert!(!t("x").exists());
+}

@@ -315,6 +315,18 @@ fn longspan_systems_with_the_real_server(server: &Server, dir: &Path) {
         std::fs::read(dir.join("again.jsonl")).unwrap(),
         std::fs::read(dir.join("p.jsonl")).unwrap()
     );
+    // The stored replies know their prompts' size: a smaller context now skips `full` from the
+    // store too, with no server to ask.
+    let cached = run(gone_url(), 3000, "store", &file("cached-small.jsonl"));
+    assert_eq!(
+        cached.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&cached.stderr)
+    );
+    for p in read_jsonl(&dir.join("cached-small.jsonl")) {
+        assert_eq!(p["status"] == "skipped", p["model"] == "smol@full", "{p}");
+    }
     // Side by side, with the references; then alone; then ranked and measured.
     let evaluator = format!("smol={},model=smollm2-135m", server.url);
     let judge = longforge(&[
@@ -490,6 +502,11 @@ fn book_questions_with_the_real_server(server: &Server, dir: &Path) {
         "{}",
         String::from_utf8_lossy(&verify.stderr)
     );
+}
+
+/// An address no server answers.
+fn gone_url() -> &'static str {
+    "http://127.0.0.1:9/v1"
 }
 
 fn read_jsonl(path: &Path) -> Vec<Value> {

@@ -63,7 +63,11 @@ pub(crate) fn read_params<T: serde::de::DeserializeOwned>(
         let path = e.path().to_string();
         let field = path.split(['[', '.']).next().unwrap_or("(all)");
         GenerateError::param(
-            if field.is_empty() || field == "?" { "(all)" } else { field },
+            if field.is_empty() || field == "?" {
+                "(all)"
+            } else {
+                field
+            },
             e.into_inner().to_string(),
         )
     })

@@ -62,6 +62,10 @@ pub fn import_params(
     Ok(Value::Object(params))
 }
 
+/// The most samples (or books) per grid cell: beyond it a generation's plan alone would not fit
+/// in memory.
+pub const MAX_COUNT: u64 = 1_000_000;
+
 /// Resolves parameters as the manifest will record them: first every file parameter through one
 /// resolver (a path given becomes `{"file", "sha256"}`; on regeneration the file given must have
 /// the recorded digest, and a recorded file must be given), then the family's own checks.
@@ -76,6 +80,14 @@ pub fn resolve(
             "parameters must be a JSON object",
         ));
     };
+    if let Some(count) = params.get("count").and_then(Value::as_u64) {
+        if count > MAX_COUNT {
+            return Err(GenerateError::param(
+                "count",
+                format!("{count} is more than any grid cell needs; give at most {MAX_COUNT}"),
+            ));
+        }
+    }
     for p in family.params().iter().filter(|p| p.kind == ParamKind::File) {
         resolve_file(p, &mut params, inputs)?;
     }

@@ -230,6 +230,27 @@ async fn answer_one(
         ..Prediction::answered(sample_id, &model.name, "")
     };
     if let Some(stored) = store.get(&fingerprint) {
+        // The stored reply says how many tokens the server counted in the prompt: a context
+        // given smaller since skips it, as it would have been skipped had it not been asked.
+        let counted = stored
+            .response
+            .usage
+            .as_ref()
+            .and_then(|u| u.get("prompt_tokens"))
+            .and_then(Value::as_u64);
+        if let (Some(limit), Some(tokens)) = (model.max_context, counted) {
+            let tokens = tokens as usize;
+            if tokens + sampling.max_tokens as usize > limit {
+                return unanswered(
+                    Status::Skipped,
+                    Some(json!({"prompt_tokens_counted": tokens})),
+                    format!(
+                        "skipped for context: prompt {tokens} tokens (counted by the server when it was asked) + max_tokens {} > max_context {limit}",
+                        sampling.max_tokens
+                    ),
+                );
+            }
+        }
         return answered(stored.response, stored.latency_ms, None);
     }
     if let Some(limit) = model.max_context {
