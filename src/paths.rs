@@ -106,22 +106,29 @@ pub(crate) fn refuse_clobbering(outputs: &[(&str, &Path)], inputs: &[&Path]) -> 
                 );
             }
         }
-        for input in inputs.iter().filter(|i| i.exists()) {
-            let ic = canonical(input);
-            if resolved[i] == ic {
-                bail!(
-                    "{what} {} is the input {}; writing it would overwrite the input, so give another path",
-                    path.display(),
-                    input.display()
-                );
-            }
-            if input.is_dir() && resolved[i].starts_with(&ic) {
-                bail!(
-                    "{what} {} lies in the input folder {}; writing there would change it, so give a path outside it",
-                    path.display(),
-                    input.display()
-                );
-            }
+        refuse_in_inputs(what, path, &resolved[i], inputs)?;
+    }
+    Ok(())
+}
+
+/// Refuses `path` (`resolved` by [`canonical`]) when it is one of `inputs` or lies in an input
+/// folder.
+fn refuse_in_inputs(what: &str, path: &Path, resolved: &Path, inputs: &[&Path]) -> Result<()> {
+    for input in inputs.iter().filter(|i| i.exists()) {
+        let ic = canonical(input);
+        if resolved == ic {
+            bail!(
+                "{what} {} is the input {}; writing it would overwrite the input, so give another path",
+                path.display(),
+                input.display()
+            );
+        }
+        if input.is_dir() && resolved.starts_with(&ic) {
+            bail!(
+                "{what} {} lies in the input folder {}; writing there would change it, so give a path outside it",
+                path.display(),
+                input.display()
+            );
         }
     }
     Ok(())
@@ -145,15 +152,5 @@ pub(crate) fn refuse_store_clashes(
             );
         }
     }
-    for input in inputs.iter().filter(|i| i.exists()) {
-        let ic = canonical(input);
-        if sc == ic || (input.is_dir() && sc.starts_with(&ic)) {
-            bail!(
-                "--store {} is or lies in the input {}; keep the request store apart from what a command reads",
-                store.display(),
-                input.display()
-            );
-        }
-    }
-    Ok(())
+    refuse_in_inputs("--store", store, &sc, inputs)
 }

@@ -229,6 +229,20 @@ async fn answer_one(
         fingerprint: Some(fingerprint.clone()),
         ..Prediction::answered(sample_id, &model.name, "")
     };
+    // A prompt that, with `max_tokens`, does not fit the model's context: never sent.
+    let too_long = |tokens: usize, how: &str| {
+        let limit = model
+            .max_context
+            .filter(|&limit| tokens + sampling.max_tokens as usize > limit)?;
+        Some(unanswered(
+            Status::Skipped,
+            Some(json!({"prompt_tokens_counted": tokens})),
+            format!(
+                "skipped for context: prompt {tokens} tokens (counted {how}) + max_tokens {} > max_context {limit}",
+                sampling.max_tokens
+            ),
+        ))
+    };
     if let Some(stored) = store.get(&fingerprint) {
         // The stored reply says how many tokens the server counted in the prompt: a context
         // given smaller since skips it, as it would have been skipped had it not been asked.
@@ -238,22 +252,14 @@ async fn answer_one(
             .as_ref()
             .and_then(|u| u.get("prompt_tokens"))
             .and_then(Value::as_u64);
-        if let (Some(limit), Some(tokens)) = (model.max_context, counted) {
-            let tokens = tokens as usize;
-            if tokens + sampling.max_tokens as usize > limit {
-                return unanswered(
-                    Status::Skipped,
-                    Some(json!({"prompt_tokens_counted": tokens})),
-                    format!(
-                        "skipped for context: prompt {tokens} tokens (counted by the server when it was asked) + max_tokens {} > max_context {limit}",
-                        sampling.max_tokens
-                    ),
-                );
-            }
+        if let Some(skipped) =
+            counted.and_then(|t| too_long(t as usize, "by the server when it was asked"))
+        {
+            return skipped;
         }
         return answered(stored.response, stored.latency_ms, None);
     }
-    if let Some(limit) = model.max_context {
+    if model.max_context.is_some() {
         let (tokens, how) = match &model.tokenizer {
             Some(t) => (t.count(prompt).ok(), t.name().to_string()),
             None => match model.client.server_token_count(prompt).await {
@@ -269,18 +275,8 @@ async fn answer_one(
                 }
             },
         };
-        if let Some(tokens) = tokens {
-            if tokens + sampling.max_tokens as usize > limit {
-                let why = format!(
-                    "skipped for context: prompt {tokens} tokens (counted with {how}) + max_tokens {} > max_context {limit}",
-                    sampling.max_tokens
-                );
-                return unanswered(
-                    Status::Skipped,
-                    Some(json!({"prompt_tokens_counted": tokens})),
-                    why,
-                );
-            }
+        if let Some(skipped) = tokens.and_then(|t| too_long(t, &format!("with {how}"))) {
+            return skipped;
         }
     }
     match ask(&model.client, store, &request).await {

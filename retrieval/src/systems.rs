@@ -100,7 +100,11 @@ impl System {
 pub struct Planner<'a> {
     counter: &'a TokenCounter,
     contexts: &'a HashMap<String, Context>,
+    /// Per book and chunk size: retrieval's index (which holds its chunks), made once for all
+    /// the book's questions.
     retrievers: HashMap<(String, usize), Retriever>,
+    /// Per book and chunk size: map-reduce's parts, cut once for all the book's questions.
+    parts: HashMap<(String, usize), Vec<crate::Chunk>>,
 }
 
 impl<'a> Planner<'a> {
@@ -110,6 +114,7 @@ impl<'a> Planner<'a> {
             counter,
             contexts,
             retrievers: HashMap::new(),
+            parts: HashMap::new(),
         }
     }
 
@@ -172,7 +177,12 @@ impl<'a> Planner<'a> {
                 Plan::Ask(with(&passages))
             }
             System::MapReduce { chunk_tokens } => {
-                let chunks = chunk_book(&book.text, chunk_tokens, self.counter)?;
+                let key = (id.clone(), chunk_tokens);
+                if !self.parts.contains_key(&key) {
+                    let cut = chunk_book(&book.text, chunk_tokens, self.counter)?;
+                    self.parts.insert(key.clone(), cut);
+                }
+                let chunks = &self.parts[&key];
                 let n = chunks.len();
                 let maps = chunks
                     .iter()

@@ -308,10 +308,16 @@ fn spans_of(book: &Book, q: &Question) -> Vec<Span> {
 fn spread_enough(spans: &[Span], chars: usize, share: f64) -> bool {
     match (spans.first(), spans.last()) {
         (Some(first), Some(last)) if spans.len() >= 2 => {
-            (last.start - first.start) as f64 > share * chars as f64
+            spread(first.start, last.start, chars) > share
         }
         _ => false,
     }
+}
+
+/// How far apart the first and last evidence start, as a share of a book of `chars` chars: the
+/// one measure `--min-spread` is held to, for world and book questions alike.
+fn spread(first_start: usize, last_start: usize, chars: usize) -> f64 {
+    last_start.saturating_sub(first_start) as f64 / chars.max(1) as f64
 }
 
 struct Books {

@@ -29,7 +29,8 @@ use longforge_datasets::{
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use super::{prompt, Params, FAMILY};
+use super::{prompt, spread, Params, FAMILY};
+use crate::nocha::char_slice;
 use crate::{Asker, GenerateError, Generated, SampleSource};
 use chapters::{chapter_at, chapters, Chapter};
 use entities::{salient, Entity};
@@ -130,7 +131,7 @@ pub fn generate(
         GenerateError::param("book", format!("{}: cannot read it: {e}", path.display()))
     })?;
     let text = read_text(path, &bytes)?;
-    let chars: Vec<char> = text.chars().collect();
+    let chars = text.chars().count();
     if text.trim().is_empty() {
         return Err(GenerateError::param(
             "book",
@@ -202,7 +203,7 @@ pub fn generate(
                 })
                 .collect();
             let spread = match (found.first(), found.last()) {
-                (Some(a), Some(b)) => (b.0 - a.0) as f64 / chars.len() as f64,
+                (Some(a), Some(b)) => spread(a.0, b.0, chars),
                 _ => 0.0,
             };
             let duplicate = kept
@@ -257,7 +258,7 @@ pub fn generate(
             let evidence: Vec<Evidence> = found
                 .iter()
                 .map(|&(s, e)| Evidence {
-                    text: chars[s..e].iter().collect(),
+                    text: char_slice(&text, s, e),
                     char_start: s,
                     char_end: e,
                 })
@@ -349,15 +350,16 @@ fn passages<'a>(
         .filter(|(_, _, t)| entity.aliases.iter().any(|a| mentions(t, a)))
         .map(|&(s, _, t)| (chapter_at(chapters, s), t))
         .collect();
+    let tokens = naming
+        .iter()
+        .map(|(_, t)| counter.count(t))
+        .collect::<Result<Vec<_>, _>>()?;
     // Take every k-th, from the first, for k as small as fits the budget.
     for step in 1..=naming.len().max(1) {
-        let chosen: Vec<(usize, &str)> = naming.iter().step_by(step).copied().collect();
-        let mut total = 0;
-        for (_, t) in &chosen {
-            total += counter.count(t)?;
-        }
-        if total <= budget || chosen.len() <= 2 {
-            return Ok(chosen);
+        let total: usize = tokens.iter().step_by(step).sum();
+        let chosen = naming.len().div_ceil(step);
+        if total <= budget || chosen <= 2 {
+            return Ok(naming.iter().step_by(step).copied().collect());
         }
     }
     Ok(Vec::new())
